@@ -1,0 +1,57 @@
+"""What every importer produces: plain records, independent of the source format.
+
+Importers only parse; `storage.store` writes. Keeping the two apart means a parse error can never leave
+half an import in the database.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_text(text: str) -> str:
+    """Collapse runs of white space so the same words always hash the same."""
+    return _SPACE.sub(" ", text).strip()
+
+
+def content_hash(text: str) -> str:
+    """A stable fingerprint of a comment's words, used to drop exact duplicates."""
+    return hashlib.sha256(normalise_text(text).casefold().encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True, slots=True)
+class CommentRecord:
+    """One comment as found in a source file.
+
+    `source_id` is the id the comment had in its source (a Reddit id, an HN item id, ...); formats without ids
+    use a fingerprint of the text, so re-importing the same file adds nothing.
+    """
+
+    source_id: str
+    text: str
+    parent_id: str | None = None
+    author: str | None = None
+    created_at: str | None = None  # ISO 8601, UTC where the source says so
+    url: str | None = None
+
+
+@dataclass(slots=True)
+class ParsedThread:
+    """Everything one source file holds: its comments in source order, and what was skipped and why."""
+
+    format: str
+    records: list[CommentRecord] = field(default_factory=list)
+    title: str | None = None
+    url: str | None = None
+    skipped: dict[str, int] = field(default_factory=dict)
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+
+class ImportFormatError(ValueError):
+    """Input that cannot be imported. The message says what, where (file, line or field) and how to fix it."""
