@@ -1,0 +1,26 @@
+"""Wiring: open the store, make sure the sample is there, build the registry and the bot.
+
+This is the composition root, so it is the one place that names the concrete SQLite store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from bot.context import Context
+from bot.core import Bot
+from bot.features import build_registry
+from bot.settings import Settings
+from storage.sample import ensure_sample
+from storage.sqlite_store import SqliteStore
+
+
+@asynccontextmanager
+async def open_bot(settings: Settings) -> AsyncIterator[Bot]:
+    store = await SqliteStore.open(settings.db)
+    try:
+        await ensure_sample(store)
+        yield Bot(Context(store=store, settings=settings, registry=build_registry()))
+    finally:
+        await store.close()

@@ -1,0 +1,138 @@
+"""The `threadbot` command: import archives, ask one question, talk on the console, or run the bot.
+
+Settings come from the environment and `.env` (loaded here, and only here); flags override them.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from dotenv import load_dotenv
+from pydantic import ValidationError
+from rich.console import Console
+from storage.importers.detect import FORMATS
+
+from adapters.app import open_bot
+from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
+from adapters.importing import import_files
+from bot.models import ErrorReply
+from bot.settings import Settings
+from storage.db import DatabaseError
+from storage.importers.records import ImportFormatError
+from storage.sqlite_store import SqliteStore
+
+log = logging.getLogger("threadbot")
+
+
+def _parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--db", type=Path, help="SQLite database file (default: THREADBOT_DB or threadbot.db)"
+    )
+
+    chat = argparse.ArgumentParser(add_help=False)
+    chat.add_argument("--member", action="store_true", help="act as a plain member, not a moderator")
+    chat.add_argument("--channel", default="console", help="channel id (per-channel memory and defaults)")
+    chat.add_argument("--user", default="you", help="your user name")
+    chat.add_argument("--space", default=LOCAL_SPACE, help="space id (default: local)")
+    chat.add_argument("--json", action="store_true", help="print the neutral reply as JSON")
+
+    parser = argparse.ArgumentParser(prog="threadbot", description=__doc__, parents=[common])
+    sub = parser.add_subparsers(dest="action", required=True)
+
+    imp = sub.add_parser("import", parents=[common], help="import comment threads into an archive")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument("--archive", help="archive name (default: from the first file's name)")
+    imp.add_argument("--format", choices=sorted(FORMATS), help="skip detection and read this format")
+    imp.add_argument("--space", default=f"{PLATFORM}:{LOCAL_SPACE}", help="space key, e.g. discord:GUILD_ID")
+
+    ask = sub.add_parser("ask", parents=[common, chat], help="run one chat command and print the reply")
+    ask.add_argument("--archive", help="archive to read (same as the command's --archive)")
+    ask.add_argument("command", nargs="+", help='e.g. "quote tokens"')
+
+    sub.add_parser("console", parents=[common, chat], help="talk to the bot here (reads stdin when piped)")
+    sub.add_parser("run", parents=[common], help="start the adapters configured in the environment")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    load_dotenv()
+    args = _parser().parse_args(argv)
+    try:
+        settings = Settings() if args.db is None else Settings(db=args.db)
+    except ValidationError as error:
+        print(f"threadbot: bad setting: {error}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    try:
+        return asyncio.run(_dispatch(args, settings))
+    except (ImportFormatError, DatabaseError) as error:
+        print(f"threadbot: {error}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
+    if args.action == "import":
+        return await _import(args, settings)
+    if args.action == "run":
+        from adapters.runner import run
+
+        return await run(settings)
+    async with open_bot(settings) as bot:
+        console = ConsoleAdapter(
+            bot,
+            user=args.user,
+            channel=args.channel,
+            moderator=not args.member,
+            space=args.space,
+            json_output=args.json,
+        )
+        if args.action == "ask":
+            text = " ".join(args.command)
+            if args.archive:
+                text += f" --archive {args.archive}"
+            reply = await console.ask(text)
+            print(console.render(reply))
+            return 1 if isinstance(reply, ErrorReply) else 0
+        if sys.stdin.isatty():
+            return await console.interactive(sys.stdin, sys.stdout)
+        return await console.run_script(sys.stdin, sys.stdout)
+
+
+async def _import(args: argparse.Namespace, settings: Settings) -> int:
+    err = Console(stderr=True)
+    store = await SqliteStore.open(settings.db)
+    try:
+        report = await import_files(
+            store,
+            list(args.paths),
+            space_key=args.space,
+            archive=args.archive,
+            fmt=args.format,
+            max_bytes=settings.import_max_bytes,
+            console=err,
+        )
+    finally:
+        await store.close()
+    result = report.result
+    skipped = report.skipped()
+    print(
+        f"Imported {result.added:,} comments into archive `{result.archive.name}` "
+        f"(space {result.archive.space_key}; {result.archive.comment_count:,} comments in all)."
+    )
+    if skipped:
+        print("Skipped: " + ", ".join(f"{count:,} {reason}" for reason, count in sorted(skipped.items())))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,72 @@
+"""The console adapter: the same path as Discord and Slack, typed at a terminal or piped from a file.
+
+It doubles as the driver for whole-bot tests: `await console.ask("quote tokens")`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from typing import TextIO
+
+from adapters.plain_render import render_plain
+from bot.core import Bot
+from bot.models import Actor, ErrorReply, Place, Reply
+
+PLATFORM = "console"
+LOCAL_SPACE = "local"
+
+
+class ConsoleAdapter:
+    def __init__(
+        self,
+        bot: Bot,
+        *,
+        user: str = "you",
+        channel: str = "console",
+        moderator: bool = True,
+        space: str = LOCAL_SPACE,
+        json_output: bool = False,
+    ) -> None:
+        self.bot = bot
+        self.actor = Actor(user_id=user, display_name=user, is_moderator=moderator)
+        self.place = Place(platform=PLATFORM, space=space, channel=channel)
+        self.json_output = json_output
+
+    async def ask(self, text: str) -> Reply:
+        return await self.bot.handle_text(text, self.actor, self.place)
+
+    def render(self, reply: Reply) -> str:
+        if self.json_output:
+            return json.dumps(reply.model_dump(mode="json"), ensure_ascii=False)
+        return render_plain(reply)
+
+    async def run_script(self, stdin: TextIO, stdout: TextIO) -> int:
+        """One command per line, one reply per command; blank lines and `#` comments are skipped."""
+        errors = 0
+        while True:
+            line = await asyncio.to_thread(stdin.readline)
+            if not line:
+                return 1 if errors else 0
+            if not line.strip() or line.lstrip().startswith("#"):
+                continue
+            reply = await self.ask(line)
+            errors += isinstance(reply, ErrorReply)
+            stdout.write(self.render(reply) + ("\n" if self.json_output else "\n\n"))
+            stdout.flush()
+
+    async def interactive(self, stdin: TextIO, stdout: TextIO) -> int:
+        stdout.write(
+            "threadbot on the console. Try `help`, `quote tokens`, `archives`. Ctrl-D or `exit` to leave.\n"
+        )
+        while True:
+            stdout.write("> ")
+            stdout.flush()
+            line = await asyncio.to_thread(stdin.readline)
+            if not line or line.strip() in {"exit", "quit"}:
+                stdout.write("\n")
+                return 0
+            if not line.strip():
+                continue
+            reply = await self.ask(line)
+            stdout.write(self.render(reply) + "\n")

@@ -1,0 +1,26 @@
+"""What a command handler can reach: storage, settings, the registry and a clock (injectable for tests)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from bot.registry import Registry
+from bot.settings import Settings
+from storage.interface import Store
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class Context:
+    store: Store
+    settings: Settings
+    registry: Registry
+    clock: Callable[[], datetime] = utc_now
+    services: dict[str, Any] = field(default_factory=dict)
+    """Optional engines (embedder, stance model) that features look up by name; absent ones mean fallback."""

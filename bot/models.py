@@ -1,0 +1,104 @@
+"""The neutral types that pass between adapters and the core.
+
+Adapters build a `Command` from a platform event and render a `Reply` back; nothing here knows Discord or Slack.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Actor(BaseModel):
+    """Who sent the command. `is_moderator` is decided by the adapter from platform roles, checked in the core."""
+
+    model_config = ConfigDict(frozen=True)
+
+    user_id: str
+    display_name: str
+    is_moderator: bool = False
+
+
+class Place(BaseModel):
+    """Where the command was sent. `space` is a Discord guild, a Slack workspace, or "local" on the console."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str
+    space: str
+    channel: str
+    thread: str | None = None
+
+    @property
+    def space_key(self) -> str:
+        """The storage scope: one per guild/workspace, so spaces never see each other's data."""
+        return f"{self.platform}:{self.space}"
+
+
+class Command(BaseModel):
+    """A parsed chat command: name (possibly several words, e.g. "stance fix"), arguments, options, raw text."""
+
+    name: str
+    args: list[str] = Field(default_factory=list)
+    options: dict[str, str | bool] = Field(default_factory=dict)
+    raw: str = ""
+    actor: Actor
+    place: Place
+
+    @property
+    def text(self) -> str:
+        """The arguments joined back into the user's free text (a query, a claim)."""
+        return " ".join(self.args).strip()
+
+
+class Span(BaseModel):
+    """A [start, end) character range of a quote's text, e.g. a word that matched the query."""
+
+    start: int
+    end: int
+
+
+class Quote(BaseModel):
+    """A comment re-posted verbatim, with everything needed to cite it."""
+
+    comment_id: int
+    source_id: str
+    text: str
+    author: str | None = None
+    url: str | None = None
+    archive: str
+    created_at: str | None = None
+    highlights: list[Span] = Field(default_factory=list)
+    score: float | None = None
+
+
+class QuotesReply(BaseModel):
+    type: Literal["quotes"] = "quotes"
+    query: str | None = None
+    quotes: list[Quote]
+    note: str | None = None
+    ephemeral: bool = False
+
+
+class TextReply(BaseModel):
+    """Plain information: help, lists, confirmations. `lines` render as a list under the title."""
+
+    type: Literal["text"] = "text"
+    title: str | None = None
+    text: str = ""
+    lines: list[str] = Field(default_factory=list)
+    ephemeral: bool = False
+
+
+class ErrorReply(BaseModel):
+    """What went wrong and how to fix it; adapters show it only to the one who asked where they can."""
+
+    type: Literal["error"] = "error"
+    message: str
+    hint: str | None = None
+    ephemeral: bool = True
+
+
+Reply = Annotated[QuotesReply | TextReply | ErrorReply, Field(discriminator="type")]
+"""Every reply the core can give. Feature issues extend this union with their own reply types."""

@@ -1,0 +1,1 @@
+"""Storage: SQLite via aiosqlite (schema, migrations, importers) behind the async interface in `interface`."""

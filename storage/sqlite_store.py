@@ -1,0 +1,285 @@
+"""The SQLite implementation of `storage.interface.Store`. All SQL of the core lives here, as named constants."""
+
+from __future__ import annotations
+
+import random
+import sqlite3
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import aiosqlite
+
+from storage.db import Database, open_database
+from storage.fts import match_any, query_terms
+from storage.importers.records import CommentRecord, content_hash
+from storage.interface import (
+    SHARED_SPACE,
+    ArchiveInfo,
+    ImportResult,
+    ProgressCallback,
+    SearchHit,
+    StoredComment,
+)
+
+BATCH = 5000
+
+SELECT_ARCHIVES = """
+SELECT a.id, a.space_key, a.name, a.title, a.created_at,
+       (SELECT count(*) FROM comments c WHERE c.archive_id = a.id) AS comment_count
+FROM archives a
+WHERE a.space_key IN (?, ?)
+ORDER BY a.space_key = ? DESC, a.created_at DESC, a.id DESC
+"""
+SELECT_ARCHIVE_BY_NAME = """
+SELECT a.id, a.space_key, a.name, a.title, a.created_at,
+       (SELECT count(*) FROM comments c WHERE c.archive_id = a.id) AS comment_count
+FROM archives a
+WHERE a.space_key IN (?, ?) AND a.name = ?
+ORDER BY a.space_key = ? DESC
+LIMIT 1
+"""
+INSERT_ARCHIVE = """
+INSERT INTO archives (space_key, name, title, source, created_at) VALUES (?, ?, ?, ?, ?)
+ON CONFLICT (space_key, name) DO UPDATE SET title = coalesce(excluded.title, archives.title)
+RETURNING id
+"""
+DELETE_ARCHIVE = "DELETE FROM archives WHERE space_key = ? AND name = ?"
+SELECT_HASH_AUTHOR = "SELECT content_hash, coalesce(author, '') FROM comments WHERE archive_id = ?"
+INSERT_COMMENT = """
+INSERT INTO comments (archive_id, source_id, parent_source_id, author, created_at, url, text, content_hash)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (archive_id, source_id) DO NOTHING
+"""
+COMMENT_COLUMNS = (
+    "c.id, a.name AS archive, c.source_id, c.text, c.parent_source_id, c.author, c.created_at, c.url"
+)
+SEARCH = f"""
+SELECT {COMMENT_COLUMNS}, bm25(comments_fts) AS rank,
+       highlight(comments_fts, 0, char(2), char(3)) AS marked
+FROM comments_fts
+JOIN comments c ON c.id = comments_fts.rowid
+JOIN archives a ON a.id = c.archive_id
+WHERE comments_fts MATCH ? AND c.archive_id IN ({{ids}})
+ORDER BY rank
+LIMIT ?
+"""
+SELECT_ID_RANGE = "SELECT min(id), max(id) FROM comments WHERE archive_id IN ({ids})"
+SELECT_FROM_ID = f"""
+SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id
+WHERE c.archive_id IN ({{ids}}) AND c.id >= ? ORDER BY c.id LIMIT ?
+"""
+SELECT_COMMENTS = f"""
+SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id WHERE c.id IN ({{ids}})
+"""
+COUNT_COMMENTS = "SELECT count(*) FROM comments WHERE archive_id IN ({ids})"
+SELECT_SHOWN = """
+SELECT comment_id FROM quote_history WHERE space_key = ? AND channel = ? AND comment_id IN ({ids})
+"""
+SELECT_SHOWN_IN_ARCHIVES = """
+SELECT h.comment_id FROM quote_history h JOIN comments c ON c.id = h.comment_id
+WHERE h.space_key = ? AND h.channel = ? AND c.archive_id IN ({ids})
+"""
+INSERT_SHOWN = """
+INSERT INTO quote_history (space_key, channel, comment_id, shown_at) VALUES (?, ?, ?, ?)
+ON CONFLICT (space_key, channel, comment_id) DO UPDATE SET shown_at = excluded.shown_at
+"""
+DELETE_SHOWN = "DELETE FROM quote_history WHERE space_key = ? AND channel = ? AND comment_id IN ({ids})"
+SELECT_SETTING = "SELECT value FROM channel_settings WHERE space_key = ? AND channel = ? AND key = ?"
+UPSERT_SETTING = """
+INSERT INTO channel_settings (space_key, channel, key, value) VALUES (?, ?, ?, ?)
+ON CONFLICT (space_key, channel, key) DO UPDATE SET value = excluded.value
+"""
+DELETE_SETTING = "DELETE FROM channel_settings WHERE space_key = ? AND channel = ? AND key = ?"
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+def _archive(row: sqlite3.Row) -> ArchiveInfo:
+    return ArchiveInfo(
+        id=row["id"],
+        space_key=row["space_key"],
+        name=row["name"],
+        title=row["title"],
+        comment_count=row["comment_count"],
+        created_at=row["created_at"],
+    )
+
+
+def _comment(row: sqlite3.Row) -> StoredComment:
+    return StoredComment(
+        id=row["id"],
+        archive=row["archive"],
+        source_id=row["source_id"],
+        text=row["text"],
+        parent_source_id=row["parent_source_id"],
+        author=row["author"],
+        created_at=row["created_at"],
+        url=row["url"],
+    )
+
+
+class SqliteStore:
+    """Archives and per-channel memory in one SQLite file."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    async def open(cls, path: Path | str) -> SqliteStore:
+        return cls(await open_database(path))
+
+    async def close(self) -> None:
+        await self.db.close()
+
+    async def list_archives(self, space_key: str) -> list[ArchiveInfo]:
+        rows = await self.db.fetchall(SELECT_ARCHIVES, (space_key, SHARED_SPACE, space_key))
+        return [_archive(row) for row in rows]
+
+    async def find_archive(self, space_key: str, name: str) -> ArchiveInfo | None:
+        row = await self.db.fetchone(SELECT_ARCHIVE_BY_NAME, (space_key, SHARED_SPACE, name, space_key))
+        return _archive(row) if row else None
+
+    async def import_records(
+        self,
+        space_key: str,
+        archive_name: str,
+        records: Sequence[CommentRecord],
+        *,
+        title: str | None = None,
+        source: str | None = None,
+        progress: ProgressCallback | None = None,
+    ) -> ImportResult:
+        now = datetime.now(UTC).isoformat(timespec="seconds")
+        added = 0
+        async with self.db.transaction() as conn:
+            async with conn.execute(INSERT_ARCHIVE, (space_key, archive_name, title, source, now)) as cursor:
+                row = await cursor.fetchone()
+            assert row is not None
+            archive_id = int(row[0])
+            async with conn.execute(SELECT_HASH_AUTHOR, (archive_id,)) as cursor:
+                seen = {(h, a) for h, a in await cursor.fetchall()}
+            batch: list[tuple[object, ...]] = []
+            for done, record in enumerate(records, start=1):
+                digest = content_hash(record.text)
+                key = (digest, record.author or "")
+                if key not in seen:
+                    seen.add(key)
+                    batch.append(
+                        (
+                            archive_id,
+                            record.source_id,
+                            record.parent_id,
+                            record.author,
+                            record.created_at,
+                            record.url,
+                            record.text,
+                            digest,
+                        )
+                    )
+                if len(batch) >= BATCH:
+                    added += await self._insert(conn, batch)
+                    batch = []
+                    if progress:
+                        progress(done, len(records))
+            if batch:
+                added += await self._insert(conn, batch)
+            if progress:
+                progress(len(records), len(records))
+        archive = await self.find_archive(space_key, archive_name)
+        assert archive is not None
+        return ImportResult(archive=archive, added=added, skipped_existing=len(records) - added)
+
+    @staticmethod
+    async def _insert(conn: aiosqlite.Connection, batch: list[tuple[object, ...]]) -> int:
+        cursor = await conn.executemany(INSERT_COMMENT, batch)
+        count = cursor.rowcount
+        await cursor.close()
+        return max(count, 0)
+
+    async def delete_archive(self, space_key: str, name: str) -> bool:
+        async with self.db.transaction() as conn, conn.execute(DELETE_ARCHIVE, (space_key, name)) as cursor:
+            return cursor.rowcount > 0
+
+    async def search(self, archive_ids: Sequence[int], query: str, limit: int) -> list[SearchHit]:
+        terms = query_terms(query)
+        if not terms or not archive_ids:
+            return []
+        sql = SEARCH.format(ids=_placeholders(archive_ids))
+        rows = await self.db.fetchall(sql, [match_any(terms), *archive_ids, limit])
+        return [
+            SearchHit(comment=_comment(row), score=-float(row["rank"]), highlighted=row["marked"])
+            for row in rows
+        ]
+
+    async def random_comment(self, archive_ids: Sequence[int], exclude: set[int]) -> StoredComment | None:
+        """A uniformly-ish random comment not in `exclude`, without scanning the table (fast at 1M rows)."""
+        if not archive_ids:
+            return None
+        ids = _placeholders(archive_ids)
+        row = await self.db.fetchone(SELECT_ID_RANGE.format(ids=ids), list(archive_ids))
+        if row is None or row[0] is None:
+            return None
+        low, high = int(row[0]), int(row[1])
+        for _ in range(8):
+            start = random.randint(low, high)
+            rows = await self.db.fetchall(SELECT_FROM_ID.format(ids=ids), [*archive_ids, start, 64])
+            fresh = [r for r in rows if r["id"] not in exclude]
+            if fresh:
+                return _comment(random.choice(fresh))
+        rows = await self.db.fetchall(SELECT_FROM_ID.format(ids=ids), [*archive_ids, low, len(exclude) + 1])
+        fresh = [r for r in rows if r["id"] not in exclude]
+        return _comment(fresh[0]) if fresh else None
+
+    async def get_comments(self, comment_ids: Sequence[int]) -> list[StoredComment]:
+        if not comment_ids:
+            return []
+        rows = await self.db.fetchall(
+            SELECT_COMMENTS.format(ids=_placeholders(comment_ids)), list(comment_ids)
+        )
+        by_id = {row["id"]: _comment(row) for row in rows}
+        return [by_id[i] for i in comment_ids if i in by_id]
+
+    async def count_comments(self, archive_ids: Sequence[int]) -> int:
+        if not archive_ids:
+            return 0
+        row = await self.db.fetchone(COUNT_COMMENTS.format(ids=_placeholders(archive_ids)), list(archive_ids))
+        return int(row[0]) if row else 0
+
+    async def shown_in_channel(self, space_key: str, channel: str, comment_ids: Sequence[int]) -> set[int]:
+        if not comment_ids:
+            return set()
+        sql = SELECT_SHOWN.format(ids=_placeholders(comment_ids))
+        rows = await self.db.fetchall(sql, [space_key, channel, *comment_ids])
+        return {int(row[0]) for row in rows}
+
+    async def shown_ids(self, space_key: str, channel: str, archive_ids: Sequence[int]) -> set[int]:
+        if not archive_ids:
+            return set()
+        sql = SELECT_SHOWN_IN_ARCHIVES.format(ids=_placeholders(archive_ids))
+        rows = await self.db.fetchall(sql, [space_key, channel, *archive_ids])
+        return {int(row[0]) for row in rows}
+
+    async def record_shown(self, space_key: str, channel: str, comment_ids: Sequence[int], at: str) -> None:
+        async with self.db.transaction() as conn:
+            await conn.executemany(INSERT_SHOWN, [(space_key, channel, cid, at) for cid in comment_ids])
+
+    async def forget_shown(self, space_key: str, channel: str, comment_ids: Sequence[int]) -> None:
+        if not comment_ids:
+            return
+        sql = DELETE_SHOWN.format(ids=_placeholders(comment_ids))
+        async with self.db.transaction() as conn:
+            await conn.execute(sql, [space_key, channel, *comment_ids])
+
+    async def get_channel_setting(self, space_key: str, channel: str, key: str) -> str | None:
+        row = await self.db.fetchone(SELECT_SETTING, (space_key, channel, key))
+        return str(row[0]) if row else None
+
+    async def set_channel_setting(self, space_key: str, channel: str, key: str, value: str | None) -> None:
+        async with self.db.transaction() as conn:
+            if value is None:
+                await conn.execute(DELETE_SETTING, (space_key, channel, key))
+            else:
+                await conn.execute(UPSERT_SETTING, (space_key, channel, key, value))

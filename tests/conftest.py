@@ -1,0 +1,32 @@
+"""Shared fixtures: a real SQLite file in a temporary folder, the whole bot, and the console adapter."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from adapters.app import open_bot
+from adapters.console import ConsoleAdapter
+from bot.core import Bot
+from bot.settings import Settings
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(db=tmp_path / "threadbot.db")
+
+
+@pytest.fixture
+async def bot(settings: Settings) -> AsyncIterator[Bot]:
+    async with open_bot(settings) as opened:
+        yield opened
+
+
+@pytest.fixture
+def console(bot: Bot) -> ConsoleAdapter:
+    return ConsoleAdapter(bot)

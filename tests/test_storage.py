@@ -1,0 +1,103 @@
+"""The SQLite store: migrations, atomic imports, idempotence, space isolation, safe full-text search."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from storage.db import DatabaseError, load_migrations
+from storage.importers.records import CommentRecord
+from storage.interface import SHARED_SPACE
+from storage.sqlite_store import SqliteStore
+
+
+def records(n: int, prefix: str = "c") -> list[CommentRecord]:
+    return [
+        CommentRecord(source_id=f"{prefix}{i}", text=f"comment {i} about tokens and reasoning {prefix}", author="ann")
+        for i in range(n)
+    ]
+
+
+async def test_migrations_are_recorded_in_user_version(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "t.db")
+    await store.close()
+    with sqlite3.connect(tmp_path / "t.db") as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == load_migrations()[-1].version
+        assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+async def test_database_from_a_newer_threadbot_is_refused(tmp_path: Path) -> None:
+    with sqlite3.connect(tmp_path / "t.db") as conn:
+        conn.execute("PRAGMA user_version = 999")
+    with pytest.raises(DatabaseError, match="newer threadbot"):
+        await SqliteStore.open(tmp_path / "t.db")
+
+
+async def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> None:
+    path = tmp_path / "notes.db"
+    path.write_text("just some notes, not sqlite " * 100)
+    with pytest.raises(DatabaseError, match="not a usable threadbot database"):
+        await SqliteStore.open(path)
+    assert path.read_text().startswith("just some notes")
+
+
+async def test_reimport_adds_nothing(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "t.db")
+    first = await store.import_records("console:local", "t", records(10))
+    again = await store.import_records("console:local", "t", records(10))
+    assert (first.added, again.added, again.skipped_existing) == (10, 0, 10)
+    assert again.archive.comment_count == 10
+    await store.close()
+
+
+async def test_failed_import_leaves_database_exactly_as_before(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "t.db")
+    await store.import_records("console:local", "t", records(3))
+    bad = records(12000, "x")
+    bad[11000] = CommentRecord(source_id="broken", text=None)  # type: ignore[arg-type]
+    with pytest.raises(Exception):  # noqa: B017 - any failure must roll back
+        await store.import_records("console:local", "t", bad)
+    archive = await store.find_archive("console:local", "t")
+    assert archive is not None and archive.comment_count == 3
+    assert await store.find_archive("console:local", "other") is None
+    await store.close()
+
+
+async def test_spaces_cannot_see_each_other(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "t.db")
+    await store.import_records("discord:1", "mine", records(2))
+    await store.import_records(SHARED_SPACE, "sample", records(2, "s"))
+    assert [a.name for a in await store.list_archives("discord:1")] == ["mine", "sample"]
+    assert [a.name for a in await store.list_archives("discord:2")] == ["sample"]
+    assert await store.find_archive("discord:2", "mine") is None
+    await store.close()
+
+
+@pytest.mark.parametrize(
+    "query", ['"', 'tokens" OR "x', "NOT tokens", "tok*", "NEAR(tokens reasoning)", "col:tokens", "^", "''"]
+)
+async def test_user_text_is_never_fts_syntax(tmp_path: Path, query: str) -> None:
+    store = await SqliteStore.open(tmp_path / "t.db")
+    result = await store.import_records("console:local", "t", records(5))
+    hits = await store.search([result.archive.id], query, 10)
+    assert isinstance(hits, list)
+    await store.close()
+
+
+async def test_search_ranks_and_highlights(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "t.db")
+    result = await store.import_records(
+        "console:local",
+        "t",
+        [
+            CommentRecord(source_id="1", text="The weather was nice."),
+            CommentRecord(source_id="2", text="Thinking in tokens is wasteful; tokens cost compute."),
+            CommentRecord(source_id="3", text="One token here."),
+        ],
+    )
+    hits = await store.search([result.archive.id], "wasteful tokens", 10)
+    assert [h.comment.source_id for h in hits] == ["2", "3"]  # stemming: "token" matches "tokens"
+    assert "\x02wasteful\x03" in hits[0].highlighted
+    await store.close()
