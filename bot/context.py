@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from bot.posting import Posters
 from bot.registry import Registry
 from bot.settings import Settings
 from storage.interface import Store
@@ -22,5 +23,7 @@ class Context:
     settings: Settings
     registry: Registry
     clock: Callable[[], datetime] = utc_now
+    posters: Posters = field(default_factory=Posters)
+    """Adapters that can post on the bot's own initiative (scheduled prompts, session reminders)."""
     services: dict[str, Any] = field(default_factory=dict)
     """Optional engines (embedder, stance model) that features look up by name; absent ones mean fallback."""
