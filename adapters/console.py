@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
+import uuid
 from typing import TextIO
 
 from adapters.plain_render import render_plain
 from bot.core import Bot
 from bot.models import Actor, ErrorReply, Place, Reply
+from bot.posting import Posted
 
 PLATFORM = "console"
 LOCAL_SPACE = "local"
@@ -32,6 +35,16 @@ class ConsoleAdapter:
         self.actor = Actor(user_id=user, display_name=user, is_moderator=moderator)
         self.place = Place(platform=PLATFORM, space=space, channel=channel)
         self.json_output = json_output
+        self.out: TextIO = sys.stdout
+
+    async def post(self, place: Place, reply: Reply, *, open_thread: str | None = None) -> Posted:
+        """Scheduled posts (prompts, reminders) appear in the console's output, marked with their channel."""
+        header = f"[#{place.channel}]" + (f" thread: {open_thread}" if open_thread else "")
+        self.out.write(f"{header}\n{self.render(reply)}\n")
+        self.out.flush()
+        message_id = uuid.uuid4().hex[:12]
+        thread = message_id if open_thread else place.thread
+        return Posted(place=place.model_copy(update={"thread": thread}), message_id=message_id)
 
     async def ask(self, text: str) -> Reply:
         return await self.bot.handle_text(text, self.actor, self.place)

@@ -43,6 +43,7 @@ async def run(settings: Settings) -> int:
         if not platforms:
             log.info("no Discord or Slack token set: running on the console")
             console = ConsoleAdapter(bot)
+            bot.context.posters.register("console", console)
             if sys.stdin.isatty():
                 return await console.interactive(sys.stdin, sys.stdout)
             return await console.run_script(sys.stdin, sys.stdout)
