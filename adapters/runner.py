@@ -12,7 +12,9 @@ from collections.abc import Awaitable
 
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
+from bot.background import Background
 from bot.core import Bot
+from bot.features import background_ticks
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -37,18 +39,33 @@ def _start(platform: str, bot: Bot, settings: Settings) -> Awaitable[None]:
     return run_slack(bot, settings)
 
 
+def start_background(bot: Bot) -> asyncio.Task[None]:
+    background = Background(bot.context)
+    for name, tick in background_ticks():
+        background.add(name, tick)
+    return asyncio.create_task(background.run_forever(), name="threadbot-background")
+
+
 async def run(settings: Settings) -> int:
     platforms = configured_platforms(settings)
     async with open_bot(settings) as bot:
-        if not platforms:
-            log.info("no Discord or Slack token set: running on the console")
-            console = ConsoleAdapter(bot)
-            bot.context.posters.register("console", console)
-            if sys.stdin.isatty():
-                return await console.interactive(sys.stdin, sys.stdout)
-            return await console.run_script(sys.stdin, sys.stdout)
-        log.info("starting %s", ", ".join(platforms))
-        async with asyncio.TaskGroup() as group:
-            for platform in platforms:
-                group.create_task(_start(platform, bot, settings))  # type: ignore[arg-type]
+        ticker = start_background(bot)
+        try:
+            return await _run_adapters(bot, settings, platforms)
+        finally:
+            ticker.cancel()
+
+
+async def _run_adapters(bot: Bot, settings: Settings, platforms: list[str]) -> int:
+    if not platforms:
+        log.info("no Discord or Slack token set: running on the console")
+        console = ConsoleAdapter(bot)
+        bot.context.posters.register("console", console)
+        if sys.stdin.isatty():
+            return await console.interactive(sys.stdin, sys.stdout)
+        return await console.run_script(sys.stdin, sys.stdout)
+    log.info("starting %s", ", ".join(platforms))
+    async with asyncio.TaskGroup() as group:
+        for platform in platforms:
+            group.create_task(_start(platform, bot, settings))  # type: ignore[arg-type]
     return 0

@@ -1,7 +1,9 @@
-"""Every feature module contributes a `commands` registry; `build_registry` joins them, refusing clashes."""
+"""Every feature module contributes a `commands` registry (and optionally `ticks` for timed work);
+`build_registry` joins the commands, refusing clashes."""
 
 from __future__ import annotations
 
+from bot.background import Tick
 from bot.features import archives, help, quote
 from bot.registry import Registry
 
@@ -13,3 +15,8 @@ def build_registry() -> Registry:
     for feature in FEATURES:
         registry.extend(feature.commands)
     return registry
+
+
+def background_ticks() -> list[tuple[str, Tick]]:
+    """The timed work of every feature: `ticks = [("name", coroutine_function)]` in its module."""
+    return [tick for feature in FEATURES for tick in getattr(feature, "ticks", ())]
