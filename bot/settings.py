@@ -28,9 +28,28 @@ class Settings(BaseSettings):
         default=None, description="Folder with local ONNX models; unset: the installed default models"
     )
 
+    # Discord (adapters/discord): see docs/discord.md
     discord_token: SecretStr | None = Field(default=None, validation_alias=_env("DISCORD_TOKEN"))
+    discord_guild_ids: str = Field(
+        default="",
+        validation_alias=_env("DISCORD_GUILD_IDS"),
+        description="comma-separated guilds for instant sync",
+    )
+    discord_moderator_roles: str = Field(
+        default="", validation_alias=_env("DISCORD_MODERATOR_ROLES"), description="comma-separated role names"
+    )
+
+    # Slack (adapters/slack): see docs/slack.md
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_BOT_TOKEN"))
     slack_app_token: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_APP_TOKEN"))
     slack_signing_secret: SecretStr | None = Field(
         default=None, validation_alias=_env("SLACK_SIGNING_SECRET")
+    )
+    slack_client_id: str | None = Field(default=None, validation_alias=_env("SLACK_CLIENT_ID"))
+    slack_client_secret: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_CLIENT_SECRET"))
+    slack_port: int = Field(default=3000, validation_alias=_env("SLACK_PORT"), description="HTTP mode port")
+    slack_moderator_group: str = Field(
+        default="",
+        validation_alias=_env("SLACK_MODERATOR_GROUP"),
+        description="user group handle of moderators",
     )
