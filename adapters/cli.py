@@ -15,7 +15,6 @@ from pathlib import Path
 from dotenv import load_dotenv
 from pydantic import ValidationError
 from rich.console import Console
-from storage.importers.detect import FORMATS
 
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
@@ -23,6 +22,7 @@ from adapters.importing import import_files
 from bot.models import ErrorReply
 from bot.settings import Settings
 from storage.db import DatabaseError
+from storage.importers.detect import FORMATS
 from storage.importers.records import ImportFormatError
 from storage.sqlite_store import SqliteStore
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from storage.importers.detect import parse_file
 
+from storage.importers.detect import parse_file
 from storage.importers.records import CommentRecord, ParsedThread
 from storage.interface import ImportResult, Store
 from storage.naming import archive_name_from, check_archive_name

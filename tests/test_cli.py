@@ -1,0 +1,117 @@
+"""The `threadbot` command line as users and their scripts call it (real subprocesses, real files)."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def threadbot(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "THREADBOT_"))}
+    env["THREADBOT_DB"] = str(db)
+    return subprocess.run(
+        [sys.executable, "-m", "adapters.cli", *args],
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    return tmp_path / "cli.db"
+
+
+def test_ask_json_gives_the_neutral_quotes_reply(db: Path) -> None:
+    result = threadbot(db, "ask", "--json", "quote tokens")
+    assert result.returncode == 0, result.stderr
+    reply = json.loads(result.stdout)
+    assert reply["type"] == "quotes"
+    assert reply["quotes"]
+    for quote in reply["quotes"]:
+        assert {"comment_id", "source_id", "text", "author", "url", "archive"} <= quote.keys()
+        assert "token" in quote["text"].lower()
+
+
+def test_ask_plain_text_and_errors(db: Path) -> None:
+    result = threadbot(db, "ask", "quote", "tokens")
+    assert result.returncode == 0 and "archive sample" in result.stdout
+    bad = threadbot(db, "ask", "--json", "frobnicate")
+    assert bad.returncode == 1
+    assert json.loads(bad.stdout) == {
+        "type": "error",
+        "message": "I don't know the command `frobnicate`.",
+        "hint": "`help` lists every command.",
+        "ephemeral": True,
+    }
+
+
+def test_console_reads_one_command_per_line(db: Path) -> None:
+    result = threadbot(db, "console", "--json", stdin="help\nquote tokens\n\narchives\n")
+    assert result.returncode == 0, result.stderr
+    replies = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["type"] for r in replies] == ["text", "quotes", "text"]
+
+
+def test_member_flag_acts_as_a_plain_member(db: Path) -> None:
+    result = threadbot(db, "ask", "--member", "--json", "archive use sample")
+    assert json.loads(result.stdout)["type"] == "error"
+    assert threadbot(db, "ask", "--json", "archive use sample").returncode == 0
+
+
+def test_channel_flag_keeps_per_channel_memory(db: Path) -> None:
+    first = json.loads(threadbot(db, "ask", "--json", "--channel", "a", "quote tokens").stdout)
+    second = json.loads(threadbot(db, "ask", "--json", "--channel", "a", "quote tokens").stdout)
+    other = json.loads(threadbot(db, "ask", "--json", "--channel", "b", "quote tokens").stdout)
+    ids = lambda reply: {q["comment_id"] for q in reply["quotes"]}  # noqa: E731
+    assert not ids(first) & ids(second)
+    assert ids(other) == ids(first)
+
+
+def test_import_then_reimport_adds_nothing(db: Path, tmp_path: Path) -> None:
+    thread = tmp_path / "my thread.txt"
+    thread.write_text("First comment about tokens.\nSecond comment about LeCun.\nFirst comment about tokens.\n")
+    first = threadbot(db, "import", str(thread))
+    assert first.returncode == 0, first.stderr
+    assert "Imported 2 comments into archive `my-thread`" in first.stdout
+    assert "1 duplicate" in first.stdout
+    again = threadbot(db, "import", str(thread))
+    assert "Imported 0 comments" in again.stdout
+    reply = json.loads(threadbot(db, "ask", "--json", "quote lecun --archive my-thread").stdout)
+    assert reply["quotes"][0]["text"] == "Second comment about LeCun."
+
+
+def test_bad_import_is_refused_and_changes_nothing(db: Path, tmp_path: Path) -> None:
+    good = tmp_path / "good.txt"
+    good.write_text("A fine comment.\n")
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)))
+    before = threadbot(db, "ask", "--json", "archives").stdout
+    result = threadbot(db, "import", str(good), str(binary), "--archive", "both")
+    assert result.returncode != 0
+    assert "photo.txt" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert threadbot(db, "ask", "--json", "archives").stdout == before
+
+
+def test_bad_archive_name_is_explained(db: Path, tmp_path: Path) -> None:
+    thread = tmp_path / "t.txt"
+    thread.write_text("hello\n")
+    result = threadbot(db, "import", str(thread), "--archive", "Bad Name!")
+    assert result.returncode != 0 and "--archive" in result.stderr
+
+
+def test_run_without_tokens_is_the_console(db: Path) -> None:
+    result = threadbot(db, "run", stdin="help\n")
+    assert result.returncode == 0, result.stderr
+    assert "threadbot commands" in result.stdout
