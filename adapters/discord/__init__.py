@@ -1,0 +1,22 @@
+"""Discord adapter: slash commands and mentions in, embeds out, over the real discord.py client.
+
+`run_discord` is started by `threadbot run`; `sync_commands` backs `threadbot discord-sync`.
+"""
+
+from __future__ import annotations
+
+from adapters.discord.client import ThreadbotClient
+from adapters.discord.config import DiscordConfig
+from adapters.discord.sync import SyncReport, sync_commands
+from bot.core import Bot
+from bot.settings import Settings
+
+__all__ = ["DiscordConfig", "SyncReport", "ThreadbotClient", "run_discord", "sync_commands"]
+
+
+async def run_discord(bot: Bot, settings: Settings) -> None:
+    """Connect and serve until cancelled; the client (and its sockets) is closed on the way out."""
+    config = DiscordConfig.from_settings(settings)
+    client = ThreadbotClient(bot, config)
+    async with client:
+        await client.start(config.token, reconnect=True)

@@ -1,0 +1,61 @@
+"""The discord.py client of threadbot: intents, mention safety, and the events it listens to.
+
+It asks for no privileged intent: guilds (channels and roles, for moderator checks), guild and DM messages
+(their content arrives when the bot is mentioned or in DMs). Every send defaults to no mentions.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import discord
+
+from adapters.discord.config import DiscordConfig
+from adapters.discord.mentions import MentionHandler
+from adapters.discord.poster import DiscordPoster
+from adapters.discord.slash import SlashHandler
+from adapters.discord.sync import slash_tree, sync_if_changed
+from bot.core import Bot
+
+log = logging.getLogger(__name__)
+
+
+def intents() -> discord.Intents:
+    chosen = discord.Intents.none()
+    chosen.guilds = True
+    chosen.guild_messages = True
+    chosen.dm_messages = True
+    return chosen
+
+
+class ThreadbotClient(discord.Client):
+    def __init__(self, bot: Bot, config: DiscordConfig, *, sync_on_start: bool = True) -> None:
+        super().__init__(
+            intents=intents(),
+            allowed_mentions=discord.AllowedMentions.none(),
+            guild_ready_timeout=config.guild_ready_timeout,
+            max_messages=None,
+            chunk_guilds_at_startup=False,
+        )
+        self.bot = bot
+        self.config = config
+        self.sync_on_start = sync_on_start
+        self.slash_commands = slash_tree(bot.registry)
+        self.slash = SlashHandler(bot, self.slash_commands, config)
+        self.mentions = MentionHandler(bot, config)
+
+    async def setup_hook(self) -> None:
+        """Runs once after login, before the gateway: the one place to sync, never `on_ready`."""
+        self.bot.context.posters.register("discord", DiscordPoster(self))
+        if self.sync_on_start:
+            await sync_if_changed(self, self.slash_commands, self.config.guild_ids, self.bot.context.store)
+
+    async def on_ready(self) -> None:
+        log.info("connected to Discord as %s in %d guilds", self.user, len(self.guilds))
+
+    async def on_message(self, message: discord.Message) -> None:
+        if self.user is not None:
+            await self.mentions.on_message(message, self.user)
+
+    async def on_interaction(self, interaction: discord.Interaction) -> None:
+        await self.slash.on_interaction(interaction)

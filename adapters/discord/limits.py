@@ -1,0 +1,27 @@
+"""Discord's documented limits, in one place, so rendering, splitting and the tests agree on the numbers."""
+
+from __future__ import annotations
+
+MESSAGE_CHARS = 2000
+"""Characters of a message's `content`."""
+
+EMBED_TITLE_CHARS = 256
+EMBED_DESCRIPTION_CHARS = 4096
+EMBED_FOOTER_CHARS = 2048
+EMBED_AUTHOR_CHARS = 256
+EMBED_TOTAL_CHARS = 6000
+"""Title, description, field names and values, footer and author of all embeds of one message together."""
+EMBEDS_PER_MESSAGE = 10
+
+COMMAND_NAME_CHARS = 32
+COMMAND_DESCRIPTION_CHARS = 100
+OPTIONS_PER_COMMAND = 25
+TOP_LEVEL_COMMANDS = 100
+STRING_OPTION_MAX = 6000
+AUTOCOMPLETE_CHOICES = 25
+CHOICE_CHARS = 100
+
+INTERACTION_DEADLINE = 3.0
+"""Seconds Discord waits for the first response to an interaction before it fails with 10062."""
+FOLLOWUP_TOKEN_TTL = 15 * 60.0
+"""Seconds an interaction token stays valid for follow-ups and edits after the interaction."""

@@ -1,0 +1,57 @@
+"""Commands by mention: `@threadbot quote tokens` in a channel, or any message in a DM.
+
+Discord delivers the content of messages that mention the bot (and of DMs) without the privileged Message
+Content intent, so this path needs no extra intent. Errors cannot be ephemeral here: they are replies.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+
+import discord
+
+from adapters.discord.config import DiscordConfig
+from adapters.discord.invocation import mention_text
+from adapters.discord.people import actor_of, place_of
+from adapters.discord.render import render
+from adapters.discord.sending import send_to_channel
+from bot.core import Bot
+
+log = logging.getLogger(__name__)
+
+_USER_MESSAGES = (discord.MessageType.default, discord.MessageType.reply)
+
+
+class MentionHandler:
+    def __init__(self, bot: Bot, config: DiscordConfig) -> None:
+        self.bot = bot
+        self.config = config
+
+    async def on_message(self, message: discord.Message, me: discord.ClientUser) -> None:
+        if message.author.bot or message.type not in _USER_MESSAGES:
+            return
+        text = mention_text(message.content, me.id, direct=message.guild is None)
+        if text is None:
+            return
+        author = message.author
+        permissions = (
+            message.channel.permissions_for(author)
+            if isinstance(author, discord.Member)
+            and not isinstance(message.channel, discord.abc.PrivateChannel)
+            else discord.Permissions.none()
+        )
+        actor = actor_of(author, permissions, self.config.moderator_roles)
+        place = place_of(
+            message.guild.id if message.guild else None, message.channel, message.channel.id, author.id
+        )
+        found = self.bot.registry.match(text.split())
+        slow = found is not None and found[0].slow
+        typing = message.channel.typing() if slow else contextlib.nullcontext()
+        async with typing:
+            reply = await self.bot.handle_text(text, actor, place)
+        try:
+            await send_to_channel(message.channel, render(reply), reply_to=message)
+        except discord.HTTPException as error:
+            # Typically Missing Permissions (50013) in this channel; the operator fixes it in the server.
+            log.warning("could not reply in channel %s: %s", message.channel.id, error)

@@ -1,0 +1,38 @@
+"""Sending rendered messages, always with mentions disabled.
+
+The client is built with `AllowedMentions.none()` as well; passing it on every call too means a quoted
+`@everyone`, `<@&role>` or `<@user>` stays inert even if someone later changes the client's default.
+"""
+
+from __future__ import annotations
+
+import discord
+
+from adapters.discord.packing import Outgoing
+
+NO_MENTIONS = discord.AllowedMentions.none()
+
+
+async def send_to_channel(
+    channel: discord.abc.Messageable, messages: list[Outgoing], reply_to: discord.Message | None = None
+) -> list[discord.Message]:
+    """Send each message in order; the first replies to `reply_to` (without pinging its author)."""
+    sent = []
+    for index, message in enumerate(messages):
+        if reply_to is not None and index == 0:
+            sent.append(
+                await channel.send(
+                    content=message.content,
+                    embeds=message.embeds,
+                    allowed_mentions=NO_MENTIONS,
+                    reference=reply_to.to_reference(fail_if_not_exists=False),
+                    mention_author=False,
+                )
+            )
+        else:
+            sent.append(
+                await channel.send(
+                    content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS
+                )
+            )
+    return sent

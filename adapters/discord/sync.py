@@ -1,0 +1,97 @@
+"""Registering the slash commands with Discord, on purpose rather than on every connect.
+
+`on_ready` fires on every reconnect and Discord caps command creations per day, so commands are pushed
+only by `threadbot discord-sync` (`sync_commands`) or at start when their fingerprint changed since the last
+push (`sync_if_changed`). The fingerprint is kept in the store, next to the data it describes.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+import discord
+
+from adapters.app import open_bot
+from adapters.discord.appcommands import SlashTree, build_tree
+from adapters.discord.autocomplete import SOURCES
+from adapters.discord.config import DiscordConfig
+from bot.registry import Registry
+from bot.settings import Settings
+from storage.interface import Store
+
+log = logging.getLogger(__name__)
+
+HASH_SPACE = "discord:app"
+HASH_CHANNEL = "-"
+HASH_KEY = "command_hash"
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    commands: int
+    target: str
+    pushed: bool
+
+    def __str__(self) -> str:
+        verb = "synced" if self.pushed else "already up to date:"
+        return f"{verb} {self.commands} slash commands ({self.target})"
+
+
+def slash_tree(registry: Registry) -> SlashTree:
+    return build_tree(registry, autocomplete=frozenset(SOURCES))
+
+
+def _target(guild_ids: tuple[int, ...]) -> str:
+    if not guild_ids:
+        return "global: may take up to an hour to appear"
+    return "guilds " + ", ".join(map(str, guild_ids))
+
+
+def _fingerprint(tree: SlashTree, application_id: int, guild_ids: tuple[int, ...]) -> str:
+    return tree.digest(str(application_id), *map(str, guild_ids))
+
+
+async def push(client: discord.Client, tree: SlashTree, guild_ids: tuple[int, ...], store: Store) -> None:
+    """Overwrite the application's commands (per guild when guild ids are set) and remember what was sent."""
+    application_id = _application_id(client)
+    if guild_ids:
+        for guild_id in guild_ids:
+            await client.http.bulk_upsert_guild_commands(application_id, guild_id, tree.payload)
+    else:
+        await client.http.bulk_upsert_global_commands(application_id, tree.payload)
+    await store.set_channel_setting(
+        HASH_SPACE, HASH_CHANNEL, HASH_KEY, _fingerprint(tree, application_id, guild_ids)
+    )
+    log.info("synced %d slash commands (%s)", len(tree.payload), _target(guild_ids))
+
+
+async def sync_if_changed(
+    client: discord.Client, tree: SlashTree, guild_ids: tuple[int, ...], store: Store
+) -> SyncReport:
+    """The guarded first start: push only if the commands or their target changed since the last push."""
+    stored = await store.get_channel_setting(HASH_SPACE, HASH_CHANNEL, HASH_KEY)
+    report = SyncReport(commands=len(tree.payload), target=_target(guild_ids), pushed=False)
+    if stored == _fingerprint(tree, _application_id(client), guild_ids):
+        log.info("slash commands unchanged since the last sync; not re-registering")
+        return report
+    await push(client, tree, guild_ids, store)
+    return SyncReport(commands=report.commands, target=report.target, pushed=True)
+
+
+async def sync_commands(settings: Settings) -> SyncReport:
+    """`threadbot discord-sync`: log in over HTTP only (no gateway) and push the commands unconditionally."""
+    config = DiscordConfig.from_settings(settings)
+    async with open_bot(settings) as bot:
+        tree = slash_tree(bot.registry)
+        client = discord.Client(intents=discord.Intents.none())
+        async with client:
+            await client.login(config.token)
+            await push(client, tree, config.guild_ids, bot.context.store)
+    return SyncReport(commands=len(tree.payload), target=_target(config.guild_ids), pushed=True)
+
+
+def _application_id(client: discord.Client) -> int:
+    if client.application_id is None:
+        raise RuntimeError("log in before syncing commands: the application id comes from Discord")
+    return client.application_id
