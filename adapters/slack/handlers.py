@@ -1,0 +1,116 @@
+"""The Bolt listeners: slash commands and mentions in, neutral commands to the bot, Block Kit replies out.
+
+Each listener acknowledges Slack at once and leaves the work to a background job, so the 3-second deadline
+holds however long the command takes. Parsing, moderator checks and error replies stay in the core.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections import OrderedDict
+from typing import Any
+
+from slack_bolt.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.context.async_context import AsyncBoltContext
+from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import events
+from adapters.slack.actors import ActorResolver
+from adapters.slack.blocks import render
+from adapters.slack.config import SlackConfig
+from adapters.slack.delivery import deliver
+from adapters.slack.escape import escape, unformat
+from adapters.slack.work import Work
+from bot.core import Bot
+
+log = logging.getLogger(__name__)
+
+ANY_SLASH_COMMAND = re.compile(r"^/")
+SEEN_EVENTS = 1000
+
+
+class SlackHandlers:
+    def __init__(self, bot: Bot, config: SlackConfig, actors: ActorResolver, work: Work) -> None:
+        self.bot = bot
+        self.config = config
+        self.actors = actors
+        self.work = work
+        self._seen: OrderedDict[str, None] = OrderedDict()
+
+    def register(self, app: AsyncApp) -> None:
+        app.command(ANY_SLASH_COMMAND)(self.on_command)
+        app.event("app_mention")(self.on_mention)
+
+    # slash commands
+
+    async def on_command(
+        self,
+        ack: AsyncAck,
+        command: dict[str, Any],
+        client: AsyncWebClient,
+        context: AsyncBoltContext,
+        respond: AsyncRespond,
+    ) -> None:
+        """`/threadbot quote tokens` or `/quote tokens`: ack now (saying so if it will take a while), answer later."""
+        text = events.slash_text(
+            command.get("command", ""), command.get("text", ""), self.config, self.bot.registry
+        )
+        if text is None:
+            await ack(
+                text=f"I don't handle `{escape(command.get('command', ''))}`. Try `{self.config.command} help`."
+            )
+            return
+        found = self.bot.registry.match(text.split())
+        if found is not None and found[0].slow:
+            await ack(text=f"Working on `{escape(found[0].name)}`\u2026")
+        else:
+            await ack()
+        space = events.space_id(context.team_id, context.enterprise_id, command)
+        self.work.spawn(self._answer_command(command, text, space, client, respond), name="slack-command")
+
+    async def _answer_command(
+        self, payload: dict[str, Any], text: str, space: str, client: AsyncWebClient, respond: AsyncRespond
+    ) -> None:
+        channel, user = str(payload.get("channel_id", "")), str(payload.get("user_id", ""))
+        actor = await self.actors.resolve(client, space, user, payload.get("user_name"))
+        reply = await self.bot.handle_text(text, actor, events.place(space, channel))
+        asked = (
+            f"{actor.display_name} asked: {payload.get('command', '')} {unformat(payload.get('text', ''))}"
+        )
+        message = render(reply, asked=asked)
+        await deliver(client, message, channel=channel, user=user, respond=respond)
+
+    # mentions
+
+    async def on_mention(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """`@threadbot quote tokens`, in a channel or a thread; Bolt has already acked the event."""
+        if events.is_from_a_bot(event) or self._repeat(body.get("event_id")):
+            return
+        space = events.space_id(context.team_id, context.enterprise_id, body)
+        self.work.spawn(self._answer_mention(event, space, client, context.bot_user_id), name="slack-mention")
+
+    async def _answer_mention(
+        self, event: dict[str, Any], space: str, client: AsyncWebClient, bot_user_id: str | None
+    ) -> None:
+        channel, user = str(event.get("channel", "")), str(event.get("user", ""))
+        thread = event.get("thread_ts") or None
+        actor = await self.actors.resolve(client, space, user, None)
+        text = events.mention_text(str(event.get("text", "")), bot_user_id)
+        reply = await self.bot.handle_text(text, actor, events.place(space, channel, thread))
+        await deliver(client, render(reply), channel=channel, user=user, thread_ts=thread)
+
+    def _repeat(self, event_id: object) -> bool:
+        """Slack redelivers an event it thinks was missed; answer each event id once."""
+        if not isinstance(event_id, str) or not event_id:
+            return False
+        if event_id in self._seen:
+            return True
+        self._seen[event_id] = None
+        while len(self._seen) > SEEN_EVENTS:
+            self._seen.popitem(last=False)
+        return False

@@ -1,0 +1,106 @@
+"""Requests as Slack sends them: slash-command forms and Events API callbacks, signed with the signing secret.
+
+The signature is Slack's v0 scheme: `v0=` + hex HMAC-SHA256 of `v0:{timestamp}:{body}` with the secret.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import itertools
+import json
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+_ids = itertools.count(1)
+
+
+def signature(secret: str, timestamp: str, body: str) -> str:
+    digest = hmac.new(secret.encode(), f"v0:{timestamp}:{body}".encode(), hashlib.sha256).hexdigest()
+    return f"v0={digest}"
+
+
+def signed_headers(
+    body: str, content_type: str, *, secret: str = SECRET, timestamp: int | None = None
+) -> dict[str, str]:
+    stamp = str(int(time.time()) if timestamp is None else timestamp)
+    return {
+        "Content-Type": content_type,
+        "X-Slack-Request-Timestamp": stamp,
+        "X-Slack-Signature": signature(secret, stamp, body),
+    }
+
+
+def slash_command(
+    text: str,
+    *,
+    command: str = "/threadbot",
+    team: str = "T123",
+    channel: str = "C1",
+    user: str = "UALICE",
+    user_name: str = "alice",
+    response_url: str = "http://127.0.0.1:9/unused",
+) -> dict[str, str]:
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": team,
+        "team_domain": team.lower(),
+        "channel_id": channel,
+        "channel_name": "general",
+        "user_id": user,
+        "user_name": user_name,
+        "command": command,
+        "text": text,
+        "api_app_id": "A0THREAD",
+        "is_enterprise_install": "false",
+        "response_url": response_url,
+        "trigger_id": f"trigger-{next(_ids)}",
+    }
+
+
+def form_body(fields: dict[str, str]) -> str:
+    return urlencode(fields)
+
+
+def mention(
+    text: str,
+    *,
+    team: str = "T123",
+    channel: str = "C1",
+    user: str = "UALICE",
+    thread_ts: str | None = None,
+    bot_user_id: str = "UBOT",
+) -> dict[str, Any]:
+    """An `app_mention` event callback; `text` is what follows the bot's mention."""
+    n = next(_ids)
+    ts = f"1699999999.{n:06d}"
+    event: dict[str, Any] = {
+        "type": "app_mention",
+        "user": user,
+        "text": f"<@{bot_user_id}> {text}",
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "team": team,
+    }
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": team,
+        "api_app_id": "A0THREAD",
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{n:08d}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {"team_id": team, "user_id": bot_user_id, "is_bot": True, "is_enterprise_install": False}
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
+def json_body(payload: dict[str, Any]) -> str:
+    return json.dumps(payload)
