@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
 
 from bot.context import Context
 from bot.errors import PermissionDeniedError, UserFacingError
-from bot.models import Actor, Command, ErrorReply, Place, Reply
+from bot.models import Actor, ChannelMessage, Command, ErrorReply, Place, Reply
 from bot.parsing import parse
 from bot.registry import Registry
 
@@ -19,10 +20,20 @@ log = logging.getLogger(__name__)
 
 MAX_COMMAND_CHARS = 4000
 
+Observer = Callable[[Context, ChannelMessage], Awaitable[None]]
+
+
+def feature_observers() -> list[Observer]:
+    """`observers = [coroutine_function]` of every feature module (like their `ticks`)."""
+    from bot.features import FEATURES  # here, not at import time: feature modules may import the core
+
+    return [observer for feature in FEATURES for observer in getattr(feature, "observers", ())]
+
 
 class Bot:
     def __init__(self, context: Context) -> None:
         self.context = context
+        self.observers: list[Observer] = feature_observers()
 
     @property
     def registry(self) -> Registry:
@@ -40,6 +51,17 @@ class Bot:
         except UserFacingError as error:
             return ErrorReply(message=error.message, hint=error.hint)
         return await self.handle(command)
+
+    async def observe(self, message: ChannelMessage) -> None:
+        """An ordinary (non-command) channel message, for the features that count or record messages.
+
+        Adapters call it for every non-command message they see; it never raises into the adapter."""
+        for observer in self.observers:
+            try:
+                await observer(self.context, message)
+            except Exception:
+                name = getattr(observer, "__name__", repr(observer))
+                log.exception("observer %s failed on message %s", name, message.message_id)
 
     async def handle(self, command: Command) -> Reply:
         """Run a parsed command, checking moderator rights here in the core, never in an adapter."""

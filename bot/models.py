@@ -5,6 +5,7 @@ Adapters build a `Command` from a platform event and render a `Reply` back; noth
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -52,6 +53,20 @@ class Command(BaseModel):
         return " ".join(self.args).strip()
 
 
+class ChannelMessage(BaseModel):
+    """An ordinary (non-command) message seen in a channel, for features that count or record messages.
+
+    `reply_to_message_id` is the message it answers (a reply, or the parent of a thread); `url` a permalink."""
+
+    actor: Actor
+    place: Place
+    message_id: str
+    text: str
+    reply_to_message_id: str | None = None
+    created_at: datetime | None = None
+    url: str | None = None
+
+
 class Span(BaseModel):
     """A [start, end) character range of a quote's text, e.g. a word that matched the query."""
 
@@ -89,6 +104,8 @@ class TextReply(BaseModel):
     text: str = ""
     lines: list[str] = Field(default_factory=list)
     ephemeral: bool = False
+    mention_user_id: str | None = None
+    """The one user this reply may ping (rendered as the only allowed mention); None: it pings nobody."""
 
 
 class ErrorReply(BaseModel):

@@ -53,3 +53,14 @@ class Settings(BaseSettings):
         validation_alias=_env("SLACK_MODERATOR_GROUP"),
         description="user group handle of moderators",
     )
+
+    # Reading-group sessions (bot/sessions): see docs/sessions.md
+    session_minutes: int = Field(
+        default=60, ge=5, le=480, description="How long a session runs when `session start` names no time"
+    )
+    session_timezone: str = Field(
+        default="UTC", description="IANA time zone for session times and reading dates, e.g. Europe/Berlin"
+    )
+    reading_reminder_hour: int = Field(
+        default=9, ge=0, le=23, description="Local hour of the day before a reading when its reminder is posted"
+    )

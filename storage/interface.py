@@ -86,6 +86,10 @@ class Store(Protocol):
 
     async def delete_archive(self, space_key: str, name: str) -> bool: ...
 
+    async def delete_comments_by_author(self, space_key: str, archive_name: str, author: str) -> int:
+        """Delete every comment by `author` in this space's own archive (never a shared one); how many went."""
+        ...
+
     # comments
     async def search(self, archive_ids: Sequence[int], query: str, limit: int) -> list[SearchHit]:
         """Comments matching the words of `query`, best first. `query` is user text, never FTS syntax."""

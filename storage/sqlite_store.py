@@ -45,6 +45,10 @@ ON CONFLICT (space_key, name) DO UPDATE SET title = coalesce(excluded.title, arc
 RETURNING id
 """
 DELETE_ARCHIVE = "DELETE FROM archives WHERE space_key = ? AND name = ?"
+DELETE_COMMENTS_BY_AUTHOR = """
+DELETE FROM comments
+WHERE author = ? AND archive_id IN (SELECT id FROM archives WHERE space_key = ? AND name = ?)
+"""
 SELECT_HASH_AUTHOR = "SELECT content_hash, coalesce(author, '') FROM comments WHERE archive_id = ?"
 INSERT_COMMENT = """
 INSERT INTO comments (archive_id, source_id, parent_source_id, author, created_at, url, text, content_hash)
@@ -202,6 +206,11 @@ class SqliteStore:
     async def delete_archive(self, space_key: str, name: str) -> bool:
         async with self.db.transaction() as conn, conn.execute(DELETE_ARCHIVE, (space_key, name)) as cursor:
             return cursor.rowcount > 0
+
+    async def delete_comments_by_author(self, space_key: str, archive_name: str, author: str) -> int:
+        params = (author, space_key, archive_name)
+        async with self.db.transaction() as conn, conn.execute(DELETE_COMMENTS_BY_AUTHOR, params) as cursor:
+            return max(cursor.rowcount, 0)
 
     async def search(self, archive_ids: Sequence[int], query: str, limit: int) -> list[SearchHit]:
         terms = query_terms(query)
