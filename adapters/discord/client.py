@@ -30,6 +30,9 @@ def intents() -> discord.Intents:
 
 class ThreadbotClient(discord.Client):
     def __init__(self, bot: Bot, config: DiscordConfig, *, sync_on_start: bool = True) -> None:
+        # threadbot has no voice features: the "PyNaCl/davey is not installed" warnings are noise.
+        discord.VoiceClient.warn_nacl = False
+        discord.VoiceClient.warn_dave = False
         super().__init__(
             intents=intents(),
             allowed_mentions=discord.AllowedMentions.none(),

@@ -151,9 +151,7 @@ class FakeDiscord:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.port = int(self._runner.addresses[0][1])
         self.gateway.url = self.gateway_url
 
     async def close(self) -> None:
@@ -256,13 +254,13 @@ class FakeDiscord:
         return {"id": str(snowflake()), "name": path[0], "type": 1, "options": options}
 
     async def slash(
-        self, channel: FakeChannel, user: FakeUser, command: str, **values: Any
+        self, channel: FakeChannel, user: FakeUser, command: str, /, **values: Any
     ) -> FakeInteraction:
         """A user runs `/command` (words separated by spaces for subcommands) with these option values."""
         return await self._interaction(2, channel, user, self._command_data(command.split(), values))
 
     async def autocomplete(
-        self, channel: FakeChannel, user: FakeUser, command: str, focused: str, **values: Any
+        self, channel: FakeChannel, user: FakeUser, command: str, focused: str, /, **values: Any
     ) -> FakeInteraction:
         data = self._command_data(command.split(), values, focused)
         return await self._interaction(4, channel, user, data)
@@ -395,8 +393,9 @@ class FakeDiscord:
         parent = self.channels.get(channel_id)
         if parent is None or parent.guild_id is None:
             return _error(404, 10003, "Unknown Channel")
+        name = str(body.get("name", ""))[:100]
         thread = FakeChannel(
-            message_id, str(body.get("name", ""))[:100], parent.guild_id, type=11, parent_id=parent.id
+            message_id, name, parent.guild_id, type=11, parent_id=parent.id, owner_id=self.me.id
         )
         self.channels[thread.id] = thread
         self.guilds[parent.guild_id].channels[thread.id] = thread

@@ -83,6 +83,8 @@ class FakeGateway:
 
     async def _receive(self, ws: web.WebSocketResponse, message: JSON) -> None:
         op, data = message.get("op"), message.get("d")
+        if not isinstance(data, dict):
+            data = {}
         if op == HEARTBEAT:
             self.heartbeats += 1
             await ws.send_json({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
@@ -100,12 +102,12 @@ class FakeGateway:
             self.resumes.append(data)
             self.changed()
             await self.resume_gate.wait()
-            session = self.sessions.get(data.get("session_id", ""))
-            if session is None or data.get("token") != self.token:
+            resumed = self.sessions.get(data.get("session_id", ""))
+            if resumed is None or data.get("token") != self.token:
                 await ws.send_json({"op": INVALID_SESSION, "d": False, "s": None, "t": None})
                 return
-            session.ws = ws
-            for seq, event, payload in session.events:
+            resumed.ws = ws
+            for seq, event, payload in resumed.events:
                 if seq > (data.get("seq") or 0):
                     await ws.send_json({"op": DISPATCH, "t": event, "s": seq, "d": payload})
             await self.dispatch("RESUMED", {})

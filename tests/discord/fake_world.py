@@ -79,6 +79,7 @@ class FakeChannel:
     type: int = 0  # 0 text, 1 DM, 11 public thread
     parent_id: int | None = None
     recipient: FakeUser | None = None
+    owner_id: int = 0  # of a thread: who started it
 
     def payload(self) -> JSON:
         data: JSON = {"id": str(self.id), "type": self.type, "name": self.name, "last_message_id": None}
@@ -94,7 +95,7 @@ class FakeChannel:
             }
         if self.type == 11:
             data |= {
-                "owner_id": None,
+                "owner_id": str(self.owner_id),
                 "message_count": 0,
                 "member_count": 1,
                 "thread_metadata": {

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
+from pydantic import SecretStr
+
 from adapters.app import open_bot
 from adapters.discord import sync_commands
 from adapters.discord.sync import HASH_CHANNEL, HASH_KEY, HASH_SPACE
@@ -55,7 +57,9 @@ async def test_sync_without_guild_ids_is_global(fake: FakeDiscord, start_bot: St
 
 async def test_cli_sync_pushes_over_http_only(fake: FakeDiscord, world: World, settings: Settings) -> None:
     """`threadbot discord-sync`: no gateway connection, commands pushed, fingerprint stored."""
-    configured = Settings(db=settings.db, DISCORD_TOKEN=TOKEN, DISCORD_GUILD_IDS=str(world.alpha.id))
+    configured = Settings(
+        db=settings.db, discord_token=SecretStr(TOKEN), discord_guild_ids=str(world.alpha.id)
+    )
     report = await sync_commands(configured)
     assert report.pushed and report.commands == len(fake.guild_commands[world.alpha.id])
     assert str(world.alpha.id) in str(report)

@@ -1,0 +1,69 @@
+"""Commands by mentioning the bot (no Message Content intent needed), and in DMs."""
+
+from __future__ import annotations
+
+from adapters.discord.people import space_key
+from tests.discord.conftest import Running
+from tests.discord.fake_discord import Sent
+
+
+def channel_replies(running: Running, count: int = 1) -> list[Sent]:
+    sent = [s for s in running.fake.sent if s.via == "channel"]
+    return sent if len(sent) >= count else []
+
+
+async def test_mention_command_replies_to_the_message(running: Running) -> None:
+    fake, world = running.fake, running.world
+    asked = await fake.user_message(world.general, world.alice, f"{fake.me.mention} quote tokens")
+    (reply,) = await fake.wait_for(lambda: channel_replies(running))
+    assert str(reply.payload["message_reference"]["message_id"]) == asked["id"]
+    assert reply.payload["allowed_mentions"] == {"parse": [], "replied_user": False}
+    assert reply.embeds and all("**token" in e["description"].lower() for e in reply.embeds)
+
+
+async def test_nickname_mention_form_and_prefix_work(running: Running) -> None:
+    fake, world = running.fake, running.world
+    await fake.user_message(world.general, world.alice, f"<@!{fake.me.id}> /archives")
+    (reply,) = await fake.wait_for(lambda: channel_replies(running))
+    assert "`sample`" in reply.text()
+
+
+async def test_messages_not_starting_with_the_mention_are_ignored(running: Running) -> None:
+    fake, world = running.fake, running.world
+    await fake.user_message(world.general, world.alice, f"I asked {fake.me.mention} quote tokens yesterday")
+    await fake.user_message(world.general, world.alice, "quote tokens")
+    await fake.user_message(world.general, world.alice, f"{fake.me.mention} help")  # a marker, answered
+    (reply,) = await fake.wait_for(lambda: channel_replies(running))
+    assert "threadbot commands" in reply.text()
+    assert len([s for s in fake.sent if s.via == "channel"]) == 1
+
+
+async def test_a_bare_mention_explains_what_to_do(running: Running) -> None:
+    fake, world = running.fake, running.world
+    await fake.user_message(world.general, world.alice, fake.me.mention)
+    (reply,) = await fake.wait_for(lambda: channel_replies(running))
+    assert "Empty command" in reply.content and "help" in reply.content
+
+
+async def test_member_refused_moderator_command_by_mention_moderator_allowed(running: Running) -> None:
+    fake, world = running.fake, running.world
+    await fake.user_message(world.general, world.alice, f"{fake.me.mention} archive use sample")
+    (refused,) = await fake.wait_for(lambda: channel_replies(running))
+    assert "moderators only" in refused.content
+    key = space_key(world.alpha.id)
+    assert await running.bot.context.store.get_channel_setting(key, str(world.general.id), "archive") is None
+    await fake.user_message(world.general, world.moderator, f"{fake.me.mention} archive use sample")
+    _, allowed = await fake.wait_for(lambda: channel_replies(running, 2))
+    assert "now reads `sample`" in allowed.content
+    assert (
+        await running.bot.context.store.get_channel_setting(key, str(world.general.id), "archive") == "sample"
+    )
+
+
+async def test_dm_needs_no_mention_and_is_its_own_space(running: Running) -> None:
+    fake, world = running.fake, running.world
+    dm = fake.dm_channel(world.alice)
+    await fake.user_message(dm, world.alice, "archives")
+    (reply,) = await fake.wait_for(lambda: channel_replies(running))
+    assert reply.message["channel_id"] == str(dm.id)
+    assert "`sample`" in reply.text()
