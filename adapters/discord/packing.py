@@ -26,6 +26,8 @@ class Outgoing:
 
     content: str | None = None
     embeds: list[discord.Embed] = field(default_factory=list)
+    mention_user_id: int | None = None
+    """The one user this message may ping (a reply's `mention_user_id`); everyone else stays inert."""
 
     def embed_chars(self) -> int:
         return sum(len(embed) for embed in self.embeds)

@@ -39,9 +39,25 @@ def renders(kind: type[R]) -> Callable[[Callable[[R], list[Piece]]], Callable[[R
 
 
 def render(reply: BaseModel) -> list[Outgoing]:
-    """The reply as Discord messages within every limit."""
-    renderer = _RENDERERS.get(type(reply), _fallback)
-    return pack(renderer(reply))
+    """The reply as Discord messages within every limit; a reply that names one user to ping starts with
+    that user's mention, and only its first message may ping them."""
+    pieces = _RENDERERS.get(type(reply), _fallback)(reply)
+    user = mentioned_user(reply)
+    if user is None:
+        return pack(pieces)
+    if pieces and isinstance(pieces[0], str):
+        pieces[0] = f"<@{user}> {pieces[0]}"
+    else:
+        pieces.insert(0, f"<@{user}>")
+    messages = pack(pieces)
+    messages[0].mention_user_id = user
+    return messages
+
+
+def mentioned_user(reply: BaseModel) -> int | None:
+    """The Discord user a reply may ping (`TextReply.mention_user_id`), if it is a Discord user id."""
+    value = getattr(reply, "mention_user_id", None)
+    return int(value) if isinstance(value, str) and value.isdigit() else None
 
 
 def is_ephemeral(reply: BaseModel) -> bool:

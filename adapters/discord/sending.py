@@ -13,6 +13,15 @@ from adapters.discord.packing import Outgoing
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
+def allowed_mentions(message: Outgoing) -> discord.AllowedMentions:
+    """No mentions at all, except the one user a reply was meant to ping (never @everyone or roles)."""
+    if message.mention_user_id is None:
+        return NO_MENTIONS
+    return discord.AllowedMentions(
+        everyone=False, roles=False, replied_user=False, users=[discord.Object(message.mention_user_id)]
+    )
+
+
 async def send_to_channel(
     channel: discord.abc.Messageable, messages: list[Outgoing], reply_to: discord.Message | None = None
 ) -> list[discord.Message]:
@@ -24,7 +33,7 @@ async def send_to_channel(
                 await channel.send(
                     content=message.content,
                     embeds=message.embeds,
-                    allowed_mentions=NO_MENTIONS,
+                    allowed_mentions=allowed_mentions(message),
                     reference=reply_to.to_reference(fail_if_not_exists=False),
                     mention_author=False,
                 )
@@ -32,7 +41,7 @@ async def send_to_channel(
         else:
             sent.append(
                 await channel.send(
-                    content=message.content, embeds=message.embeds, allowed_mentions=NO_MENTIONS
+                    content=message.content, embeds=message.embeds, allowed_mentions=allowed_mentions(message)
                 )
             )
     return sent

@@ -19,7 +19,7 @@ from adapters.discord.invocation import Invocation, UnknownSlashCommand, resolve
 from adapters.discord.packing import Outgoing
 from adapters.discord.people import actor_of, place_of
 from adapters.discord.render import is_ephemeral, render
-from adapters.discord.sending import NO_MENTIONS
+from adapters.discord.sending import allowed_mentions
 from bot.core import Bot
 from bot.models import ErrorReply, Place, Reply
 
@@ -117,7 +117,10 @@ class SlashHandler:
         if not deferred:
             first, rest = messages[0], messages[1:]
             await interaction.response.send_message(
-                content=first.content, embeds=first.embeds, ephemeral=ephemeral, allowed_mentions=NO_MENTIONS
+                content=first.content,
+                embeds=first.embeds,
+                ephemeral=ephemeral,
+                allowed_mentions=allowed_mentions(first),
             )
         elif ephemeral:
             # The "thinking" message is public; an error belongs to the asker alone, so replace it.
@@ -126,12 +129,12 @@ class SlashHandler:
         else:
             first, rest = messages[0], messages[1:]
             await interaction.edit_original_response(
-                content=first.content, embeds=first.embeds, allowed_mentions=NO_MENTIONS
+                content=first.content, embeds=first.embeds, allowed_mentions=allowed_mentions(first)
             )
         for message in rest:
             await interaction.followup.send(
                 content=message.content or discord.utils.MISSING,
                 embeds=message.embeds,
                 ephemeral=ephemeral,
-                allowed_mentions=NO_MENTIONS,
+                allowed_mentions=allowed_mentions(message),
             )

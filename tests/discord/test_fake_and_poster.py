@@ -69,3 +69,13 @@ async def test_posting_to_a_missing_channel_says_the_channel_is_gone(running: Ru
     place = Place(platform=PLATFORM, space=str(running.world.alpha.id), channel="123")
     with pytest.raises(ChannelGoneError):
         await running.bot.context.posters.post(place, TextReply(text="hello"))
+
+
+async def test_a_reply_may_ping_the_one_user_it_names_and_nobody_else(running: Running) -> None:
+    fake, world = running.fake, running.world
+    place = Place(platform=PLATFORM, space=str(world.alpha.id), channel=str(world.general.id))
+    reply = TextReply(text="your turn, not @everyone's", mention_user_id=str(world.alice.id))
+    await running.bot.context.posters.post(place, reply)
+    (sent,) = fake.sent
+    assert sent.content.startswith(f"<@{world.alice.id}> your turn")
+    assert sent.payload["allowed_mentions"] == {"parse": [], "users": [world.alice.id]}

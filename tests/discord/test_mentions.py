@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from adapters.discord.people import space_key
+from bot.context import Context
+from bot.models import ChannelMessage
 from tests.discord.conftest import Running
 from tests.discord.fake_discord import Sent
 
@@ -67,3 +69,19 @@ async def test_dm_needs_no_mention_and_is_its_own_space(running: Running) -> Non
     (reply,) = await fake.wait_for(lambda: channel_replies(running))
     assert reply.message["channel_id"] == str(dm.id)
     assert "`sample`" in reply.text()
+
+
+async def test_other_channel_messages_go_to_the_observers(running: Running) -> None:
+    fake, world = running.fake, running.world
+    seen: list[ChannelMessage] = []
+
+    async def observer(ctx: Context, message: ChannelMessage) -> None:
+        seen.append(message)
+
+    running.bot.observers.append(observer)
+    asked = await fake.user_message(world.general, world.alice, "just chatting")
+    await fake.user_message(world.general, world.alice, f"{fake.me.mention} help")
+    await fake.wait_for(lambda: channel_replies(running))
+    (message,) = seen
+    assert message.message_id == asked["id"] and message.text == "just chatting"
+    assert message.place.space == str(world.alpha.id) and message.actor.user_id == str(world.alice.id)
