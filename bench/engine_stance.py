@@ -1,0 +1,109 @@
+"""Stance benchmarks on held-out TEST splits (calibration used train/dev only: engine_stance_calibrate.py).
+
+1. agree/disagree: ArgKP-2021 test (arguments vs their topic) and IBM Claim Stance test (claims vs motion).
+   Forced choice (sign of the stance logit) and with the neutral band (neutral counts as wrong, coverage shown).
+2. agree/disagree/unrelated: ArgKP test arguments against their own topic and against each other test topic,
+   run through the full `StanceClassifier` (relevance gate + NLI); macro-F1.
+Baselines in the same run: majority class, one-hypothesis zero-shot NLI (P(entail | text, topic) > 0.5), and the
+lexical fallback. Usage: .venv/bin/python bench/engine_stance.py [--sample N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import time
+from collections import Counter
+
+import numpy as np
+from engine_common import StanceItem, argkp, ibm_claims, macro_f1
+
+from bot.engine.embedder import Embedder
+from bot.engine.modelfiles import default_embedder_files, default_nli_files
+from bot.engine.nli import NliScorer
+from bot.engine.stance import StanceClassifier, lexical_polarity
+
+
+def by_topic(items: list[StanceItem]) -> dict[str, list[int]]:
+    groups: dict[str, list[int]] = {}
+    for i, it in enumerate(items):
+        groups.setdefault(it.topic, []).append(i)
+    return groups
+
+
+def two_way(name: str, items: list[StanceItem], clf: StanceClassifier, nli: NliScorer | None) -> None:
+    y = np.array([it.label for it in items])
+    majority = max(np.mean(y == 1), np.mean(y == -1))
+    lex = np.array([lexical_polarity(it.topic, it.text) for it in items])
+    print(f"\n== {name}: {len(items)} items, {len(by_topic(items))} topics")
+    print(f"  majority class             acc {majority:.3f}")
+    print(f"  lexical fallback (rough)   acc {np.mean(lex == y):.3f} (neutral counted wrong; coverage {np.mean(lex != 0):.2f})")
+    if nli is None:
+        return
+    z = np.zeros(len(items))
+    zero_shot = np.zeros(len(items))
+    for topic, idx in by_topic(items).items():
+        texts = [items[i].text for i in idx]
+        z[idx] = clf.agree_logits(topic, texts)
+        zero_shot[idx] = nli.score(texts, topic).entailment
+    forced = np.where(z > 0, 1, -1)
+    print(f"  zero-shot NLI, 1 hypothesis acc {np.mean(np.where(zero_shot > 0.5, 1, -1) == y):.3f}")
+    f1, _ = macro_f1([str(v) for v in y], [str(v) for v in forced], ["1", "-1"])
+    print(f"  engine (forced choice)     acc {np.mean(forced == y):.3f}  macro-F1 {f1:.3f}")
+    margin = clf.calibration.neutral_margin
+    decided = np.abs(z) >= margin
+    print(f"  engine (neutral band {margin}) acc {np.mean((forced == y) & decided):.3f} "
+          f"(neutral {np.mean(~decided):.2f}; accuracy on decided {np.mean(forced[decided] == y[decided]):.3f})")
+
+
+def three_way(items: list[StanceItem], clf: StanceClassifier, label: str) -> None:
+    topics = sorted({it.topic for it in items})
+    gold: list[str] = []
+    pred: list[str] = []
+    forced: list[str] = []
+    t0 = time.time()
+    for topic in topics:
+        report = clf.classify(topic, [it.text for it in items])
+        for it, r in zip(items, report.results, strict=True):
+            if it.topic == topic:
+                gold.append("agree" if it.label > 0 else "disagree")
+            else:
+                gold.append("unrelated")
+            pred.append(r.stance)
+            if r.stance == "neutral":
+                assert r.agree_probability is not None
+                forced.append("agree" if r.agree_probability > 0.5 else "disagree")
+            else:
+                forced.append(r.stance)
+    labels = ["agree", "disagree", "unrelated"]
+    f1, per = macro_f1(gold, pred, labels)
+    f1f, perf = macro_f1(gold, forced, labels)
+    print(f"\n== three-way, {label}: {len(gold)} (argument, topic) pairs {dict(Counter(gold))}, {time.time() - t0:.0f}s")
+    print(f"  macro-F1 {f1:.3f}  per class " + ", ".join(f"{k} {v:.3f}" for k, v in per.items())
+          + f"  (neutral predicted {pred.count('neutral')}, counted wrong)")
+    print(f"  macro-F1 with neutral resolved to its side {f1f:.3f}  " + ", ".join(f"{k} {v:.3f}" for k, v in perf.items()))
+    unrelated_all = macro_f1(gold, ["unrelated"] * len(gold), labels)[0]
+    print(f"  baseline 'all unrelated' macro-F1 {unrelated_all:.3f}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--sample", type=int, default=0, help="random sample per data set (0: full test sets)")
+    args = ap.parse_args()
+    nli_files, emb_files = default_nli_files(), default_embedder_files()
+    nli = NliScorer(nli_files) if nli_files else None
+    embedder = Embedder(emb_files) if emb_files else None
+    clf = StanceClassifier(nli, embedder, max_nli=100_000)
+    lexical = StanceClassifier(None, None, max_nli=100_000)
+    kp, ibm = argkp("test"), ibm_claims("test")
+    if args.sample:
+        rng = random.Random(0)
+        kp, ibm = rng.sample(kp, min(args.sample, len(kp))), rng.sample(ibm, min(args.sample, len(ibm)))
+    two_way("ArgKP-2021 test", kp, clf, nli)
+    two_way("IBM Claim Stance test", ibm, clf, nli)
+    three_way(kp, clf, "engine (MiniLM relevance + NLI)" if embedder else "engine (lexical relevance + NLI)")
+    three_way(kp, lexical, "lexical fallback, no model (rough)")
+
+
+if __name__ == "__main__":
+    main()

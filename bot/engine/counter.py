@@ -1,0 +1,158 @@
+"""Counterarguments: rank comments that address the same point as a claim and take the other side.
+
+1. First stage: a lexical ranking (given by storage's FTS5, or in-memory BM25) fused by RRF with a dense
+   ranking (cosine of sentence embeddings) when an embedder is loaded.
+2. Comments that merely repeat the claim are dropped: most of the claim's word 3-grams quoted, or a cosine
+   above `duplicate_cosine`.
+3. The best `rerank_k` are re-scored: relevance (min-max scaled fused score) plus, with an NLI model, the
+   probability that the comment disagrees with the claim (the stance model of `stance.py`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.engine.embedder import Embedder
+from bot.engine.fusion import minmax, reciprocal_rank_fusion
+from bot.engine.lexical import Bm25
+from bot.engine.stance import StanceClassifier
+from bot.engine.text import containment
+
+
+@dataclass(frozen=True)
+class CounterCalibration:
+    """Weights of the final score, tuned on the ArguAna validation split (bench/engine_counter.py)."""
+
+    rerank_k: int = 16
+    relevance_weight: float = 1.0
+    opposition_weight: float = 0.5
+    lexical_weight: float = 1.0
+    dense_weight: float = 1.0
+    duplicate_containment: float = 0.8
+    duplicate_cosine: float = 0.95
+    claim_max_chars: int = 300
+
+
+DEFAULT_COUNTER = CounterCalibration()
+
+
+@dataclass(frozen=True)
+class CounterCandidate:
+    """A ranked counterargument. `disagree_probability` is None without an NLI model."""
+
+    index: int
+    score: float
+    relevance: float
+    disagree_probability: float | None
+
+
+@dataclass(frozen=True)
+class CounterReport:
+    claim: str
+    candidates: list[CounterCandidate]
+    excluded_duplicates: list[int]
+    rough: bool
+
+
+def final_scores(
+    relevance: npt.NDArray[np.float64], disagree: npt.NDArray[np.float64] | None, cal: CounterCalibration
+) -> npt.NDArray[np.float64]:
+    """relevance_weight * relevance (0..1 within the candidates) + opposition_weight * P(disagree)."""
+    final = cal.relevance_weight * relevance
+    return final if disagree is None else final + cal.opposition_weight * disagree
+
+
+class CounterRanker:
+    """Ranks counterarguments to a claim among plain texts. Works with no model at all (BM25 only, rough)."""
+
+    def __init__(
+        self,
+        stance: StanceClassifier | None = None,
+        embedder: Embedder | None = None,
+        *,
+        calibration: CounterCalibration = DEFAULT_COUNTER,
+    ) -> None:
+        self.stance = stance
+        self.embedder = embedder
+        self.calibration = calibration
+
+    @property
+    def rough(self) -> bool:
+        return self.stance is None or self.stance.nli is None
+
+    def first_stage(
+        self,
+        query: str,
+        texts: list[str],
+        *,
+        embeddings: npt.NDArray[np.float32] | None = None,
+        lexical_ranking: list[int] | None = None,
+    ) -> tuple[list[int], npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
+        """Candidate indices best first, their fused scores (aligned), and cosines to the query (or None)."""
+        cal = self.calibration
+        if lexical_ranking is None:
+            bm25 = Bm25(texts).scores(query)
+            lexical_ranking = [i for i in np.argsort(-bm25, kind="stable").tolist() if bm25[i] > 0]
+        rankings: list[list[int]] = [lexical_ranking]
+        weights = [cal.lexical_weight]
+        cosines: npt.NDArray[np.float64] | None = None
+        if self.embedder is not None:
+            if embeddings is None:
+                embeddings = self.embedder.embed(texts)
+            cosines = (embeddings @ self.embedder.embed([query])[0]).astype(np.float64)
+            rankings.append(np.argsort(-cosines, kind="stable").tolist())
+            weights.append(cal.dense_weight)
+        fused = reciprocal_rank_fusion(rankings, weights=weights)
+        return [i for i, _ in fused], np.array([s for _, s in fused], dtype=np.float64), cosines
+
+    def rank(
+        self,
+        claim: str,
+        texts: list[str],
+        *,
+        query: str | None = None,
+        embeddings: npt.NDArray[np.float32] | None = None,
+        lexical_ranking: list[int] | None = None,
+        limit: int = 5,
+    ) -> CounterReport:
+        """The best `limit` counterarguments to `claim` among `texts`.
+
+        `query` is the retrieval text (defaults to the claim); `lexical_ranking` is storage's BM25 order of
+        `texts` (indices, best first), computed in memory if omitted; `embeddings` are the texts' rows.
+        """
+        cal = self.calibration
+        order, fused, cosines = self.first_stage(
+            query or claim, texts, embeddings=embeddings, lexical_ranking=lexical_ranking
+        )
+        duplicates: list[int] = []
+        kept: list[tuple[int, float]] = []
+        for i, score in zip(order, fused.tolist(), strict=True):
+            if len(kept) >= max(cal.rerank_k, limit):
+                break
+            if self._duplicate(claim, texts[i], None if cosines is None else float(cosines[i])):
+                duplicates.append(i)
+                continue
+            kept.append((i, score))
+        if not kept:
+            return CounterReport(claim, [], duplicates, self.rough)
+        idx = [i for i, _ in kept]
+        relevance = minmax([s for _, s in kept])
+        disagree: list[float | None] = [None] * len(idx)
+        p: npt.NDArray[np.float64] | None = None
+        if self.stance is not None and self.stance.nli is not None:
+            z = self.stance.agree_logits(claim[: cal.claim_max_chars], [texts[i] for i in idx])
+            p = 1.0 / (1.0 + np.exp(z))  # P(disagree | on topic)
+            disagree = [float(v) for v in p]
+        final = final_scores(relevance, p, cal)
+        ranked = sorted(range(len(idx)), key=lambda j: -final[j])[:limit]
+        candidates = [CounterCandidate(idx[j], float(final[j]), float(relevance[j]), disagree[j]) for j in ranked]
+        return CounterReport(claim, candidates, duplicates, self.rough)
+
+    def _duplicate(self, claim: str, text: str, cosine: float | None) -> bool:
+        cal = self.calibration
+        if containment(claim, text) >= cal.duplicate_containment or containment(text, claim) >= cal.duplicate_containment:
+            return True
+        return cosine is not None and cosine >= cal.duplicate_cosine

@@ -1,0 +1,41 @@
+"""Building the engine from settings: load whatever models are available, fall back to lexical methods otherwise."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from bot.engine.counter import CounterRanker
+from bot.engine.embedder import Embedder
+from bot.engine.modelfiles import resolve_embedder, resolve_nli
+from bot.engine.nli import NliScorer
+from bot.engine.stance import StanceClassifier
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The loaded engine. `embedder`/`nli` are None when no model was found (fallback mode)."""
+
+    embedder: Embedder | None
+    nli: NliScorer | None
+    stance: StanceClassifier
+    counter: CounterRanker
+
+    @property
+    def rough(self) -> bool:
+        return self.nli is None
+
+
+def load_engine(
+    embedder_dir: Path | None = None, nli_dir: Path | None = None, *, threads: int = 2, max_nli: int = 64
+) -> Engine:
+    """Load models from the given folders (None: the default models of `threadbot[models]`, if installed).
+
+    Loading takes a few seconds; do it once, off the event loop (e.g. `asyncio.to_thread(load_engine, ...)`).
+    """
+    embedder_files = resolve_embedder(embedder_dir)
+    nli_files = resolve_nli(nli_dir)
+    embedder = Embedder(embedder_files, threads=threads) if embedder_files else None
+    nli = NliScorer(nli_files, threads=threads) if nli_files else None
+    stance = StanceClassifier(nli, embedder, max_nli=max_nli)
+    return Engine(embedder, nli, stance, CounterRanker(stance, embedder))

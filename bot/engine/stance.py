@@ -1,0 +1,210 @@
+"""Stance of comments toward a claim: agree, disagree, neutral (on topic, no side) or unrelated.
+
+Pipeline (see bench/README_engine.md for the measurements behind each choice):
+1. Relevance: cosine of sentence embeddings (or, with no embedder, the share of the claim's words a comment has).
+   Below `related_threshold` a comment is unrelated and never reaches NLI.
+2. The most relevant comments, at most `max_nli`, go through NLI with the comment as premise and several
+   hypotheses built from the claim (the claim, its negation, ...). A logistic model over the entailment logits,
+   fitted on training splits only, gives P(agree | on topic); near 0.5 (|z| < `neutral_margin`) means neutral.
+3. Without an NLI model, a lexical fallback guesses from negation and agreement cue words; its result is marked
+   rough, because it is barely better than chance.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.engine.embedder import Embedder
+from bot.engine.lexical import coverage
+from bot.engine.nli import NliScorer
+from bot.engine.text import negate_claim, words
+
+Stance = Literal["agree", "disagree", "neutral", "unrelated"]
+Method = Literal["nli", "lexical"]
+STANCES: tuple[Stance, ...] = ("agree", "disagree", "neutral", "unrelated")
+
+FloatArray = npt.NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class StanceCalibration:
+    """Hypothesis templates and the weights of the logistic model over their entailment logits.
+
+    `{claim}` is the claim and `{negation}` its rule-based negation. The defaults were fitted by
+    bench/engine_stance_calibrate.py on ArgKP-2021 train+dev and IBM Claim Stance train, for the default NLI
+    model; another model needs its own calibration.
+    """
+
+    templates: tuple[str, ...] = ("{claim}", "{negation}")
+    weights: tuple[float, ...] = (0.694, -0.651)
+    bias: float = 0.0  # no prior toward agreeing: fitted with a bias it helped only the sets it was fitted on
+    # |z| below which the side is a coin flip on training data (51-61% right): reported as neutral.
+    neutral_margin: float = 0.3
+    # Cosine (all-MiniLM-L6-v2) between claim and comment under which a comment is unrelated.
+    dense_related: float = 0.38
+    # Share of the claim's content words a comment must contain to count as related (lexical fallback).
+    lexical_related: float = 0.2
+
+    def hypotheses(self, claim: str) -> list[str]:
+        negation = negate_claim(claim)
+        return [t.format(claim=claim, negation=negation) for t in self.templates]
+
+
+DEFAULT_CALIBRATION = StanceCalibration()
+
+
+@dataclass(frozen=True)
+class StanceResult:
+    """One comment's stance. `index` points into the comments given; `agree_probability` is None if not scored."""
+
+    index: int
+    stance: Stance
+    confidence: float
+    relevance: float
+    agree_probability: float | None
+    method: Method
+
+
+@dataclass(frozen=True)
+class StanceReport:
+    """All results, counts per stance, and whether the method is rough (no NLI model)."""
+
+    claim: str
+    results: list[StanceResult]
+    counts: dict[str, int]
+    method: Method
+    rough: bool
+    unscored: list[int] = field(default_factory=list)
+    note: str | None = None
+
+
+ROUGH_NOTE = (
+    "Rough estimate: no NLI model is installed, so stance is guessed from negation and agreement words "
+    "(about 55% right on the ArgKP dev set). Install threadbot[models] for model-based stance."
+)
+
+
+def _logit(p: npt.NDArray[np.float32]) -> FloatArray:
+    q = np.clip(p.astype(np.float64), 1e-4, 1 - 1e-4)
+    return np.log(q / (1 - q))
+
+
+def _sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-z))
+
+
+class StanceClassifier:
+    """Classifies comments toward a claim. Either model may be None; with no NLI model the result is rough."""
+
+    def __init__(
+        self,
+        nli: NliScorer | None = None,
+        embedder: Embedder | None = None,
+        *,
+        calibration: StanceCalibration = DEFAULT_CALIBRATION,
+        max_nli: int = 64,
+    ) -> None:
+        self.nli = nli
+        self.embedder = embedder
+        self.calibration = calibration
+        self.max_nli = max_nli
+
+    @property
+    def rough(self) -> bool:
+        return self.nli is None
+
+    def relevance(
+        self, claim: str, comments: list[str], embeddings: npt.NDArray[np.float32] | None = None
+    ) -> tuple[FloatArray, float]:
+        """Relevance of each comment to the claim, and the threshold under which a comment is unrelated."""
+        if self.embedder is not None:
+            if embeddings is None:
+                embeddings = self.embedder.embed(comments)
+            query = self.embedder.embed([claim])[0]
+            return (embeddings @ query).astype(np.float64), self.calibration.dense_related
+        return coverage(claim, comments), self.calibration.lexical_related
+
+    def agree_logits(self, claim: str, comments: list[str]) -> FloatArray:
+        """z per comment: > 0 leans agree, < 0 leans disagree (P(agree | on topic) = sigmoid(z)). Needs NLI."""
+        if self.nli is None:
+            raise RuntimeError("agree_logits needs an NLI model")
+        cal = self.calibration
+        z = np.full(len(comments), cal.bias, dtype=np.float64)
+        if not comments:
+            return z
+        for hypothesis, weight in zip(cal.hypotheses(claim), cal.weights, strict=True):
+            z += weight * _logit(self.nli.score(comments, hypothesis).entailment)
+        return z
+
+    def classify(
+        self, claim: str, comments: list[str], *, embeddings: npt.NDArray[np.float32] | None = None
+    ) -> StanceReport:
+        """Stance of every comment toward `claim`. `embeddings` (rows of the comments) saves re-embedding."""
+        rel, threshold = self.relevance(claim, comments, embeddings)
+        related = [i for i in np.argsort(-rel, kind="stable").tolist() if rel[i] >= threshold]
+        chosen, unscored = related[: self.max_nli], related[self.max_nli :]
+        results: dict[int, StanceResult] = {}
+        for i in range(len(comments)):
+            if rel[i] < threshold:
+                conf = _sigmoid((threshold - rel[i]) * 20.0)
+                results[i] = StanceResult(i, "unrelated", conf, float(rel[i]), None, self._method)
+        if self.nli is not None:
+            z = self.agree_logits(claim, [comments[i] for i in chosen])
+            for i, zi in zip(chosen, z.tolist(), strict=True):
+                results[i] = self._from_logit(i, zi, float(rel[i]))
+        else:
+            for i in chosen:
+                results[i] = self._lexical(i, claim, comments[i], float(rel[i]))
+        ordered = [results[i] for i in sorted(results)]
+        counts: dict[str, int] = {s: 0 for s in STANCES}
+        for r in ordered:
+            counts[r.stance] += 1
+        return StanceReport(
+            claim=claim,
+            results=ordered,
+            counts=counts,
+            method=self._method,
+            rough=self.rough,
+            unscored=sorted(unscored),
+            note=ROUGH_NOTE if self.rough else None,
+        )
+
+    @property
+    def _method(self) -> Method:
+        return "lexical" if self.nli is None else "nli"
+
+    def _from_logit(self, index: int, z: float, relevance: float) -> StanceResult:
+        p = _sigmoid(z)
+        if abs(z) < self.calibration.neutral_margin:
+            return StanceResult(index, "neutral", 1.0 - abs(2 * p - 1), relevance, p, "nli")
+        stance: Stance = "agree" if z > 0 else "disagree"
+        return StanceResult(index, stance, max(p, 1 - p), relevance, p, "nli")
+
+    def _lexical(self, index: int, claim: str, comment: str, relevance: float) -> StanceResult:
+        score = lexical_polarity(claim, comment)
+        if score == 0:
+            return StanceResult(index, "neutral", 0.5, relevance, None, "lexical")
+        stance: Stance = "agree" if score > 0 else "disagree"
+        return StanceResult(index, stance, 0.55, relevance, None, "lexical")
+
+
+_NEGATIONS = frozenset("not no never nothing none nobody neither nor cannot without".split())
+_AGREE = frozenset("agree agreed exactly true yes correct indeed absolutely definitely right".split())
+_DISAGREE = frozenset("disagree wrong false nonsense untrue incorrect doubt myth ridiculous".split())
+
+
+def _negated(tokens: list[str]) -> bool:
+    return any(t in _NEGATIONS or t.endswith("n't") for t in tokens)
+
+
+def lexical_polarity(claim: str, comment: str) -> int:
+    """A rough sign of agreement: agreement/disagreement cue words, and whether negation matches the claim's."""
+    claim_tokens, tokens = words(claim), words(comment)
+    score = 2 * sum(t in _AGREE for t in tokens) - 2 * sum(t in _DISAGREE for t in tokens)
+    score += 1 if _negated(tokens) == _negated(claim_tokens) else -1
+    return int(np.sign(score))
