@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 HASH_SPACE = "discord:app"
 HASH_CHANNEL = "-"
 HASH_KEY = "command_hash"
+TARGET_KEY = "command_target"
+"""Where the commands went last time ("global" or guild ids), so a change of target removes the old set."""
+GLOBAL = "global"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +56,27 @@ def _fingerprint(tree: SlashTree, application_id: int, guild_ids: tuple[int, ...
 
 
 async def push(client: discord.Client, tree: SlashTree, guild_ids: tuple[int, ...], store: Store) -> None:
-    """Overwrite the application's commands (per guild when guild ids are set) and remember what was sent."""
+    """Overwrite the application's commands (per guild when guild ids are set) and remember what was sent.
+
+    Commands left where they went last time (globally, or in guilds no longer listed) are removed, so nobody
+    sees each command twice after a change of `DISCORD_GUILD_IDS`."""
     application_id = _application_id(client)
+    previous = await store.get_channel_setting(HASH_SPACE, HASH_CHANNEL, TARGET_KEY)
+    old_guilds = {int(g) for g in (previous or "").split(",") if g.isdigit()}
     if guild_ids:
         for guild_id in guild_ids:
             await client.http.bulk_upsert_guild_commands(application_id, guild_id, tree.payload)
+        if previous == GLOBAL:
+            await client.http.bulk_upsert_global_commands(application_id, [])
     else:
         await client.http.bulk_upsert_global_commands(application_id, tree.payload)
+    for guild_id in sorted(old_guilds - set(guild_ids)):
+        try:
+            await client.http.bulk_upsert_guild_commands(application_id, guild_id, [])
+        except (discord.Forbidden, discord.NotFound):
+            log.info("could not remove commands from guild %s (the bot left it?)", guild_id)
+    target = ",".join(map(str, guild_ids)) or GLOBAL
+    await store.set_channel_setting(HASH_SPACE, HASH_CHANNEL, TARGET_KEY, target)
     await store.set_channel_setting(
         HASH_SPACE, HASH_CHANNEL, HASH_KEY, _fingerprint(tree, application_id, guild_ids)
     )

@@ -46,13 +46,26 @@ async def test_restart_with_unchanged_commands_does_not_sync_again(
     await start_bot()
     assert fake.command_puts == 2
     await start_bot(guild_ids=(first.world.alpha.id,))
-    assert fake.command_puts == 3
+    assert fake.command_puts == 4  # Alpha's commands, and Beta's emptied
+    assert fake.guild_commands[first.world.beta.id] == []
 
 
 async def test_sync_without_guild_ids_is_global(fake: FakeDiscord, start_bot: StartBot) -> None:
     await start_bot(guild_ids=())
     assert {c["name"] for c in fake.global_commands} >= {"quote", "help"}
     assert fake.guild_commands == {}
+
+
+async def test_changing_the_target_removes_the_old_commands(fake: FakeDiscord, start_bot: StartBot) -> None:
+    """Guilds -> global -> one guild: the set left behind is emptied each time, so nothing shows twice."""
+    first = await start_bot()
+    alpha, beta = first.world.alpha.id, first.world.beta.id
+    await first.client.close()
+    second = await start_bot(guild_ids=())
+    assert fake.global_commands and fake.guild_commands == {alpha: [], beta: []}
+    await second.client.close()
+    await start_bot(guild_ids=(alpha,))
+    assert fake.global_commands == [] and fake.guild_commands[alpha] and fake.guild_commands[beta] == []
 
 
 async def test_cli_sync_pushes_over_http_only(fake: FakeDiscord, world: World, settings: Settings) -> None:
