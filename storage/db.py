@@ -102,6 +102,7 @@ async def open_database(path: Path | str) -> Database:
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA busy_timeout = 10000")
         await conn.execute("PRAGMA synchronous = NORMAL")
+        await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports stay in memory until commit
         await migrate(db)
     except sqlite3.DatabaseError as error:
         await conn.close()

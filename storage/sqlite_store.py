@@ -11,7 +11,6 @@ from pathlib import Path
 import aiosqlite
 
 from storage.db import Database, open_database
-from storage.fts import match_any, query_terms
 from storage.importers.records import CommentRecord, content_hash
 from storage.interface import (
     SHARED_SPACE,
@@ -21,19 +20,18 @@ from storage.interface import (
     SearchHit,
     StoredComment,
 )
+from storage.search import ranked_ids
 
 BATCH = 5000
 
 SELECT_ARCHIVES = """
-SELECT a.id, a.space_key, a.name, a.title, a.created_at,
-       (SELECT count(*) FROM comments c WHERE c.archive_id = a.id) AS comment_count
+SELECT a.id, a.space_key, a.name, a.title, a.created_at, a.comment_count
 FROM archives a
 WHERE a.space_key IN (?, ?)
 ORDER BY a.space_key = ? DESC, a.created_at DESC, a.id DESC
 """
 SELECT_ARCHIVE_BY_NAME = """
-SELECT a.id, a.space_key, a.name, a.title, a.created_at,
-       (SELECT count(*) FROM comments c WHERE c.archive_id = a.id) AS comment_count
+SELECT a.id, a.space_key, a.name, a.title, a.created_at, a.comment_count
 FROM archives a
 WHERE a.space_key IN (?, ?) AND a.name = ?
 ORDER BY a.space_key = ? DESC
@@ -49,6 +47,13 @@ DELETE_COMMENTS_BY_AUTHOR = """
 DELETE FROM comments
 WHERE author = ? AND archive_id IN (SELECT id FROM archives WHERE space_key = ? AND name = ?)
 """
+SELECT_MAX_ID = "SELECT coalesce(max(id), 0) FROM comments"
+ADD_TO_COUNT = "UPDATE archives SET comment_count = comment_count + ? WHERE id = ?"
+INSERT_SEGMENT = """
+INSERT INTO archive_segments (archive_id, first_id, last_id)
+SELECT ?, min(id), max(id) FROM comments WHERE id > ? HAVING count(*) > 0
+"""
+INDEX_NEW_COMMENTS = "INSERT INTO comments_fts (rowid, text) SELECT id, text FROM comments WHERE id > ?"
 SELECT_HASH_AUTHOR = "SELECT content_hash, coalesce(author, '') FROM comments WHERE archive_id = ?"
 INSERT_COMMENT = """
 INSERT INTO comments (archive_id, source_id, parent_source_id, author, created_at, url, text, content_hash)
@@ -58,17 +63,7 @@ ON CONFLICT (archive_id, source_id) DO NOTHING
 COMMENT_COLUMNS = (
     "c.id, a.name AS archive, c.source_id, c.text, c.parent_source_id, c.author, c.created_at, c.url"
 )
-SEARCH = f"""
-SELECT {COMMENT_COLUMNS}, bm25(comments_fts) AS rank,
-       highlight(comments_fts, 0, char(2), char(3)) AS marked
-FROM comments_fts
-JOIN comments c ON c.id = comments_fts.rowid
-JOIN archives a ON a.id = c.archive_id
-WHERE comments_fts MATCH ? AND c.archive_id IN ({{ids}})
-ORDER BY rank
-LIMIT ?
-"""
-SELECT_ID_RANGE = "SELECT min(id), max(id) FROM comments WHERE archive_id IN ({ids})"
+SELECT_ID_RANGE = "SELECT min(first_id), max(last_id) FROM archive_segments WHERE archive_id IN ({ids})"
 SELECT_FROM_ID = f"""
 SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id
 WHERE c.archive_id IN ({{ids}}) AND c.id >= ? ORDER BY c.id LIMIT ?
@@ -76,7 +71,7 @@ WHERE c.archive_id IN ({{ids}}) AND c.id >= ? ORDER BY c.id LIMIT ?
 SELECT_COMMENTS = f"""
 SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id WHERE c.id IN ({{ids}})
 """
-COUNT_COMMENTS = "SELECT count(*) FROM comments WHERE archive_id IN ({ids})"
+COUNT_COMMENTS = "SELECT coalesce(sum(comment_count), 0) FROM archives WHERE id IN ({ids})"
 SELECT_SHOWN = """
 SELECT comment_id FROM quote_history WHERE space_key = ? AND channel = ? AND comment_id IN ({ids})
 """
@@ -163,6 +158,9 @@ class SqliteStore:
                 row = await cursor.fetchone()
             assert row is not None
             archive_id = int(row[0])
+            async with conn.execute(SELECT_MAX_ID) as cursor:
+                max_row = await cursor.fetchone()
+            indexed_up_to = int(max_row[0]) if max_row else 0
             async with conn.execute(SELECT_HASH_AUTHOR, (archive_id,)) as cursor:
                 seen = {(h, a) for h, a in await cursor.fetchall()}
             batch: list[tuple[object, ...]] = []
@@ -190,6 +188,10 @@ class SqliteStore:
                         progress(done, len(records))
             if batch:
                 added += await self._insert(conn, batch)
+            # The write lock is held since BEGIN IMMEDIATE, so every id above the old maximum is ours.
+            await conn.execute(INDEX_NEW_COMMENTS, (indexed_up_to,))
+            await conn.execute(INSERT_SEGMENT, (archive_id, indexed_up_to))
+            await conn.execute(ADD_TO_COUNT, (added, archive_id))
             if progress:
                 progress(len(records), len(records))
         archive = await self.find_archive(space_key, archive_name)
@@ -213,14 +215,12 @@ class SqliteStore:
             return max(cursor.rowcount, 0)
 
     async def search(self, archive_ids: Sequence[int], query: str, limit: int) -> list[SearchHit]:
-        terms = query_terms(query)
-        if not terms or not archive_ids:
-            return []
-        sql = SEARCH.format(ids=_placeholders(archive_ids))
-        rows = await self.db.fetchall(sql, [match_any(terms), *archive_ids, limit])
+        ranked = await ranked_ids(self.db, archive_ids, query, limit)
+        comments = {c.id: c for c in await self.get_comments([cid for cid, _, _ in ranked])}
         return [
-            SearchHit(comment=_comment(row), score=-float(row["rank"]), highlighted=row["marked"])
-            for row in rows
+            SearchHit(comment=comments[cid], score=score, highlighted=marked or comments[cid].text)
+            for cid, score, marked in ranked
+            if cid in comments
         ]
 
     async def random_comment(self, archive_ids: Sequence[int], exclude: set[int]) -> StoredComment | None:

@@ -15,7 +15,9 @@ from storage.sqlite_store import SqliteStore
 
 def records(n: int, prefix: str = "c") -> list[CommentRecord]:
     return [
-        CommentRecord(source_id=f"{prefix}{i}", text=f"comment {i} about tokens and reasoning {prefix}", author="ann")
+        CommentRecord(
+            source_id=f"{prefix}{i}", text=f"comment {i} about tokens and reasoning {prefix}", author="ann"
+        )
         for i in range(n)
     ]
 
@@ -100,4 +102,34 @@ async def test_search_ranks_and_highlights(tmp_path: Path) -> None:
     hits = await store.search([result.archive.id], "wasteful tokens", 10)
     assert [h.comment.source_id for h in hits] == ["2", "3"]  # stemming: "token" matches "tokens"
     assert "\x02wasteful\x03" in hits[0].highlighted
+    await store.close()
+
+
+async def test_search_puts_all_word_matches_first_and_stays_bounded(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With a tiny score cap, a common word is not scored over the whole archive, yet good matches still win."""
+    import storage.search
+
+    monkeypatch.setattr(storage.search, "SCORE_CAP", 3)
+    store = await SqliteStore.open(tmp_path / "t.db")
+    rows = [CommentRecord(source_id=f"m{i}", text=f"model number {i}") for i in range(10)]
+    rows.append(CommentRecord(source_id="both", text="a model of distillation"))
+    rows.append(CommentRecord(source_id="rare", text="distillation alone"))
+    result = await store.import_records("console:local", "t", rows)
+    hits = await store.search([result.archive.id], "model distillation", 5)
+    assert [h.comment.source_id for h in hits[:2]] == ["both", "rare"]
+    common = await store.search([result.archive.id], "model", 10)
+    assert len(common) == 3  # only the newest SCORE_CAP matches of a too-common word are scored
+    assert {h.comment.source_id for h in common} == {"m9", "m8", "both"}
+    await store.close()
+
+
+async def test_search_across_archives_with_several_imports(tmp_path: Path) -> None:
+    store = await SqliteStore.open(tmp_path / "t.db")
+    a1 = await store.import_records("console:local", "a", [CommentRecord(source_id="1", text="tokens one")])
+    await store.import_records("console:local", "b", [CommentRecord(source_id="2", text="tokens two")])
+    await store.import_records("console:local", "a", [CommentRecord(source_id="3", text="tokens three")])
+    hits = await store.search([a1.archive.id], "tokens", 10)
+    assert sorted(h.comment.text for h in hits) == ["tokens one", "tokens three"]
     await store.close()

@@ -7,15 +7,12 @@ half an import in the database.
 from __future__ import annotations
 
 import hashlib
-import re
 from dataclasses import dataclass, field
-
-_SPACE = re.compile(r"\s+")
 
 
 def normalise_text(text: str) -> str:
     """Collapse runs of white space so the same words always hash the same."""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def content_hash(text: str) -> str:
