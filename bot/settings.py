@@ -48,6 +48,11 @@ class Settings(BaseSettings):
     slack_client_id: str | None = Field(default=None, validation_alias=_env("SLACK_CLIENT_ID"))
     slack_client_secret: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_CLIENT_SECRET"))
     slack_port: int = Field(default=3000, validation_alias=_env("SLACK_PORT"), description="HTTP mode port")
+    slack_shortcuts: str = Field(
+        default="quote,stance,counter",
+        description="commands that also have their own slash command (/quote ...)",
+    )
+    slack_redirect_uri: str | None = Field(default=None, validation_alias=_env("SLACK_REDIRECT_URI"))
     slack_moderator_group: str = Field(
         default="",
         validation_alias=_env("SLACK_MODERATOR_GROUP"),
@@ -62,5 +67,23 @@ class Settings(BaseSettings):
         default="UTC", description="IANA time zone for session times and reading dates, e.g. Europe/Berlin"
     )
     reading_reminder_hour: int = Field(
-        default=9, ge=0, le=23, description="Local hour of the day before a reading when its reminder is posted"
+        default=9,
+        ge=0,
+        le=23,
+        description="Local hour of the day before a reading when its reminder is posted",
+    )
+
+    # Daily discussion prompts (bot/prompts): see docs/prompts.md
+    prompt_grace_minutes: int = Field(
+        default=60,
+        ge=0,
+        le=1440,
+        description="How late a missed prompt (bot was down) may still post on start",
+    )
+    prompt_timezone: str = Field(
+        default="UTC",
+        description="IANA time zone of `prompt schedule` when it names none, e.g. Europe/Berlin",
+    )
+    prompt_min_replies: int = Field(
+        default=3, ge=1, le=1000, description="Replies a comment needs to count as one that drew many replies"
     )
