@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from storage.db import Database
 
 INSERT_SESSION = """
-INSERT INTO sessions (space_key, channel, place_json, topic, claim, archive_name, started_by, started_at, ends_at)
+INSERT INTO sessions
+    (space_key, channel, place_json, topic, claim, archive_name, started_by, started_at, ends_at)
 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 RETURNING id
 """
@@ -40,6 +41,7 @@ SELECT count(*) FROM sessions WHERE space_key = ? AND channel = ? AND closed_at 
 CLOSE_SESSION = """
 UPDATE sessions SET closed_at = ?, closed_by = ?, recap_json = ? WHERE id = ? AND closed_at IS NULL
 """
+SET_SESSION_PLACE = "UPDATE sessions SET place_json = ? WHERE id = ?"
 DELETE_SESSION_VOTES = "DELETE FROM session_votes WHERE session_id = ?"
 DELETE_SESSION_QUEUE = "DELETE FROM session_queue WHERE session_id = ?"
 DELETE_SESSION_MESSAGES = "DELETE FROM session_messages WHERE session_id = ?"
@@ -68,7 +70,7 @@ WHERE session_id = ? ORDER BY words DESC, messages DESC, joined_at
 INSERT_EXPECTED = """
 INSERT INTO session_expected (session_id, name) VALUES (?, ?) ON CONFLICT (session_id, name) DO NOTHING
 """
-SELECT_EXPECTED = "SELECT name FROM session_expected WHERE session_id = ? ORDER BY name"
+SELECT_EXPECTED = "SELECT name FROM session_expected WHERE session_id = ? ORDER BY rowid"
 
 RAISE_HAND = """
 INSERT INTO session_queue (session_id, user_id, display_name, raised_at) VALUES (?, ?, ?, ?)
@@ -128,7 +130,8 @@ INSERT INTO group_authors (space_key, archive_name, author, user_id) VALUES (?, 
 ON CONFLICT (space_key, archive_name, author) DO NOTHING
 """
 SELECT_LABELS_OF_USER = """
-SELECT archive_name, author FROM group_authors WHERE space_key = ? AND user_id = ? ORDER BY archive_name, author
+SELECT archive_name, author FROM group_authors WHERE space_key = ? AND user_id = ?
+ORDER BY archive_name, author
 """
 DELETE_LABEL = "DELETE FROM group_authors WHERE space_key = ? AND archive_name = ? AND author = ?"
 INSERT_OPTOUT = """
@@ -222,7 +225,7 @@ def _reading(row: sqlite3.Row) -> ReadingRow:
 
 
 class SessionStore:
-    """Sessions, their queues, votes and counts, group-archive labels and reading plans in the bot's database."""
+    """Sessions with their queues, votes and counts, group-archive labels and reading plans."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -251,6 +254,11 @@ class SessionStore:
         assert row is not None
         return await self.get_session(int(row[0]))
 
+    async def set_place(self, session_id: int, place_json: str) -> None:
+        """Where the session's own messages go (the thread opened for it, once posted)."""
+        async with self.db.transaction() as conn:
+            await conn.execute(SET_SESSION_PLACE, (place_json, session_id))
+
     async def get_session(self, session_id: int) -> SessionRow | None:
         row = await self.db.fetchone(SELECT_SESSION, (session_id,))
         return _session(row) if row else None
@@ -263,7 +271,9 @@ class SessionStore:
         """Open sessions (in every space) whose time is up."""
         return [_session(row) for row in await self.db.fetchall(SELECT_DUE_SESSIONS, (now,))]
 
-    async def close_session(self, session_id: int, *, closed_at: str, closed_by: str, recap_json: str) -> bool:
+    async def close_session(
+        self, session_id: int, *, closed_at: str, closed_by: str, recap_json: str
+    ) -> bool:
         """Close the session with its recap, dropping individual votes, the queue and message metadata.
 
         False if it was already closed (by a moderator and the timer at once: only one of them wins)."""
@@ -275,7 +285,9 @@ class SessionStore:
                 await conn.execute(statement, (session_id,))
         return True
 
-    async def closed_sessions(self, space_key: str, channel: str, limit: int, offset: int = 0) -> list[SessionRow]:
+    async def closed_sessions(
+        self, space_key: str, channel: str, limit: int, offset: int = 0
+    ) -> list[SessionRow]:
         rows = await self.db.fetchall(SELECT_CLOSED_SESSIONS, (space_key, channel, limit, offset))
         return [_session(row) for row in rows]
 
@@ -351,7 +363,9 @@ class SessionStore:
         return True
 
     # votes
-    async def vote(self, session_id: int, user_id: str, display_name: str, choice: str, at: str) -> str | None:
+    async def vote(
+        self, session_id: int, user_id: str, display_name: str, choice: str, at: str
+    ) -> str | None:
         """Record or change a vote; returns the previous choice, if any."""
         async with self.db.transaction() as conn:
             async with conn.execute(SELECT_VOTE, (session_id, user_id)) as cursor:
@@ -389,7 +403,9 @@ class SessionStore:
         return await self.db.fetchone(SELECT_NOTIFY, (space_key, user_id)) is not None
 
     # the group's own archive
-    async def claim_label(self, space_key: str, archive_name: str, user_id: str, wanted: Sequence[str]) -> str:
+    async def claim_label(
+        self, space_key: str, archive_name: str, user_id: str, wanted: Sequence[str]
+    ) -> str:
         """The first of `wanted` author labels that is free or already this user's, claimed for them.
 
         A label belongs to one user, so `forget me` deletes exactly that user's comments."""

@@ -1,0 +1,31 @@
+"""Timed work of sessions, run by bot/background.py every 20 s: closing sessions whose time is up (posting
+their recap) and the day-before reading reminders. Both are driven by `now`, so tests need no sleeping."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from bot.context import Context
+from bot.sessions.common import iso, session_store
+from bot.sessions.lifecycle import TIMER, close_session
+from bot.sessions.reading import remind_readings
+
+log = logging.getLogger(__name__)
+
+
+async def close_due_sessions(ctx: Context, now: datetime) -> int:
+    closed = 0
+    for session in await session_store(ctx).due_sessions(iso(now)):
+        try:
+            closed += await close_session(ctx, session, closed_by=TIMER, post=True) is not None
+        except Exception:
+            log.exception("closing session %s failed", session.id)
+    return closed
+
+
+async def tick(ctx: Context, now: datetime) -> None:
+    try:
+        await close_due_sessions(ctx, now)
+    finally:
+        await remind_readings(ctx, now)
