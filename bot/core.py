@@ -6,6 +6,7 @@ fix it, and no traceback ever reaches a channel.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from collections.abc import Awaitable, Callable
@@ -55,13 +56,16 @@ class Bot:
     async def observe(self, message: ChannelMessage) -> None:
         """An ordinary (non-command) channel message, for the features that count or record messages.
 
-        Adapters call it for every non-command message they see; it never raises into the adapter."""
-        for observer in self.observers:
-            try:
-                await observer(self.context, message)
-            except Exception:
-                name = getattr(observer, "__name__", repr(observer))
-                log.exception("observer %s failed on message %s", name, message.message_id)
+        Adapters call it for every non-command message they see. Observers run side by side, so a slow one
+        (a database write) delays no other; a failing one is logged. It never raises into the adapter."""
+        await asyncio.gather(*(self._observe_with(observer, message) for observer in self.observers))
+
+    async def _observe_with(self, observer: Observer, message: ChannelMessage) -> None:
+        try:
+            await observer(self.context, message)
+        except Exception:
+            name = getattr(observer, "__name__", repr(observer))
+            log.exception("observer %s failed on message %s", name, message.message_id)
 
     async def handle(self, command: Command) -> Reply:
         """Run a parsed command, checking moderator rights here in the core, never in an adapter."""
