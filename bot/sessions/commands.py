@@ -142,7 +142,7 @@ async def session_end(ctx: Context, command: Command) -> Reply:
     return reply
 
 
-@commands.command("session", group="sessions")
+@commands.command("session status", aliases=["session"], group="sessions")
 async def session_status(ctx: Context, command: Command) -> Reply:
     """What the session in this channel is about and how long it has left."""
     session = await active_session(ctx, command.place)
