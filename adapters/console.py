@@ -13,7 +13,7 @@ from typing import TextIO
 
 from adapters.plain_render import render_plain
 from bot.core import Bot
-from bot.models import Actor, ErrorReply, Place, Reply
+from bot.models import Actor, ChannelMessage, ErrorReply, Place, Reply
 from bot.posting import Posted
 
 PLATFORM = "console"
@@ -49,6 +49,25 @@ class ConsoleAdapter:
     async def ask(self, text: str) -> Reply:
         return await self.bot.handle_text(text, self.actor, self.place)
 
+    async def say(self, text: str) -> None:
+        """An ordinary chat message (not a command), as the others in a channel would see it: sessions count it."""
+        message = ChannelMessage(
+            actor=self.actor,
+            place=self.place,
+            message_id=uuid.uuid4().hex[:12],
+            text=text,
+            created_at=self.bot.context.clock(),
+        )
+        await self.bot.observe(message)
+
+    async def handle_line(self, line: str) -> Reply | None:
+        """`> text` is a chat message; anything else is a command."""
+        stripped = line.strip()
+        if stripped.startswith(">"):
+            await self.say(stripped[1:].strip())
+            return None
+        return await self.ask(line)
+
     def render(self, reply: Reply) -> str:
         if self.json_output:
             return json.dumps(reply.model_dump(mode="json"), ensure_ascii=False)
@@ -63,14 +82,17 @@ class ConsoleAdapter:
                 return 1 if errors else 0
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            reply = await self.ask(line)
+            reply = await self.handle_line(line)
+            if reply is None:
+                continue
             errors += isinstance(reply, ErrorReply)
             stdout.write(self.render(reply) + ("\n" if self.json_output else "\n\n"))
             stdout.flush()
 
     async def interactive(self, stdin: TextIO, stdout: TextIO) -> int:
         stdout.write(
-            "threadbot on the console. Try `help`, `quote tokens`, `archives`. Ctrl-D or `exit` to leave.\n"
+            "threadbot on the console. Try `help`, `quote tokens`, `archives`; `> text` says something in the "
+            "channel without a command. Ctrl-D or `exit` to leave.\n"
         )
         while True:
             stdout.write("> ")
@@ -81,5 +103,6 @@ class ConsoleAdapter:
                 return 0
             if not line.strip():
                 continue
-            reply = await self.ask(line)
-            stdout.write(self.render(reply) + "\n")
+            reply = await self.handle_line(line)
+            if reply is not None:
+                stdout.write(self.render(reply) + "\n")

@@ -13,6 +13,8 @@ ARCHIVE_OPTION = Option(
     "archive", "Which archive to read (see `archives`)", takes_value=True, choices_from="archives"
 )
 CHANNEL_ARCHIVE_KEY = "archive"
+GROUP_ARCHIVE_PREFIX = "group-"
+"""Archives a reading group recorded itself; never picked as a default over an imported thread."""
 
 
 async def resolve_archive(ctx: Context, command: Command) -> ArchiveInfo:
@@ -33,7 +35,8 @@ async def resolve_archive(ctx: Context, command: Command) -> ArchiveInfo:
     archives = await ctx.store.list_archives(space)
     if not archives:
         raise NotFoundError("This space has no archive yet.", hint="Import one with `threadbot import FILE`.")
-    return archives[0]  # own archives first, newest first; the shared sample last
+    threads = [a for a in archives if not a.name.startswith(GROUP_ARCHIVE_PREFIX)]
+    return (threads or archives)[0]  # own archives first, newest first; the shared sample last
 
 
 async def _names_hint(ctx: Context, space: str) -> str:

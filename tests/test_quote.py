@@ -10,7 +10,9 @@ from bot.settings import Settings
 from storage.importers.records import CommentRecord
 
 TOKENS_THREAD = [
-    CommentRecord(source_id=f"t{i}", text=f"Tokens are a poor measure of thinking, point {i}.", author=f"a{i}")
+    CommentRecord(
+        source_id=f"t{i}", text=f"Tokens are a poor measure of thinking, point {i}.", author=f"a{i}"
+    )
     for i in range(5)
 ] + [CommentRecord(source_id="w", text="The weather was lovely.", author="w", url="https://x.example/w")]
 
@@ -116,3 +118,27 @@ async def test_malformed_commands_never_crash(console: ConsoleAdapter) -> None:
         reply = await console.ask(raw)
         assert isinstance(reply, ErrorReply), raw
         assert reply.message
+
+
+async def test_a_groups_recorded_archive_never_becomes_the_default(bot: Bot) -> None:
+    await bot.context.store.import_records("console:local", "thread", TOKENS_THREAD)
+    await bot.context.store.import_records(
+        "console:local", "group-c1", [CommentRecord(source_id="g", text="tokens")]
+    )
+    reply = await ConsoleAdapter(bot).ask("quote tokens")
+    assert isinstance(reply, QuotesReply) and {q.archive for q in reply.quotes} == {"thread"}
+
+
+async def test_console_lines_starting_with_a_quote_mark_are_chat_not_commands(bot: Bot) -> None:
+    import io
+
+    seen: list[str] = []
+
+    async def observer(ctx: object, message: object) -> None:
+        seen.append(getattr(message, "text", ""))
+
+    bot.observers.append(observer)
+    out = io.StringIO()
+    code = await ConsoleAdapter(bot).run_script(io.StringIO("> hello all\nhelp\n"), out)
+    assert code == 0 and seen == ["hello all"]
+    assert out.getvalue().startswith("threadbot commands")

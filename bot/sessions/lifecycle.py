@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 
-from bot.archive_choice import resolve_archive
+from bot.archive_choice import GROUP_ARCHIVE_PREFIX, resolve_archive
 from bot.context import Context
 from bot.errors import NotFoundError
 from bot.models import Command, Place, Reply, TextReply
@@ -18,7 +18,7 @@ from storage.session_store import SessionRow
 
 log = logging.getLogger(__name__)
 
-GROUP_PREFIX = "group-"
+GROUP_PREFIX = GROUP_ARCHIVE_PREFIX
 TIMER = "the timer"
 
 
@@ -42,18 +42,9 @@ async def post_safely(
 
 
 async def thread_archive(ctx: Context, command: Command) -> ArchiveInfo:
-    """The archive of the thread under discussion, as `quote` resolves it, except that a group's recorded
-    archive is used only when named with `--archive` (it is newer than the thread, so it would win)."""
-    archive = await resolve_archive(ctx, command)
-    if archive.name.startswith(GROUP_PREFIX) and "archive" not in command.options:
-        others = [
-            a
-            for a in await ctx.store.list_archives(command.place.space_key)
-            if not a.name.startswith(GROUP_PREFIX)
-        ]
-        if others:
-            return others[0]
-    return archive
+    """The archive of the thread under discussion, as `quote` resolves it (a group's own recorded archive is
+    never the default over an imported thread)."""
+    return await resolve_archive(ctx, command)
 
 
 async def session_sides(ctx: Context, session: SessionRow) -> ArchiveSides | None:
