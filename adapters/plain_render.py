@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.models import ErrorReply, Quote, QuotesReply, Reply, TextReply
+from bot.models import ErrorReply, PromptReply, Quote, QuotesReply, Reply, TextReply
 
 
 def emphasise(quote: Quote, open_mark: str = "**", close_mark: str = "**") -> str:
@@ -43,4 +43,18 @@ def render_plain(reply: Reply) -> str:
         return "\n".join(parts)
     if isinstance(reply, ErrorReply):
         return f"Error: {reply.message}" + (f"\n{reply.hint}" if reply.hint else "")
+    if isinstance(reply, PromptReply):
+        return render_prompt(reply)
     return str(reply)
+
+
+def render_prompt(reply: PromptReply) -> str:
+    """The question, then each side's quote with its citation; a configured role is named, never pinged here."""
+    head = f"@{reply.notify_role} " if reply.notify_role else ""
+    blocks = [f"{head}{reply.question}"]
+    if reply.suggested_by:
+        blocks[0] += f"\n  (suggested by {reply.suggested_by})"
+    blocks += [f"{side.label}: \u201c{side.quote.text}\u201d\n  {citation(side.quote)}" for side in reply.sides]
+    if reply.note:
+        blocks.append(reply.note)
+    return "\n\n".join(blocks)

@@ -117,5 +117,27 @@ class ErrorReply(BaseModel):
     ephemeral: bool = True
 
 
-Reply = Annotated[QuotesReply | TextReply | ErrorReply, Field(discriminator="type")]
+class PromptSide(BaseModel):
+    """One side of a discussion prompt: a label ("Claim", "Pushback") and the verbatim quote that takes it."""
+
+    label: str
+    quote: Quote
+
+
+class PromptReply(BaseModel):
+    """A discussion prompt (bot/prompts): a question, with one quote per side from the archive and their links.
+
+    `notify_role` is the one role a moderator asked to notify; None: the prompt pings nobody."""
+
+    type: Literal["prompt"] = "prompt"
+    kind: str
+    question: str
+    sides: list[PromptSide] = Field(default_factory=list)
+    suggested_by: str | None = None
+    note: str | None = None
+    notify_role: str | None = None
+    ephemeral: bool = False
+
+
+Reply = Annotated[QuotesReply | TextReply | ErrorReply | PromptReply, Field(discriminator="type")]
 """Every reply the core can give. Feature issues extend this union with their own reply types."""

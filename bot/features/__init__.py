@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-from bot import sessions
+from bot import prompts, sessions
 from bot.background import Tick
 from bot.features import archives, help, quote
 from bot.registry import Registry
 
-FEATURES = (help, quote, archives, sessions)
+FEATURES = (help, quote, archives, sessions, prompts)
 
 
 def build_registry() -> Registry:

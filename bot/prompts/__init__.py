@@ -1,0 +1,20 @@
+"""Daily discussion prompts: built from the thread's own disagreements, on a schedule that never double-posts.
+
+`commands` joins the schedule commands and the suggestion queue; `ticks` is the scheduler the background loop
+runs. See docs/prompts.md.
+"""
+
+from __future__ import annotations
+
+from bot.prompts import commands as schedule_commands
+from bot.prompts import suggestions
+from bot.prompts.scheduler import tick
+from bot.registry import Registry
+
+commands = Registry()
+commands.extend(schedule_commands.commands)
+commands.extend(suggestions.commands)
+
+ticks = [("prompts", tick)]
+
+__all__ = ["commands", "tick", "ticks"]

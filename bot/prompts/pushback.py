@@ -1,0 +1,127 @@
+"""Finding where the thread disagrees: a comment and a direct reply that pushes back on it.
+
+This is the seam to the stance engine (bot/engine, built separately). `judge_pairs` takes the candidate pairs
+and, when `ctx.services["stance"]` offers `pushback(pairs) -> list[float]` (the probability that each reply
+disagrees with its parent), uses it; otherwise lexical cues decide ("No,", "I disagree", "not really",
+"Actually", a leading "But"). The cues are rough, so they only pick candidates; the quotes are always verbatim.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from bot.context import Context
+from storage.prompt_store import ReplyPair
+
+log = logging.getLogger(__name__)
+
+SERVICE = "stance"
+THRESHOLD = 0.5
+MIN_PARENT_CHARS = 40
+MIN_REPLY_CHARS = 15
+
+# A reply that *opens* with one of these is pushing back; they weigh most.
+OPENING_CUES = (
+    "no,", "no.", "no!", "nope", "not really", "not quite", "not true", "not necessarily", "not so",
+    "but ", "actually", "i disagree", "disagree", "i don't think", "i don't agree", "i do not agree",
+    "i'm not sure", "i am not sure", "i doubt", "wrong", "that's not", "that is not", "that isn't",
+    "this is not", "this isn't", "that's wrong", "on the contrary", "i'd push back", "i would push back",
+    "respectfully", "counterpoint", "i beg to differ", "that's a stretch", "hmm, ", "sorry, but", "except ",
+    "strongly disagree", "not at all", "nah",
+)  # fmt: skip
+# Anywhere in a reply these still lean against the parent.
+ANYWHERE_CUES = (
+    "i disagree", "i don't agree", "i do not agree", "not really", "not true", "i don't think so",
+    "that's wrong", "you're wrong", "you are wrong", "push back", "beg to differ", "on the contrary",
+    "not necessarily", "doesn't follow", "does not follow", "i doubt", "misleading", "not convinced",
+    "unconvincing", "that's not how", "overstated", "i'm skeptical", "i am skeptical",
+)  # fmt: skip
+# Words the archive's full-text index pre-selects candidate replies by (FTS5 query, every term quoted).
+FTS_CUES = (
+    "disagree", "actually", "wrong", "nope", "not really", "not true", "not necessarily", "doubt",
+    "push back", "contrary", "misleading", "convinced", "skeptical", "don't think", "but", "no",
+)  # fmt: skip
+_SPACE = re.compile(r"\s+")
+
+
+def fts_query() -> str:
+    """The cue words as an FTS5 query: any of them, each quoted so none is read as an operator."""
+    return " OR ".join(f'"{cue}"' for cue in FTS_CUES)
+
+
+def _normal(text: str) -> str:
+    return _SPACE.sub(" ", text.replace("\u2019", "'").casefold()).strip()
+
+
+def cue_score(reply_text: str) -> float:
+    """How strongly a reply's wording pushes back, 0 to 1 (an opening cue alone is 2/3)."""
+    text = _normal(reply_text)
+    opening = 2 if any(text.startswith(cue) for cue in OPENING_CUES) else 0
+    anywhere = sum(cue in text for cue in ANYWHERE_CUES)
+    return min(1.0, (opening + min(anywhere, 2)) / 3)
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A comment (the claim) and a reply that pushes back on it; `strength` 0-1; `rough` if by word cues."""
+
+    pair: ReplyPair
+    strength: float
+    rough: bool
+
+    @property
+    def key(self) -> str:
+        return f"d:{self.pair.parent.id}"
+
+
+@runtime_checkable
+class PushbackJudge(Protocol):
+    """What the stance engine may offer prompts, registered as `ctx.services["stance"]`."""
+
+    async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float]: ...
+
+
+def eligible(pair: ReplyPair) -> bool:
+    """A pair worth posting: a claim long enough to discuss, a real answer, two different people."""
+    parent, reply = pair.parent, pair.reply
+    if len(parent.text.strip()) < MIN_PARENT_CHARS or len(reply.text.strip()) < MIN_REPLY_CHARS:
+        return False
+    return not (parent.author and reply.author and parent.author == reply.author)
+
+
+def judge(ctx: Context) -> PushbackJudge | None:
+    service = ctx.services.get(SERVICE)
+    return service if isinstance(service, PushbackJudge) else None
+
+
+async def judge_pairs(ctx: Context, pairs: Sequence[ReplyPair]) -> list[Disagreement]:
+    """The pairs where the reply disagrees with its parent, strongest first, one per parent comment."""
+    candidates = [pair for pair in pairs if eligible(pair)]
+    if not candidates:
+        return []
+    scores: list[float] | None = None
+    model = judge(ctx)
+    if model is not None:
+        try:
+            scores = list(await model.pushback(candidates))
+            if len(scores) != len(candidates):
+                raise ValueError(f"{len(scores)} scores for {len(candidates)} pairs")
+        except Exception:
+            log.exception("the stance service failed on reply pairs; using word cues")
+            scores = None
+    rough = scores is None
+    if scores is None:
+        scores = [cue_score(pair.reply.text) for pair in candidates]
+    best: dict[int, Disagreement] = {}
+    for pair, score in zip(candidates, scores, strict=True):
+        if score < THRESHOLD:
+            continue
+        found = Disagreement(pair=pair, strength=float(score), rough=rough)
+        current = best.get(pair.parent.id)
+        if current is None or (found.strength, -pair.reply.id) > (current.strength, -current.pair.reply.id):
+            best[pair.parent.id] = found
+    return sorted(best.values(), key=lambda d: (-d.strength, d.pair.parent.id))

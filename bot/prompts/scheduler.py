@@ -1,0 +1,177 @@
+"""The prompts' part of the background loop: `tick(ctx, now)` posts what is due, at most once per schedule a day.
+
+For each running schedule the latest occurrence due at or before `now` is the only one it may owe:
+- it has a row for its local day already (sent, skipped, missed, failed, or another process's intent): nothing;
+- it is on time, or late within `prompt_grace_minutes` (the bot was down): claim the day, then post;
+- it is later than that: record it as missed and log that it was skipped.
+
+Claiming inserts the day's row as an *intent* (UNIQUE per schedule and local day, in one transaction with the
+channel's history) before anything is sent, so two processes or two runs never both post. An intent whose
+process died between sending and recording is never re-sent: after `INTENT_LEASE` it is marked unconfirmed
+and logged. A channel that is gone pauses its schedule. The adapter only ever sees `ctx.posters.post`.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from datetime import datetime, timedelta
+
+from bot.context import Context
+from bot.models import Place
+from bot.posting import ChannelGoneError, Posted
+from bot.prompts.common import archive_for, as_utc, iso, place_of, prompt_store, rule_of
+from bot.prompts.pool import Chosen, choose
+from bot.prompts.timing import Occurrence, local_label, previous_occurrence
+from storage.prompt_store import Claim, PromptStore, ScheduleRecord
+
+log = logging.getLogger(__name__)
+
+ON_TIME = timedelta(minutes=2)
+"""Later than this after its time, a run counts as missed (the loop ticks every 20 seconds)."""
+INTENT_LEASE = timedelta(minutes=10)
+"""An intent older than this belongs to a process that died mid-send; it is reconciled, never re-sent."""
+CHANNEL_GONE = "the channel is gone or I lost access to it"
+
+
+def instance_name(ctx: Context) -> str:
+    """Who claimed a day, for the logs: this process and this bot."""
+    return f"pid{os.getpid()}:{id(ctx):x}"
+
+
+def thread_title(occurrence: Occurrence) -> str:
+    return f"Discussion prompt \u00b7 {occurrence.local_date:%a %d %b}"
+
+
+async def tick(ctx: Context, now: datetime) -> None:
+    """Reconcile stale intents, then give every running schedule its due prompt. One failure stays local."""
+    now = as_utc(now)
+    store = prompt_store(ctx)
+    await reconcile(store, now)
+    for schedule in await store.running_schedules():
+        try:
+            await run_schedule(ctx, store, schedule, now)
+        except Exception:
+            log.exception(
+                "prompt schedule %s (%s #%s) failed", schedule.id, schedule.space_key, schedule.channel
+            )
+
+
+async def reconcile(store: PromptStore, now: datetime) -> None:
+    """Intents left by a process that died while posting: maybe posted, maybe not; at most once means not again."""
+    for post in await store.stale_intents(iso(now - INTENT_LEASE)):
+        detail = "the bot stopped while posting; it may or may not have appeared, and is not posted again"
+        if await store.finish(post.id, "unconfirmed", iso(now), detail=detail):
+            log.warning(
+                "prompt schedule %s, %s: claimed by %s at %s but never confirmed; not posting it again",
+                post.schedule_id,
+                post.local_date,
+                post.claimed_by,
+                post.claimed_at,
+            )
+
+
+async def run_schedule(ctx: Context, store: PromptStore, schedule: ScheduleRecord, now: datetime) -> None:
+    rule = rule_of(schedule)
+    due = previous_occurrence(rule, now)
+    if due is None or iso(due.due) < schedule.active_from:
+        return
+    if await store.post_for(schedule.id, due.day_key) is not None:
+        return
+    place = place_of(schedule)
+    if place.platform not in ctx.posters.by_platform:
+        log.debug("prompt schedule %s waits for the %s adapter to be ready", schedule.id, place.platform)
+        return
+    late = now - due.due
+    grace = timedelta(minutes=ctx.settings.prompt_grace_minutes)
+    where = f"schedule {schedule.id} ({schedule.space_key} #{schedule.channel}), {due.day_key}"
+    if late > ON_TIME and late > grace:
+        detail = f"missed by {_minutes(late)} (bot down); grace window is {_minutes(grace)}"
+        if await _final(ctx, store, schedule, due, now, "missed", detail):
+            log.warning("prompt %s due %s: %s; skipped", where, local_label(due.due, rule.zone), detail)
+        return
+    if late > ON_TIME:
+        log.info("prompt %s due %s was missed by %s; posting it now (within the grace window of %s)",
+                 where, local_label(due.due, rule.zone), _minutes(late), _minutes(grace))  # fmt: skip
+    archive = await archive_for(ctx, place, schedule.archive_name)
+    chosen = await choose(ctx, place, archive)
+    if chosen is None:
+        if await _final(
+            ctx, store, schedule, due, now, "failed", "nothing to post: no archive or suggestion"
+        ):
+            log.warning("prompt %s: nothing to post (no archive, no approved suggestion)", where)
+        return
+    claim = Claim(
+        schedule_id=schedule.id,
+        local_date=due.day_key,
+        due_at=iso(due.due),
+        state="intent",
+        claimed_by=instance_name(ctx),
+        at=iso(now),
+        prompt_key=chosen.candidate.key,
+    )
+    post_id = await store.claim(claim, chosen.history(place, iso(now)))
+    if post_id is None:
+        return  # another process or run claimed this day first
+    await deliver(ctx, store, schedule, post_id, chosen, place, thread_title(due), now)
+
+
+async def deliver(
+    ctx: Context,
+    store: PromptStore,
+    schedule: ScheduleRecord,
+    post_id: int,
+    chosen: Chosen,
+    place: Place,
+    title: str,
+    now: datetime,
+) -> Posted | None:
+    """Send a claimed prompt and record the outcome; a gone channel pauses the schedule."""
+    reply = chosen.reply(schedule.notify_role)
+    try:
+        posted = await ctx.posters.post(place, reply, open_thread=title if schedule.open_thread else None)
+    except ChannelGoneError as error:
+        await store.finish(post_id, "failed", iso(now), detail=f"{CHANNEL_GONE}: {error}")
+        await store.set_paused(schedule.id, True, f"{CHANNEL_GONE} ({iso(now)[:10]})")
+        log.warning("prompt schedule %s paused: %s #%s is gone (%s)", schedule.id, place.space_key,
+                    place.channel, error)  # fmt: skip
+        return None
+    except Exception as error:
+        # It may have been sent; at most once means it is not retried.
+        await store.finish(post_id, "failed", iso(now), detail=f"{type(error).__name__}: {error}"[:500])
+        log.exception(
+            "prompt schedule %s: posting to %s #%s failed", schedule.id, place.space_key, place.channel
+        )
+        return None
+    await store.finish(post_id, "sent", iso(now), message_id=posted.message_id, thread=posted.place.thread)
+    log.info("prompt schedule %s posted %s in %s #%s", schedule.id, chosen.candidate.key, place.space_key,
+             place.channel)  # fmt: skip
+    return posted
+
+
+async def _final(
+    ctx: Context,
+    store: PromptStore,
+    schedule: ScheduleRecord,
+    due: Occurrence,
+    now: datetime,
+    state: str,
+    detail: str,
+) -> bool:
+    claim = Claim(
+        schedule_id=schedule.id,
+        local_date=due.day_key,
+        due_at=iso(due.due),
+        state=state,
+        claimed_by=instance_name(ctx),
+        at=iso(now),
+        detail=detail,
+    )
+    return await store.claim(claim) is not None
+
+
+def _minutes(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"

@@ -1,0 +1,182 @@
+"""What a prompt says: the thread's disagreements and much-replied quotes (verbatim, linked), approved
+suggestions in turn, no repeat in a channel until the pool is exhausted, and the stance-engine seam."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from adapters.console import ConsoleAdapter
+from adapters.plain_render import render_plain
+from bot.core import Bot
+from bot.models import ErrorReply, PromptReply, PromptSide, Quote, TextReply
+from bot.prompts.pushback import cue_score
+from storage.prompt_store import ReplyPair
+from tests.prompts.support import attach, debate_thread, import_debate, run_until, utc
+
+
+async def _post_now(console: ConsoleAdapter) -> PromptReply:
+    reply = await console.ask("prompt now")
+    assert isinstance(reply, PromptReply), reply  # no poster registered: the prompt is the reply itself
+    return reply
+
+
+async def test_first_prompt_is_a_disagreement_with_a_quote_from_each_side(bot: Bot) -> None:
+    """The claim and the reply that pushes back, verbatim, with authors and links, under a template question."""
+    await import_debate(bot)
+    reply = await _post_now(ConsoleAdapter(bot, channel="daily"))
+    texts = {r.source_id: r.text for r in debate_thread()}
+    assert reply.kind == "disagreement"
+    assert [side.label for side in reply.sides] == ["Claim", "Pushback"]
+    claim, pushback = (side.quote for side in reply.sides)
+    assert (claim.source_id, claim.author, claim.url) == ("c1", "ann", "https://t.example/c1")
+    assert (pushback.source_id, pushback.author, pushback.url) == ("r1", "bob", "https://t.example/r1")
+    assert claim.text == texts["c1"] and pushback.text == texts["r1"]
+    assert reply.question.endswith("?") and reply.notify_role is None
+
+
+async def test_no_repeat_until_the_pool_is_exhausted(bot: Bot) -> None:
+    """Kinds take turns (disagreement, much-replied quote, ...); every prompt once, then a note and over again."""
+    await import_debate(bot)
+    console = ConsoleAdapter(bot, channel="daily")
+    seen = [await _post_now(console) for _ in range(3)]
+    assert [p.kind for p in seen] == ["disagreement", "discussed", "disagreement"]
+    assert [p.sides[0].quote.source_id for p in seen] == ["c1", "c3", "c2"]
+    assert seen[1].sides[0].label == "Quote (3 replies)"
+    assert all(p.note is None for p in seen)
+    again = await _post_now(console)
+    assert again.note and "starting over" in again.note
+    other_channel = await _post_now(ConsoleAdapter(bot, channel="elsewhere"))
+    assert other_channel.note is None and other_channel.sides[0].quote.source_id == "c1"
+
+
+async def test_an_archive_without_replies_still_gives_quotes(bot: Bot) -> None:
+    """The bundled sample has no reply structure: prompts are its quotes with an open question."""
+    reply = await _post_now(ConsoleAdapter(bot, channel="daily"))
+    assert reply.kind == "quote" and reply.sides[0].quote.archive == "sample"
+
+
+async def test_suggestion_queue(bot: Bot) -> None:
+    """Members suggest; moderators see the queue, approve or reject; approved ones take their turn."""
+    await import_debate(bot)
+    member = ConsoleAdapter(bot, user="mia", channel="daily", moderator=False)
+    mod = ConsoleAdapter(bot, channel="daily")
+    ok = await member.ask("prompt suggest Is a token budget a better metric than a token count?")
+    assert isinstance(ok, TextReply) and "#1" in ok.text and ok.ephemeral
+    await member.ask("prompt suggest Should labs publish their distillation sources?")
+    duplicate = await member.ask("prompt suggest is a token budget a better metric than a token count?")
+    assert isinstance(duplicate, ErrorReply) and "already" in duplicate.message
+    queue = await mod.ask("prompt queue")
+    assert isinstance(queue, TextReply) and len(queue.lines) == 2 and "from mia" in queue.lines[0]
+    assert isinstance(await mod.ask("prompt approve 1"), TextReply)
+    assert isinstance(await mod.ask("prompt reject #2"), TextReply)
+    again = await mod.ask("prompt approve 1")
+    assert isinstance(again, ErrorReply) and "already approved" in again.message
+    missing = await mod.ask("prompt approve 99")
+    assert isinstance(missing, ErrorReply) and "no suggestion #99" in missing.message
+    kinds = [(p.kind, p.question, p.suggested_by) for p in [await _post_now(mod) for _ in range(4)]]
+    suggestion = ("suggestion", "Is a token budget a better metric than a token count?", "mia")
+    assert kinds[2] == suggestion  # after a disagreement and a much-replied quote
+    assert all("distillation sources" not in question for _, question, _ in kinds)
+
+
+async def test_suggestions_are_checked(bot: Bot) -> None:
+    """Too short, too long, and more than five waiting from one member are refused with a reason."""
+    member = ConsoleAdapter(bot, user="mia", channel="daily", moderator=False)
+    short = await member.ask("prompt suggest why?")
+    long = await member.ask("prompt suggest " + "why " * 200)
+    assert isinstance(short, ErrorReply) and isinstance(long, ErrorReply) and "at most 500" in long.message
+    for number in range(5):
+        assert isinstance(
+            await member.ask(f"prompt suggest Question number {number} for the channel?"), TextReply
+        )
+    sixth = await member.ask("prompt suggest One question too many for now?")
+    assert isinstance(sixth, ErrorReply) and "waiting for review" in sixth.message
+
+
+async def test_members_are_refused_moderator_commands(bot: Bot) -> None:
+    """Every schedule and queue command except `list`, `next` and `suggest` is for moderators only."""
+    member = ConsoleAdapter(bot, channel="daily", moderator=False)
+    for text in ("prompt schedule 09:00", "prompt pause", "prompt resume", "prompt cancel", "prompt now",
+                 "prompt skip", "prompt queue", "prompt approve 1", "prompt reject 1"):  # fmt: skip
+        reply = await member.ask(text)
+        assert isinstance(reply, ErrorReply) and "moderators only" in reply.message, text
+    assert isinstance(await member.ask("prompt list"), TextReply)
+    assert isinstance(await member.ask("prompt next"), PromptReply)
+
+
+async def test_next_previews_exactly_what_posts(bot: Bot) -> None:
+    """`prompt next` shows the prompt and its time; the scheduled post is that same prompt."""
+    await import_debate(bot)
+    clock, poster, console = attach(bot, utc(2026, 5, 4, 6))
+    await console.ask("prompt schedule 09:00 daily Europe/Berlin")
+    await console.ask("prompt now")  # moves the rotation on by one
+    preview = await console.ask("prompt next")
+    assert isinstance(preview, PromptReply) and preview.ephemeral
+    assert preview.note and "Posts Mon 04 May 2026 09:00 CEST (07:00 UTC)" in preview.note
+    await run_until(bot, clock, utc(2026, 5, 4, 8))
+    posted = poster.prompts()[-1]
+    assert (posted.question, posted.sides) == (preview.question, preview.sides)
+
+
+async def test_spaces_never_see_each_other(bot: Bot) -> None:
+    """Schedules, suggestions and archives of one space are invisible from another."""
+    await import_debate(bot)
+    here = ConsoleAdapter(bot, channel="daily")
+    there = ConsoleAdapter(bot, channel="daily", space="other")
+    await here.ask("prompt schedule 09:00 daily Europe/Berlin")
+    await ConsoleAdapter(bot, channel="daily", moderator=False).ask(
+        "prompt suggest A question for here only?"
+    )
+    listed = await there.ask("prompt list")
+    assert isinstance(listed, TextReply) and listed.title == "No prompt schedules"
+    queue = await there.ask("prompt queue")
+    assert isinstance(queue, TextReply) and not queue.lines
+    reply = await there.ask("prompt now")
+    assert isinstance(reply, PromptReply) and reply.sides[0].quote.archive == "sample"
+
+
+async def test_schedule_with_unknown_archive_is_refused(bot: Bot) -> None:
+    """`--archive` must name an archive this space can read."""
+    reply = await ConsoleAdapter(bot).ask("prompt schedule 09:00 --archive nope")
+    assert isinstance(reply, ErrorReply) and "no archive named `nope`" in reply.message
+
+
+class FakeStance:
+    """Stands for the stance engine: says only the reply `r1b` disagrees (the lexical cues would say r1)."""
+
+    def __init__(self) -> None:
+        self.seen = 0
+
+    async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float]:
+        self.seen += len(pairs)
+        return [0.9 if pair.reply.source_id == "r1b" else 0.1 for pair in pairs]
+
+
+async def test_the_stance_service_decides_when_present(bot: Bot) -> None:
+    """With `ctx.services["stance"]` offering `pushback`, its judgement picks the disagreement."""
+    await import_debate(bot)
+    stance = FakeStance()
+    bot.context.services["stance"] = stance
+    reply = await _post_now(ConsoleAdapter(bot, channel="daily"))
+    assert stance.seen >= 5  # every reply pair, not only those with cue words
+    assert [side.quote.source_id for side in reply.sides] == ["c1", "r1b"]
+
+
+def test_pushback_cues() -> None:
+    """Openings like "No," or "Actually" count; agreement does not."""
+    assert cue_score("No, that is not how it works at all.") >= 0.5
+    assert cue_score("Actually the opposite happened here.") >= 0.5
+    assert cue_score("I don\u2019t think so; I disagree with the premise.") >= 0.5
+    assert cue_score("Yes, exactly what I saw too.") < 0.5
+
+
+def test_plain_rendering_of_a_prompt() -> None:
+    """The console shows the question, each side with its citation, and names a configured role."""
+    quote = Quote(
+        comment_id=1, source_id="c1", text="Claim text.", author="ann", url="https://t/1", archive="a"
+    )
+    reply = PromptReply(kind="disagreement", question="Who is right?", notify_role="debaters",
+                        sides=[PromptSide(label="Claim", quote=quote)])  # fmt: skip
+    text = render_plain(reply)
+    assert text.startswith("@debaters Who is right?")
+    assert "Claim: \u201cClaim text.\u201d" in text and "https://t/1" in text
