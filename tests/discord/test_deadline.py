@@ -109,3 +109,18 @@ async def test_reply_near_the_token_expiry_is_an_apology(
     interaction = await fake.slash(running.world.general, running.world.alice, "forever")
     await fake.wait_for(lambda: [s for s in interaction.sent if s.via == "followup"])
     assert "took longer than Discord lets me answer" in interaction.sent[-1].content
+
+
+async def test_slow_command_by_mention_shows_typing_then_replies(
+    fake: FakeDiscord, bot: Bot, start_bot: StartBot
+) -> None:
+    gate = add_waiting_command(bot, "ponder", slow=True)
+    running = await start_bot()
+    world = running.world
+    await fake.user_message(world.general, world.alice, f"{fake.me.mention} ponder")
+    await fake.wait_for(lambda: fake.typing)
+    assert fake.typing == [world.general.id] and not fake.sent
+    gate.set()
+    (reply,) = await fake.wait_for(lambda: fake.sent)
+    assert reply.content == "ponder is done, @everyone"
+    assert reply.payload["allowed_mentions"]["parse"] == []
