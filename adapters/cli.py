@@ -57,6 +57,11 @@ def _parser() -> argparse.ArgumentParser:
 
     sub.add_parser("console", parents=[common, chat], help="talk to the bot here (reads stdin when piped)")
     sub.add_parser("run", parents=[common], help="start the adapters configured in the environment")
+    sub.add_parser(
+        "discord-sync",
+        parents=[common],
+        help="register the slash commands with Discord now (DISCORD_GUILD_IDS: those servers, else globally)",
+    )
     return parser
 
 
@@ -83,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
     if args.action == "import":
         return await _import(args, settings)
+    if args.action == "discord-sync":
+        return await _discord_sync(settings)
     if args.action == "run":
         from adapters.runner import run
 
@@ -106,6 +113,23 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         if sys.stdin.isatty():
             return await console.interactive(sys.stdin, sys.stdout)
         return await console.run_script(sys.stdin, sys.stdout)
+
+
+async def _discord_sync(settings: Settings) -> int:
+    import discord
+
+    from adapters.discord import sync_commands
+    from adapters.discord.config import DiscordConfigError
+
+    try:
+        print(await sync_commands(settings))
+    except DiscordConfigError as error:
+        print(f"threadbot: {error}", file=sys.stderr)
+        return 2
+    except discord.LoginFailure:
+        print("threadbot: Discord refused the token; copy it again from the developer portal.", file=sys.stderr)
+        return 1
+    return 0
 
 
 async def _import(args: argparse.Namespace, settings: Settings) -> int:

@@ -35,6 +35,7 @@ class Param:
     name: str
     help: str
     required: bool = False
+    choices_from: str | None = None  # e.g. "archives", "commands": adapters can autocomplete from this list
 
 
 @dataclass(frozen=True, slots=True)

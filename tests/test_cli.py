@@ -115,3 +115,9 @@ def test_run_without_tokens_is_the_console(db: Path) -> None:
     result = threadbot(db, "run", stdin="help\n")
     assert result.returncode == 0, result.stderr
     assert "threadbot commands" in result.stdout
+
+
+def test_discord_sync_without_a_token_says_how_to_fix_it(db: Path) -> None:
+    result = threadbot(db, "discord-sync")
+    assert result.returncode == 2
+    assert "DISCORD_TOKEN" in result.stderr and "Traceback" not in result.stderr

@@ -33,7 +33,7 @@ async def list_archives(ctx: Context, command: Command) -> Reply:
 
 @commands.command(
     "archive use",
-    param=Param("name", "the archive this channel reads by default", required=True),
+    param=Param("name", "the archive this channel reads by default", required=True, choices_from="archives"),
     moderator_only=True,
 )
 async def use_archive(ctx: Context, command: Command) -> Reply:

@@ -10,7 +10,7 @@ from bot.registry import Param, Registry
 commands = Registry()
 
 
-@commands.command("help", param=Param("command", "a command to explain"), aliases=["commands"])
+@commands.command("help", param=Param("command", "a command to explain", choices_from="commands"), aliases=["commands"])
 async def help_command(ctx: Context, command: Command) -> Reply:
     """List what I can do, or explain one command (`help quote`)."""
     if command.text:
