@@ -21,7 +21,7 @@ from dataclasses import replace
 import numpy as np
 from engine_common import CACHE, Argument, Fts5Index, arguana, arguana_qrels, ndcg_at_10_single
 
-from bot.engine.counter import DEFAULT_COUNTER, CounterRanker, final_scores
+from bot.engine.counter import DEFAULT_COUNTER, CounterRanker, final_scores, neighbourhood_density
 from bot.engine.embedder import Embedder
 from bot.engine.fusion import reciprocal_rank_fusion
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
@@ -65,21 +65,23 @@ def main() -> None:
     if args.queries:
         qrels = random.Random(0).sample(qrels, min(args.queries, len(qrels)))
     texts = [a.full for a in corpus]
+    split_texts = [[a.full for a in arguana((sp,))] for sp in splits]  # embedded and cached split by split
     print(f"ArguAna {args.split}: corpus {len(corpus)} arguments ({'+'.join(splits)}), {len(qrels)} queries")
 
+    cal = replace(DEFAULT_COUNTER, rerank_k=args.rerank_k)
     t0 = time.time()
     fts = Fts5Index(texts)
     emb_files = default_embedder_files()
     embedder = Embedder(emb_files) if emb_files else None
-    vectors = embed_cached(embedder, texts) if embedder else None
+    vectors = np.vstack([embed_cached(embedder, t) for t in split_texts]) if embedder else None
+    density = neighbourhood_density(vectors, cal.hub_k) if vectors is not None else None
     nli_files = None if args.no_nli else default_nli_files()
     nli = NliScorer(nli_files) if nli_files else None
     stance = StanceClassifier(nli, embedder)
-    cal = replace(DEFAULT_COUNTER, rerank_k=args.rerank_k)
     ranker = CounterRanker(stance, embedder, calibration=replace(cal, opposition_weight=0.0))
     print(f"setup {time.time() - t0:.1f}s (embedder={'yes' if embedder else 'no'}, nli={'yes' if nli else 'no'})")
 
-    methods = ["bm25", "bm25-16terms", "dense", "rrf(bm25,dense)", "engine"]
+    methods = ["bm25", "bm25-16terms", "dense", "rrf(bm25,dense)", "engine first stage", "engine"]
     ndcg: dict[str, list[float]] = {m: [] for m in methods}
     top1: dict[str, list[float]] = {m: [] for m in methods}
     kept: list[tuple[int, list[int], np.ndarray, np.ndarray | None]] = []  # for the weight grid
@@ -97,8 +99,11 @@ def main() -> None:
             runs["rrf(bm25,dense)"] = [i for i, _ in reciprocal_rank_fusion([bm25, dense])]
         start = time.perf_counter()
         report = ranker.rank(
-            claim_of(corpus[qi]), texts, query=query, embeddings=vectors, lexical_ranking=bm25, limit=cal.rerank_k
+            claim_of(corpus[qi]), texts, query=query, embeddings=vectors, density=density,
+            lexical_ranking=bm25, limit=cal.rerank_k
         )
+        runs["engine first stage"] = [i for i in ranker.first_stage(
+            query, texts, embeddings=vectors, density=density, lexical_ranking=bm25)[0] if i != qi]
         cands = [c.index for c in report.candidates if c.index != qi]
         rel = np.array([c.relevance for c in report.candidates if c.index != qi])
         dis = None if nli is None else np.array([c.disagree_probability for c in report.candidates if c.index != qi])
@@ -106,7 +111,7 @@ def main() -> None:
         final = final_scores(rel, dis, cal)
         order = [cands[j] for j in np.argsort(-final, kind="stable")]
         # below the reranked head, the fused first-stage order continues
-        tail = [i for i in runs.get("rrf(bm25,dense)", bm25) if i not in set(order) and i != qi]
+        tail = [i for i in runs["engine first stage"] if i not in set(order)]
         runs["engine"] = order + tail
         kept.append((target, cands, rel, dis))
         for m, ranking in runs.items():

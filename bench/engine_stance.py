@@ -21,7 +21,7 @@ from engine_common import StanceItem, argkp, ibm_claims, macro_f1
 from bot.engine.embedder import Embedder
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScorer
-from bot.engine.stance import StanceClassifier, lexical_polarity
+from bot.engine.stance import THOROUGH_CALIBRATION, StanceClassifier, lexical_polarity
 
 
 def by_topic(items: list[StanceItem]) -> dict[str, list[int]]:
@@ -31,7 +31,9 @@ def by_topic(items: list[StanceItem]) -> dict[str, list[int]]:
     return groups
 
 
-def two_way(name: str, items: list[StanceItem], clf: StanceClassifier, nli: NliScorer | None) -> None:
+def two_way(
+    name: str, items: list[StanceItem], clf: StanceClassifier, nli: NliScorer | None, thorough: StanceClassifier
+) -> None:
     y = np.array([it.label for it in items])
     majority = max(np.mean(y == 1), np.mean(y == -1))
     lex = np.array([lexical_polarity(it.topic, it.text) for it in items])
@@ -54,6 +56,10 @@ def two_way(name: str, items: list[StanceItem], clf: StanceClassifier, nli: NliS
     decided = np.abs(z) >= margin
     print(f"  engine (neutral band {margin}) acc {np.mean((forced == y) & decided):.3f} "
           f"(neutral {np.mean(~decided):.2f}; accuracy on decided {np.mean(forced[decided] == y[decided]):.3f})")
+    z4 = np.zeros(len(items))
+    for topic, idx in by_topic(items).items():
+        z4[idx] = thorough.agree_logits(topic, [items[i].text for i in idx])
+    print(f"  THOROUGH_CALIBRATION (4 hypotheses, forced) acc {np.mean(np.where(z4 > 0, 1, -1) == y):.3f}")
 
 
 def three_way(items: list[StanceItem], clf: StanceClassifier, label: str) -> None:
@@ -99,8 +105,9 @@ def main() -> None:
     if args.sample:
         rng = random.Random(0)
         kp, ibm = rng.sample(kp, min(args.sample, len(kp))), rng.sample(ibm, min(args.sample, len(ibm)))
-    two_way("ArgKP-2021 test", kp, clf, nli)
-    two_way("IBM Claim Stance test", ibm, clf, nli)
+    thorough = StanceClassifier(nli, embedder, calibration=THOROUGH_CALIBRATION, max_nli=100_000)
+    two_way("ArgKP-2021 test", kp, clf, nli, thorough)
+    two_way("IBM Claim Stance test", ibm, clf, nli, thorough)
     three_way(kp, clf, "engine (MiniLM relevance + NLI)" if embedder else "engine (lexical relevance + NLI)")
     three_way(kp, lexical, "lexical fallback, no model (rough)")
 

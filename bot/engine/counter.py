@@ -1,7 +1,10 @@
 """Counterarguments: rank comments that address the same point as a claim and take the other side.
 
-1. First stage: a lexical ranking (given by storage's FTS5, or in-memory BM25) fused by RRF with a dense
-   ranking (cosine of sentence embeddings) when an embedder is loaded.
+1. First stage, with an embedder: cosine to the claim minus `hub_penalty` times the comment's neighbourhood
+   density (mean cosine to its `hub_k` nearest other comments). This is CSLS (Conneau et al., 2018): a generic
+   comment close to everything is pushed down, one that answers this point specifically comes up. It raised
+   nDCG@10 on ArguAna validation from 0.556 (plain cosine) to 0.646. The lexical ranking (storage's FTS5, or
+   in-memory BM25) joins by RRF when `lexical_weight` > 0; without an embedder it is the first stage.
 2. Comments that merely repeat the claim are dropped: most of the claim's word 3-grams quoted, or a cosine
    above `duplicate_cosine`.
 3. The best `rerank_k` are re-scored: relevance (min-max scaled fused score) plus, with an NLI model, the
@@ -29,8 +32,10 @@ class CounterCalibration:
     rerank_k: int = 16
     relevance_weight: float = 1.0
     opposition_weight: float = 0.5
-    lexical_weight: float = 1.0
+    lexical_weight: float = 0.0
     dense_weight: float = 1.0
+    hub_penalty: float = 1.0
+    hub_k: int = 10
     duplicate_containment: float = 0.8
     duplicate_cosine: float = 0.95
     claim_max_chars: int = 300
@@ -55,6 +60,22 @@ class CounterReport:
     candidates: list[CounterCandidate]
     excluded_duplicates: list[int]
     rough: bool
+
+
+def neighbourhood_density(embeddings: npt.NDArray[np.float32], k: int, *, chunk: int = 2048) -> npt.NDArray[np.float64]:
+    """Mean cosine of each row to its k nearest other rows (rows are unit vectors); 0 for a lone row."""
+    n = len(embeddings)
+    k = min(k, n - 1)
+    out = np.zeros(n, dtype=np.float64)
+    if k <= 0:
+        return out
+    for start in range(0, n, chunk):
+        sims = embeddings[start : start + chunk] @ embeddings.T
+        rows = np.arange(sims.shape[0])
+        sims[rows, rows + start] = -np.inf
+        top = np.partition(sims, n - k, axis=1)[:, n - k :]
+        out[start : start + chunk] = top.mean(axis=1)
+    return out
 
 
 def final_scores(
@@ -89,24 +110,34 @@ class CounterRanker:
         texts: list[str],
         *,
         embeddings: npt.NDArray[np.float32] | None = None,
+        density: npt.NDArray[np.float64] | None = None,
         lexical_ranking: list[int] | None = None,
     ) -> tuple[list[int], npt.NDArray[np.float64], npt.NDArray[np.float64] | None]:
-        """Candidate indices best first, their fused scores (aligned), and cosines to the query (or None)."""
+        """Candidate indices best first, their first-stage scores (aligned), and cosines to the query (or None).
+
+        `density` is `neighbourhood_density(embeddings, hub_k)`, computed here if not given (a caller ranking
+        many claims against the same texts can compute it once).
+        """
         cal = self.calibration
+        if self.embedder is None:
+            bm25 = Bm25(texts).scores(query)
+            if lexical_ranking is None:
+                lexical_ranking = [i for i in np.argsort(-bm25, kind="stable").tolist() if bm25[i] > 0]
+            return lexical_ranking, np.array([bm25[i] for i in lexical_ranking], dtype=np.float64), None
+        if embeddings is None:
+            embeddings = self.embedder.embed(texts)
+        cosines = (embeddings @ self.embedder.embed([query])[0]).astype(np.float64)
+        if density is None:
+            density = neighbourhood_density(embeddings, cal.hub_k)
+        dense = cosines - cal.hub_penalty * density
+        order = np.argsort(-dense, kind="stable").tolist()
+        if cal.lexical_weight <= 0:
+            return order, dense[order], cosines
         if lexical_ranking is None:
             bm25 = Bm25(texts).scores(query)
             lexical_ranking = [i for i in np.argsort(-bm25, kind="stable").tolist() if bm25[i] > 0]
-        rankings: list[list[int]] = [lexical_ranking]
-        weights = [cal.lexical_weight]
-        cosines: npt.NDArray[np.float64] | None = None
-        if self.embedder is not None:
-            if embeddings is None:
-                embeddings = self.embedder.embed(texts)
-            cosines = (embeddings @ self.embedder.embed([query])[0]).astype(np.float64)
-            rankings.append(np.argsort(-cosines, kind="stable").tolist())
-            weights.append(cal.dense_weight)
-        fused = reciprocal_rank_fusion(rankings, weights=weights)
-        return [i for i, _ in fused], np.array([s for _, s in fused], dtype=np.float64), cosines
+        fused = reciprocal_rank_fusion([lexical_ranking, order], weights=[cal.lexical_weight, cal.dense_weight])
+        return [i for i, _ in fused], np.array([v for _, v in fused], dtype=np.float64), cosines
 
     def rank(
         self,
@@ -115,17 +146,19 @@ class CounterRanker:
         *,
         query: str | None = None,
         embeddings: npt.NDArray[np.float32] | None = None,
+        density: npt.NDArray[np.float64] | None = None,
         lexical_ranking: list[int] | None = None,
         limit: int = 5,
     ) -> CounterReport:
         """The best `limit` counterarguments to `claim` among `texts`.
 
         `query` is the retrieval text (defaults to the claim); `lexical_ranking` is storage's BM25 order of
-        `texts` (indices, best first), computed in memory if omitted; `embeddings` are the texts' rows.
+        `texts` (indices, best first), computed in memory if omitted; `embeddings` are the texts' rows and
+        `density` their `neighbourhood_density` (both computed if omitted).
         """
         cal = self.calibration
         order, fused, cosines = self.first_stage(
-            query or claim, texts, embeddings=embeddings, lexical_ranking=lexical_ranking
+            query or claim, texts, embeddings=embeddings, density=density, lexical_ranking=lexical_ranking
         )
         duplicates: list[int] = []
         kept: list[tuple[int, float]] = []
