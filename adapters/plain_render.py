@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from bot.models import ErrorReply, PromptReply, Quote, QuotesReply, Reply, TextReply
+from bot.models import (
+    CounterReply,
+    ErrorReply,
+    PromptReply,
+    Quote,
+    QuotesReply,
+    Reply,
+    StanceReply,
+    TextReply,
+)
 
 
 def emphasise(quote: Quote, open_mark: str = "**", close_mark: str = "**") -> str:
@@ -45,6 +54,10 @@ def render_plain(reply: Reply) -> str:
         return f"Error: {reply.message}" + (f"\n{reply.hint}" if reply.hint else "")
     if isinstance(reply, PromptReply):
         return render_prompt(reply)
+    if isinstance(reply, StanceReply):
+        return render_stance(reply)
+    if isinstance(reply, CounterReply):
+        return render_counter(reply)
     return str(reply)
 
 
@@ -57,4 +70,40 @@ def render_prompt(reply: PromptReply) -> str:
     blocks += [f"{side.label}: \u201c{side.quote.text}\u201d\n  {citation(side.quote)}" for side in reply.sides]
     if reply.note:
         blocks.append(reply.note)
+    return "\n\n".join(blocks)
+
+
+NO_COUNTER = "I found no comment that argues against that."
+
+
+def bar(count: int, total: int, width: int = 10) -> str:
+    """A small text bar: `████░░` filled in proportion to count/total."""
+    filled = round(width * count / total) if total else 0
+    return "█" * filled + "░" * (width - filled)
+
+
+def render_stance(reply: StanceReply) -> str:
+    """The claim, a bar per stance, the clearest quote on each side, the items (--all) and the note."""
+    counts = reply.counts.model_dump()
+    total = sum(counts.values())
+    blocks = [f"Stance toward “{reply.claim}”" + (" (rough)" if reply.rough else "")]
+    blocks.append("\n".join(f"{name:<9} {bar(n, total)} {n}" for name, n in counts.items()))
+    for label, quote in (("Agrees", reply.agree), ("Disagrees", reply.disagree)):
+        if quote is not None:
+            blocks.append(f"{label}: “{quote.text}”\n  {citation(quote)}")
+    if reply.items:
+        blocks.append("\n".join(f"  [{i.label}] {i.score:.2f} {i.text[:120]}" for i in reply.items))
+    if reply.note:
+        blocks.append(reply.note)
+    return "\n\n".join(blocks)
+
+
+def render_counter(reply: CounterReply) -> str:
+    """The best counterargument with its citation, or a plain "none found"; then the note."""
+    if reply.quote is None:
+        blocks = [reply.note or NO_COUNTER]
+    else:
+        blocks = [f"Against “{reply.claim}”:", f"“{reply.quote.text}”\n  {citation(reply.quote)}"]
+        if reply.note:
+            blocks.append(reply.note)
     return "\n\n".join(blocks)

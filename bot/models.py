@@ -139,5 +139,59 @@ class PromptReply(BaseModel):
     ephemeral: bool = False
 
 
-Reply = Annotated[QuotesReply | TextReply | ErrorReply | PromptReply, Field(discriminator="type")]
+class StanceCounts(BaseModel):
+    agree: int = 0
+    disagree: int = 0
+    neutral: int = 0
+    unrelated: int = 0
+
+
+class StanceItem(BaseModel):
+    """One comment's stance toward the claim (listed only with `--all`)."""
+
+    comment_id: int
+    text: str
+    label: Literal["agree", "disagree", "neutral", "unrelated"]
+    score: float
+
+
+class StanceReply(BaseModel):
+    """How the archive's comments stand toward a claim, with the clearest quote on each side.
+
+    `rough` is true when no NLI model is installed and labels are guessed from words; `note` says so."""
+
+    type: Literal["stance"] = "stance"
+    claim: str
+    counts: StanceCounts = Field(default_factory=StanceCounts)
+    agree: Quote | None = None
+    disagree: Quote | None = None
+    confidence: float | None = None
+    rough: bool = False
+    note: str | None = None
+    items: list[StanceItem] = Field(default_factory=list)
+    ephemeral: bool = False
+
+
+class CounterCandidateRef(BaseModel):
+    comment_id: int
+    source_id: str
+    score: float
+
+
+class CounterReply(BaseModel):
+    """The comment that best argues against a claim (None if none does), and the ranked candidates (top 10)."""
+
+    type: Literal["counter"] = "counter"
+    claim: str
+    quote: Quote | None = None
+    candidates: list[CounterCandidateRef] = Field(default_factory=list)
+    rough: bool = False
+    note: str | None = None
+    ephemeral: bool = False
+
+
+Reply = Annotated[
+    QuotesReply | TextReply | ErrorReply | PromptReply | StanceReply | CounterReply,
+    Field(discriminator="type"),
+]
 """Every reply the core can give. Feature issues extend this union with their own reply types."""

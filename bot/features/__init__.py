@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from bot import prompts, sessions
 from bot.background import Tick
-from bot.features import archives, help, quote
+from bot.features import archives, help, quote, stance
 from bot.registry import Registry
 
-FEATURES = (help, quote, archives, sessions, prompts)
+FEATURES = (help, quote, archives, stance, sessions, prompts)
 
 
 def build_registry() -> Registry:
