@@ -18,6 +18,7 @@ from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig, SlackConfigError
 from adapters.slack.handlers import SlackHandlers
 from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
+from adapters.slack.mentions import UserGroups
 from adapters.slack.work import Work
 from bot.core import Bot
 from storage.db import Database
@@ -41,7 +42,13 @@ def store_database(bot: Bot) -> Database | None:
     return db if isinstance(db, Database) else None
 
 
-def build_app(bot: Bot, config: SlackConfig, session: aiohttp.ClientSession, work: Work) -> BuiltApp:
+def build_app(
+    bot: Bot,
+    config: SlackConfig,
+    session: aiohttp.ClientSession,
+    work: Work,
+    groups: UserGroups | None = None,
+) -> BuiltApp:
     """The Bolt app with threadbot's listeners registered, talking to `config.api_url` through `session`."""
     config.check()
     installations: SqliteInstallationStore | None = None
@@ -78,8 +85,7 @@ def build_app(bot: Bot, config: SlackConfig, session: aiohttp.ClientSession, wor
             signing_secret=config.signing_secret or "",
             user_facing_authorize_error_message=NOT_INSTALLED,
         )
-    handlers = SlackHandlers(
-        bot, config, ActorResolver(config.moderator_group, ttl=config.actor_cache_seconds), work
-    )
+    actors = ActorResolver(config.moderator_group, ttl=config.actor_cache_seconds)
+    handlers = SlackHandlers(bot, config, actors, work, groups or UserGroups())
     handlers.register(app)
     return BuiltApp(app=app, handlers=handlers, installations=installations)

@@ -17,12 +17,15 @@ SLACK_API_URL = "https://slack.com/api/"
 
 BOT_SCOPES = (
     "app_mentions:read",
+    "channels:history",
+    "groups:history",
     "chat:write",
     "commands",
     "users:read",
     "usergroups:read",
 )
-"""What the app asks for on install: read mentions, post, slash commands, roles and user groups (moderators)."""
+"""What the app asks for on install: read mentions, see channel messages (sessions count them), post, slash
+commands, roles and user groups (moderators, and the group a prompt notifies)."""
 
 DEFAULT_SHORTCUTS = ("quote", "stance", "counter")
 

@@ -1,4 +1,5 @@
-"""The Bolt listeners: slash commands and mentions in, neutral commands to the bot, Block Kit replies out.
+"""The Bolt listeners: slash commands and mentions in, neutral commands to the bot, Block Kit replies out;
+every other message people write in a channel goes to `Bot.observe` (sessions count them).
 
 Each listener acknowledges Slack at once and leaves the work to a background job, so the 3-second deadline
 holds however long the command takes. Parsing, moderator checks and error replies stay in the core.
@@ -15,6 +16,7 @@ from slack_bolt.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import events
@@ -23,8 +25,10 @@ from adapters.slack.blocks import render
 from adapters.slack.config import SlackConfig
 from adapters.slack.delivery import deliver
 from adapters.slack.escape import escape, unformat
+from adapters.slack.mentions import UserGroups, group_to_notify
 from adapters.slack.work import Work
 from bot.core import Bot
+from bot.models import Reply
 
 log = logging.getLogger(__name__)
 
@@ -33,16 +37,26 @@ SEEN_EVENTS = 1000
 
 
 class SlackHandlers:
-    def __init__(self, bot: Bot, config: SlackConfig, actors: ActorResolver, work: Work) -> None:
+    def __init__(
+        self,
+        bot: Bot,
+        config: SlackConfig,
+        actors: ActorResolver,
+        work: Work,
+        groups: UserGroups | None = None,
+    ) -> None:
         self.bot = bot
         self.config = config
         self.actors = actors
         self.work = work
+        self.groups = groups or UserGroups()
         self._seen: OrderedDict[str, None] = OrderedDict()
+        self._team_urls: dict[str, str | None] = {}
 
     def register(self, app: AsyncApp) -> None:
         app.command(ANY_SLASH_COMMAND)(self.on_command)
         app.event("app_mention")(self.on_mention)
+        app.event("message")(self.on_message)
 
     # slash commands
 
@@ -80,7 +94,7 @@ class SlackHandlers:
         asked = (
             f"{actor.display_name} asked: {payload.get('command', '')} {unformat(payload.get('text', ''))}"
         )
-        message = render(reply, asked=asked)
+        message = render(reply, asked=asked, group_id=await self._group(reply, client, space))
         await deliver(client, message, channel=channel, user=user, respond=respond)
 
     # mentions
@@ -102,7 +116,45 @@ class SlackHandlers:
         actor = await self.actors.resolve(client, space, user, None)
         text = events.mention_text(str(event.get("text", "")), bot_user_id)
         reply = await self.bot.handle_text(text, actor, events.place(space, channel, thread))
-        await deliver(client, render(reply), channel=channel, user=user, thread_ts=thread)
+        message = render(reply, group_id=await self._group(reply, client, space))
+        await deliver(client, message, channel=channel, user=user, thread_ts=thread)
+
+    async def _group(self, reply: Reply, client: AsyncWebClient, space: str) -> str | None:
+        return await group_to_notify(reply, client, space, self.groups)
+
+    # ordinary messages
+
+    async def on_message(
+        self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
+    ) -> None:
+        """A message in a channel the bot is in (`message.channels`, `message.groups`): observed, not answered.
+
+        Bots, edits and other subtypes are skipped, and so is a message that mentions the bot: it is a command,
+        answered through its `app_mention` event and not counted twice."""
+        if not events.is_observable(event, context.bot_user_id) or self._repeat(body.get("event_id")):
+            return
+        space = events.space_id(context.team_id, context.enterprise_id, body)
+        result = context.authorize_result
+        known_url = result.url if result is not None else None
+        self.work.spawn(self._observe(event, space, client, known_url), name="slack-message")
+
+    async def _observe(
+        self, event: dict[str, Any], space: str, client: AsyncWebClient, known_url: str | None
+    ) -> None:
+        actor = await self.actors.resolve(client, space, str(event["user"]), None)
+        team_url = known_url or await self._team_url(client, space)
+        await self.bot.observe(events.channel_message(event, actor, space, team_url))
+
+    async def _team_url(self, client: AsyncWebClient, space: str) -> str | None:
+        """The workspace's URL for permalinks (OAuth installs get it with each event; one token asks once)."""
+        if space not in self._team_urls:
+            try:
+                url = (await client.auth_test()).get("url")
+            except SlackApiError as error:
+                log.warning("auth.test failed in %s (%s): messages get no links", space, _code(error))
+                url = None
+            self._team_urls[space] = url if isinstance(url, str) else None
+        return self._team_urls[space]
 
     def _repeat(self, event_id: object) -> bool:
         """Slack redelivers an event it thinks was missed; answer each event id once."""
@@ -114,3 +166,7 @@ class SlackHandlers:
         while len(self._seen) > SEEN_EVENTS:
             self._seen.popitem(last=False)
         return False
+
+
+def _code(error: SlackApiError) -> str:
+    return str(error.response.get("error", "unknown_error"))

@@ -1,7 +1,8 @@
 """Posting on the bot's own initiative (a daily prompt, a session reminder) into a Slack channel.
 
 The core names a `Place`; this finds the workspace's bot token (the one configured, or the stored
-installation's, rotated first if it is about to expire) and posts the rendered reply there.
+installation's, rotated first if it is about to expire) and posts the rendered reply there. A prompt that names
+a user group to notify has that group resolved first (see `mentions`); nothing else it posts pings a group.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig
 from adapters.slack.delivery import post_message
 from adapters.slack.installation_store import SqliteInstallationStore
+from adapters.slack.mentions import UserGroups, group_to_notify
 from bot.models import Place, Reply
 from bot.posting import ChannelGoneError, Posted
 
@@ -38,10 +40,12 @@ class SlackPoster:
         config: SlackConfig,
         session: aiohttp.ClientSession,
         installations: SqliteInstallationStore | None = None,
+        groups: UserGroups | None = None,
     ) -> None:
         self.config = config
         self.session = session
         self.installations = installations
+        self.groups = groups or UserGroups()
         self._rotator: AsyncTokenRotator | None = None
         if installations is not None and config.client_id and config.client_secret:
             self._rotator = AsyncTokenRotator(
@@ -53,7 +57,7 @@ class SlackPoster:
     async def post(self, place: Place, reply: Reply, *, open_thread: str | None = None) -> Posted:
         """Post `reply`; with `open_thread`, as a titled top-level message whose thread holds the discussion."""
         client = await self._client_for(place.space)
-        message = render(reply)
+        message = render(reply, group_id=await group_to_notify(reply, client, place.space, self.groups))
         if open_thread:
             message.blocks = fit([header(open_thread), *message.blocks])
         try:

@@ -19,6 +19,7 @@ from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
 from adapters.slack.app import BuiltApp, build_app
 from adapters.slack.config import SlackConfig
+from adapters.slack.mentions import UserGroups
 from adapters.slack.poster import SlackPoster
 from adapters.slack.work import Work
 from bot.core import Bot
@@ -59,6 +60,7 @@ class SlackRuntime:
         self.bot = bot
         self.config = config
         self.work = Work()
+        self.groups = UserGroups()
         self._stack = AsyncExitStack()
         self._runner: web.AppRunner | None = None
         self.socket: AsyncSocketModeHandler | None = None
@@ -81,8 +83,8 @@ class SlackRuntime:
     async def _start(self) -> None:
         session = await self._stack.enter_async_context(aiohttp.ClientSession())
         self._stack.push_async_callback(self.work.close)
-        self.built = build_app(self.bot, self.config, session, self.work)
-        self.poster = SlackPoster(self.config, session, self.built.installations)
+        self.built = build_app(self.bot, self.config, session, self.work, self.groups)
+        self.poster = SlackPoster(self.config, session, self.built.installations, self.groups)
         if self.config.serves_http:
             self._runner = web.AppRunner(web_app(self.built, self.config))
             await self._runner.setup()

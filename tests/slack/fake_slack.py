@@ -63,6 +63,7 @@ class FakeSlack:
         self.not_joined: set[str] = set()
         self.calls: list[Call] = []
         self.responses: list[tuple[str, JSON]] = []
+        self.messages: list[JSON] = []  # what chat.postMessage accepted, with the `ts` it was given
         self._rate_limits: dict[str, list[int]] = {}
         self._ts = itertools.count(1)
         self._tokens = itertools.count(1)
@@ -277,6 +278,7 @@ class FakeSlack:
         if channel in self.not_joined:
             return {"ok": False, "error": "not_in_channel"}
         ts = f"1700000000.{next(self._ts):06d}"
+        self.messages.append({**params, "ts": ts})
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": params.get("text"), "ts": ts}}
 
     def _post_ephemeral(self, workspace: Workspace, params: JSON) -> JSON:

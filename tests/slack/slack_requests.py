@@ -64,6 +64,23 @@ def form_body(fields: dict[str, str]) -> str:
     return urlencode(fields)
 
 
+def callback(event: dict[str, Any], *, team: str = "T123", bot_user_id: str = "UBOT") -> dict[str, Any]:
+    """An Events API `event_callback` around `event`, with a fresh event id."""
+    return {
+        "token": "deprecated-verification-token",
+        "team_id": team,
+        "api_app_id": "A0THREAD",
+        "event": event,
+        "type": "event_callback",
+        "event_id": f"Ev{next(_ids):08d}",
+        "event_time": int(time.time()),
+        "authorizations": [
+            {"team_id": team, "user_id": bot_user_id, "is_bot": True, "is_enterprise_install": False}
+        ],
+        "is_ext_shared_channel": False,
+    }
+
+
 def mention(
     text: str,
     *,
@@ -74,8 +91,7 @@ def mention(
     bot_user_id: str = "UBOT",
 ) -> dict[str, Any]:
     """An `app_mention` event callback; `text` is what follows the bot's mention."""
-    n = next(_ids)
-    ts = f"1699999999.{n:06d}"
+    ts = f"1699999999.{next(_ids):06d}"
     event: dict[str, Any] = {
         "type": "app_mention",
         "user": user,
@@ -87,19 +103,38 @@ def mention(
     }
     if thread_ts:
         event["thread_ts"] = thread_ts
-    return {
-        "token": "deprecated-verification-token",
-        "team_id": team,
-        "api_app_id": "A0THREAD",
-        "event": event,
-        "type": "event_callback",
-        "event_id": f"Ev{n:08d}",
-        "event_time": int(time.time()),
-        "authorizations": [
-            {"team_id": team, "user_id": bot_user_id, "is_bot": True, "is_enterprise_install": False}
-        ],
-        "is_ext_shared_channel": False,
+    return callback(event, team=team, bot_user_id=bot_user_id)
+
+
+def message(
+    text: str,
+    *,
+    team: str = "T123",
+    channel: str = "C1",
+    user: str | None = "UALICE",
+    thread_ts: str | None = None,
+    channel_type: str = "channel",
+    **extra: Any,
+) -> dict[str, Any]:
+    """A `message` event callback (`message.channels`), as Slack sends for any message in a channel the bot is
+    in; `extra` adds fields such as `subtype` or `bot_id`."""
+    ts = f"1700000100.{next(_ids):06d}"
+    event: dict[str, Any] = {
+        "type": "message",
+        "user": user,
+        "text": text,
+        "ts": ts,
+        "channel": channel,
+        "event_ts": ts,
+        "team": team,
+        "channel_type": channel_type,
+        **extra,
     }
+    if user is None:
+        del event["user"]
+    if thread_ts:
+        event["thread_ts"] = thread_ts
+    return callback(event, team=team)
 
 
 def json_body(payload: dict[str, Any]) -> str:

@@ -1,0 +1,128 @@
+"""Block Kit building blocks within Slack's limits: text objects, sections, contexts, headers and cited quotes.
+
+Every mrkdwn object is `verbatim`, so Slack parses no names or links of its own in our text; callers pass text
+that is already escaped (`escape`), and cutting never splits an `&amp;`-style entity.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack.escape import escape, link
+from bot.models import Quote
+
+MAX_BLOCKS = 50
+MAX_SECTION_CHARS = 3000
+MAX_CONTEXT_CHARS = 2000
+MAX_HEADER_CHARS = 150
+MAX_FALLBACK_CHARS = 3000
+CITATION_RESERVE = 400
+
+Block = dict[str, Any]
+
+
+def mrkdwn(text: str) -> dict[str, Any]:
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
+
+
+def section(text: str) -> Block:
+    return {"type": "section", "text": mrkdwn(clip(text, MAX_SECTION_CHARS))}
+
+
+def context(text: str) -> Block:
+    return {"type": "context", "elements": [mrkdwn(clip(text, MAX_CONTEXT_CHARS))]}
+
+
+def header(text: str) -> Block:
+    return {
+        "type": "header",
+        "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_CHARS), "emoji": False},
+    }
+
+
+DIVIDER: Block = {"type": "divider"}
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut escaped text to `limit` characters without splitting an `&amp;`-style entity."""
+    if len(text) <= limit:
+        return text
+    cut = limit - 1
+    amp = text.rfind("&", max(0, cut - 5), cut)
+    if amp != -1 and ";" not in text[amp:cut]:
+        cut = amp
+    return text[:cut] + "\u2026"
+
+
+def split_line(line: str, budget: int) -> list[str]:
+    """An escaped line in pieces of at most `budget` characters, cut at spaces and never inside an entity."""
+    pieces: list[str] = []
+    while len(line) > budget:
+        cut = line.rfind(" ", budget // 2, budget)
+        if cut == -1:
+            cut = budget
+            amp = line.rfind("&", max(0, cut - 5), cut)
+            if amp > 0 and ";" not in line[amp:cut]:
+                cut = amp
+        pieces.append(line[:cut])
+        line = line[cut:].lstrip(" ")
+    pieces.append(line)
+    return pieces
+
+
+def blockquote_chunks(text: str, budget: int) -> list[str]:
+    """Escaped mrkdwn text as `> ` quoted lines, grouped into chunks of at most `budget` characters."""
+    chunks: list[str] = []
+    current: list[str] = []
+    size = 0
+    for line in text.split("\n"):
+        for piece in split_line(line, budget - 2):
+            quoted = f"> {piece}" if piece else ">"
+            added = len(quoted) + (1 if current else 0)
+            if current and size + added > budget:
+                chunks.append("\n".join(current))
+                current, size, added = [], 0, len(quoted)
+            current.append(quoted)
+            size += added
+    if current:
+        chunks.append("\n".join(current))
+    return chunks
+
+
+def emphasised(quote: Quote) -> str:
+    """The quote's text, escaped, with its highlighted spans in bold."""
+    text = quote.text
+    out: list[str] = []
+    cursor = 0
+    for span in sorted(quote.highlights, key=lambda s: s.start):
+        if span.start < cursor or span.end <= span.start:
+            continue
+        out.append(escape(text[cursor : span.start]))
+        out.append(f"*{escape(text[span.start : span.end])}*")
+        cursor = span.end
+    out.append(escape(text[cursor:]))
+    return "".join(out)
+
+
+def citation(quote: Quote) -> str:
+    """`— alice · <url|2024-05-01>`: who said it, and a link to where."""
+    when = quote.created_at[:10] if quote.created_at else "source"
+    parts = [f"*{escape(quote.author or 'anonymous')}*"]
+    if quote.url:
+        parts.append(link(quote.url, when))
+    elif quote.created_at:
+        parts.append(escape(when))
+    return "\u2014 " + " \u00b7 ".join(parts)
+
+
+def cited_sections(quote: Quote, lead: str = "") -> list[Block]:
+    """The quote as `> ` sections (as many as its length needs), `lead` above it and the citation below."""
+    budget = MAX_SECTION_CHARS - CITATION_RESERVE - len(lead)
+    chunks = blockquote_chunks(emphasised(quote), budget)
+    chunks[0] = lead + chunks[0]
+    chunks[-1] += "\n" + citation(quote)
+    return [section(chunk) for chunk in chunks]
+
+
+def quote_blocks(quote: Quote) -> list[Block]:
+    return [*cited_sections(quote), context(f"archive `{escape(quote.archive)}`")]
