@@ -38,6 +38,11 @@ class Settings(BaseSettings):
     discord_moderator_roles: str = Field(
         default="", validation_alias=_env("DISCORD_MODERATOR_ROLES"), description="comma-separated role names"
     )
+    discord_message_content: bool = Field(
+        default=False,
+        description="ask for the privileged Message Content intent so sessions can count words and record "
+        "messages; enable it in the developer portal too",
+    )
 
     # Slack (adapters/slack): see docs/slack.md
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_BOT_TOKEN"))

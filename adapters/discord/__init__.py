@@ -5,8 +5,10 @@
 
 from __future__ import annotations
 
+import discord
+
 from adapters.discord.client import ThreadbotClient
-from adapters.discord.config import DiscordConfig
+from adapters.discord.config import DiscordConfig, DiscordConfigError
 from adapters.discord.sync import SyncReport, sync_commands
 from bot.core import Bot
 from bot.settings import Settings
@@ -19,4 +21,11 @@ async def run_discord(bot: Bot, settings: Settings) -> None:
     config = DiscordConfig.from_settings(settings)
     client = ThreadbotClient(bot, config)
     async with client:
-        await client.start(config.token, reconnect=True)
+        try:
+            await client.start(config.token, reconnect=True)
+        except discord.PrivilegedIntentsRequired:
+            raise DiscordConfigError(
+                "THREADBOT_DISCORD_MESSAGE_CONTENT is on, but Discord refused the Message Content intent: "
+                "enable it in the developer portal (Application > Bot > Privileged Gateway Intents > Message "
+                "Content Intent), or set THREADBOT_DISCORD_MESSAGE_CONTENT=false. See docs/discord.md."
+            ) from None

@@ -1,7 +1,9 @@
 """The discord.py client of threadbot: intents, mention safety, and the events it listens to.
 
-It asks for no privileged intent: guilds (channels and roles, for moderator checks), guild and DM messages
-(their content arrives when the bot is mentioned or in DMs). Every send defaults to no mentions.
+By default it asks for no privileged intent: guilds (channels, threads and roles, for moderator checks and
+role pings), guild and DM messages (their content arrives when the bot is mentioned or in DMs). With
+`message_content` it also asks for Message Content, so sessions see what ordinary messages say. Every send
+defaults to no mentions.
 """
 
 from __future__ import annotations
@@ -20,11 +22,18 @@ from bot.core import Bot
 log = logging.getLogger(__name__)
 
 
-def intents() -> discord.Intents:
+NO_CONTENT_NOTE = (
+    "Message Content intent off: sessions on Discord count messages but not words, and recording keeps only "
+    "messages that mention the bot (THREADBOT_DISCORD_MESSAGE_CONTENT, docs/discord.md)"
+)
+
+
+def intents(*, message_content: bool = False) -> discord.Intents:
     chosen = discord.Intents.none()
     chosen.guilds = True
     chosen.guild_messages = True
     chosen.dm_messages = True
+    chosen.message_content = message_content
     return chosen
 
 
@@ -34,7 +43,7 @@ class ThreadbotClient(discord.Client):
         discord.VoiceClient.warn_nacl = False
         discord.VoiceClient.warn_dave = False
         super().__init__(
-            intents=intents(),
+            intents=intents(message_content=config.message_content),
             allowed_mentions=discord.AllowedMentions.none(),
             guild_ready_timeout=config.guild_ready_timeout,
             max_messages=None,
@@ -50,6 +59,10 @@ class ThreadbotClient(discord.Client):
     async def setup_hook(self) -> None:
         """Runs once after login, before the gateway: the one place to sync, never `on_ready`."""
         self.bot.context.posters.register("discord", DiscordPoster(self))
+        if self.config.message_content:
+            log.info("asking Discord for the Message Content intent: sessions see what messages say")
+        else:
+            log.info(NO_CONTENT_NOTE)
         if self.sync_on_start:
             await sync_if_changed(self, self.slash_commands, self.config.guild_ids, self.bot.context.store)
 

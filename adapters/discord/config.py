@@ -1,6 +1,7 @@
 """The Discord part of the settings, with the timing knobs the tests shrink.
 
-Built from the one `Settings` object (`DISCORD_TOKEN`, `DISCORD_GUILD_IDS`, `DISCORD_MODERATOR_ROLES`).
+Built from the one `Settings` object (`DISCORD_TOKEN`, `DISCORD_GUILD_IDS`, `DISCORD_MODERATOR_ROLES`,
+`THREADBOT_DISCORD_MESSAGE_CONTENT`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ class DiscordConfig:
     """Sync commands to these guilds (instant) instead of globally (up to an hour to show)."""
     moderator_roles: frozenset[str] = frozenset()
     """Role names (case-insensitive) whose members are moderators, besides Manage Server / Manage Messages."""
+    message_content: bool = False
+    """Ask for the privileged Message Content intent, so observers (sessions) see what ordinary messages say."""
     defer_after: float = INTERACTION_DEADLINE - 1.0
     """Seconds a command may run before its interaction is deferred, leaving a margin before Discord's 3 s."""
     followup_ttl: float = FOLLOWUP_TOKEN_TTL
@@ -41,6 +44,7 @@ class DiscordConfig:
             token=settings.discord_token.get_secret_value().strip(),
             guild_ids=parse_guild_ids(settings.discord_guild_ids),
             moderator_roles=parse_role_names(settings.discord_moderator_roles),
+            message_content=settings.discord_message_content,
         )
 
 

@@ -55,7 +55,7 @@ class MentionHandler:
         async with typing:
             reply = await self.bot.handle_text(text, actor, place)
         try:
-            await send_to_channel(message.channel, render(reply), reply_to=message)
+            await send_to_channel(message.channel, render(reply, message.channel), reply_to=message)
         except discord.HTTPException as error:
             # Typically Missing Permissions (50013) in this channel; the operator fixes it in the server.
             log.warning("could not reply in channel %s: %s", message.channel.id, error)

@@ -28,6 +28,8 @@ class Outgoing:
     embeds: list[discord.Embed] = field(default_factory=list)
     mention_user_id: int | None = None
     """The one user this message may ping (a reply's `mention_user_id`); everyone else stays inert."""
+    mention_role_id: int | None = None
+    """The one role this message may ping (a prompt's `notify_role`, found in the server); no other role."""
 
     def embed_chars(self) -> int:
         return sum(len(embed) for embed in self.embeds)

@@ -3,26 +3,38 @@
 One function per reply type, registered with `@renders(ReplyType)`; adding a type is adding one function.
 Types without a renderer fall back to the console's plain text, so a new reply type is never lost.
 Quoted text is shown verbatim (markdown escaped); mentions in it stay inert through `AllowedMentions.none()`.
+A reply may ping at most one target: the user it names (`mention_user_id`) or the role it notifies
+(`notify_role`, resolved in the server it goes to); `render` puts that mention first and allows only it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import discord
-from discord.utils import escape_markdown
+from discord.utils import escape_markdown, escape_mentions
 from pydantic import BaseModel
 
 from adapters.discord.appcommands import clip
-from adapters.discord.limits import EMBED_TITLE_CHARS
+from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS
 from adapters.discord.packing import Outgoing, Piece, pack
+from adapters.discord.roles import role_to_notify
 from adapters.plain_render import render_plain
-from bot.models import ErrorReply, Quote, QuotesReply, TextReply
+from bot.models import ErrorReply, PromptReply, Quote, QuotesReply, TextReply
 
 QUOTE_COLOUR = discord.Colour(0x5865F2)
 TEXT_COLOUR = discord.Colour(0x2B2D31)
+PROMPT_COLOUR = discord.Colour(0xFEE75C)
 FOOTER_CHARS = 200
+PROMPT_TITLE = "Discussion prompt"
+QUESTION_CHARS = 1000
+SIDE_LABEL_CHARS = 64
+SIDE_QUOTE_CHARS = 1500
+"""At most this much of each side's quote (then an ellipsis; the title links the whole comment), so a
+prompt with two sides stays one message, and its thread opens under all of it."""
+SIDE_QUOTE_MIN = 200
 
 R = TypeVar("R", bound=BaseModel)
 _RENDERERS: dict[type[BaseModel], Callable[[Any], list[Piece]]] = {}
@@ -38,26 +50,57 @@ def renders(kind: type[R]) -> Callable[[Callable[[R], list[Piece]]], Callable[[R
     return register
 
 
-def render(reply: BaseModel) -> list[Outgoing]:
-    """The reply as Discord messages within every limit; a reply that names one user to ping starts with
-    that user's mention, and only its first message may ping them."""
+@dataclass(frozen=True, slots=True)
+class Ping:
+    """The mention a reply starts with, and the one user or role it may actually notify (None: nobody)."""
+
+    text: str
+    user_id: int | None = None
+    role_id: int | None = None
+
+
+def render(reply: BaseModel, channel: object = None) -> list[Outgoing]:
+    """The reply as Discord messages within every limit, for `channel` (where it goes: a role to notify is
+    looked up in its server). A reply that may ping starts with the mention; only its first message pings."""
     pieces = _RENDERERS.get(type(reply), _fallback)(reply)
-    user = mentioned_user(reply)
-    if user is None:
+    ping = ping_of(reply, channel)
+    if ping is None:
         return pack(pieces)
     if pieces and isinstance(pieces[0], str):
-        pieces[0] = f"<@{user}> {pieces[0]}"
+        pieces[0] = f"{ping.text} {pieces[0]}"
     else:
-        pieces.insert(0, f"<@{user}>")
+        pieces.insert(0, ping.text)
     messages = pack(pieces)
-    messages[0].mention_user_id = user
+    messages[0].mention_user_id = ping.user_id
+    messages[0].mention_role_id = ping.role_id
     return messages
+
+
+def ping_of(reply: BaseModel, channel: object = None) -> Ping | None:
+    """The user the reply names, else the role it notifies if that role is found where it goes (a preview,
+    being ephemeral, shows the role without notifying it); an unknown role is named as inert text."""
+    user = mentioned_user(reply)
+    if user is not None:
+        return Ping(f"<@{user}>", user_id=user)
+    wanted = notified_role(reply)
+    if wanted is None:
+        return None
+    role = role_to_notify(channel, wanted)
+    if role is None:
+        return Ping(escape_mentions(escape_markdown("@" + wanted.lstrip("@"))))
+    return Ping(role.mention, role_id=None if is_ephemeral(reply) else role.id)
 
 
 def mentioned_user(reply: BaseModel) -> int | None:
     """The Discord user a reply may ping (`TextReply.mention_user_id`), if it is a Discord user id."""
     value = getattr(reply, "mention_user_id", None)
     return int(value) if isinstance(value, str) and value.isdigit() else None
+
+
+def notified_role(reply: BaseModel) -> str | None:
+    """The role a reply asks to notify (`PromptReply.notify_role`), as a moderator named it."""
+    value = getattr(reply, "notify_role", None)
+    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def is_ephemeral(reply: BaseModel) -> bool:
@@ -121,3 +164,48 @@ def render_text(reply: TextReply) -> list[Piece]:
 @renders(ErrorReply)
 def render_error(reply: ErrorReply) -> list[Piece]:
     return [f"\u26a0\ufe0f {reply.message}" + (f"\n{reply.hint}" if reply.hint else "")]
+
+
+def fitted_markdown(quote: Quote, limit: int) -> str:
+    """The quote as markdown in at most `limit` characters: whole if it fits, else cut at a word with an
+    ellipsis (highlights dropped; prompts have none)."""
+    whole = quote_markdown(quote)
+    if len(whole) <= limit:
+        return whole
+    text, cut = quote.text.strip(), limit
+    while cut > 0:
+        words = text[:cut].rsplit(None, 1)
+        head = words[0] if len(words) == 2 else text[:cut]
+        shown = escape_markdown(head.rstrip()) + " \u2026"
+        if len(shown) <= limit:
+            return shown
+        cut -= max(1, len(shown) - limit)
+    return "\u2026"
+
+
+def side_embed(label: str, quote: Quote, limit: int) -> discord.Embed:
+    """One side of a prompt: its label, who said it (linked to the comment), their words, where from."""
+    embed = quote_embed(quote)
+    embed.description = fitted_markdown(quote, limit) or "\u200b"
+    embed.title = clip(escape_markdown(quote.author or "anonymous"), EMBED_TITLE_CHARS)
+    embed.set_author(name=clip(label, min(SIDE_LABEL_CHARS, EMBED_AUTHOR_CHARS)))
+    return embed
+
+
+@renders(PromptReply)
+def render_prompt(reply: PromptReply) -> list[Piece]:
+    """The question (and who suggested it) in one embed, then one embed per side with its cited quote, sized so
+    that a prompt with up to three sides fits one message."""
+    question = clip(escape_markdown(reply.question), QUESTION_CHARS)
+    description = f"**{question}**" + (f"\n\n{clip(reply.note, QUESTION_CHARS)}" if reply.note else "")
+    header = discord.Embed(title=PROMPT_TITLE, description=description, colour=PROMPT_COLOUR)
+    if reply.suggested_by:
+        header.set_footer(text=clip(f"Suggested by {reply.suggested_by}", FOOTER_CHARS))
+    if not reply.sides:
+        return [header]
+    overhead = sum(
+        len(side_embed(side.label, side.quote.model_copy(update={"text": ""}), 1)) for side in reply.sides
+    )
+    room = (EMBED_TOTAL_CHARS - len(header) - overhead) // len(reply.sides)
+    limit = max(SIDE_QUOTE_MIN, min(SIDE_QUOTE_CHARS, room))
+    return [header, *(side_embed(side.label, side.quote, limit) for side in reply.sides)]

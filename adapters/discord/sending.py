@@ -1,7 +1,8 @@
 """Sending rendered messages, always with mentions disabled.
 
 The client is built with `AllowedMentions.none()` as well; passing it on every call too means a quoted
-`@everyone`, `<@&role>` or `<@user>` stays inert even if someone later changes the client's default.
+`@everyone`, `<@&role>` or `<@user>` stays inert even if someone later changes the client's default. The one
+exception a message carries (`Outgoing.mention_user_id` or `mention_role_id`) is allowed by id, alone.
 """
 
 from __future__ import annotations
@@ -14,11 +15,15 @@ NO_MENTIONS = discord.AllowedMentions.none()
 
 
 def allowed_mentions(message: Outgoing) -> discord.AllowedMentions:
-    """No mentions at all, except the one user a reply was meant to ping (never @everyone or roles)."""
-    if message.mention_user_id is None:
+    """No mentions at all, except the one user or the one role a reply was meant to ping (never @everyone)."""
+    user, role = message.mention_user_id, message.mention_role_id
+    if user is None and role is None:
         return NO_MENTIONS
     return discord.AllowedMentions(
-        everyone=False, roles=False, replied_user=False, users=[discord.Object(message.mention_user_id)]
+        everyone=False,
+        replied_user=False,
+        users=[discord.Object(user)] if user is not None else False,
+        roles=[discord.Object(role)] if role is not None else False,
     )
 
 

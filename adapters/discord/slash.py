@@ -111,7 +111,7 @@ class SlashHandler:
             )
 
     async def _deliver(self, interaction: discord.Interaction, reply: Reply, *, deferred: bool) -> None:
-        messages = render(reply)
+        messages = render(reply, interaction.channel)
         ephemeral = is_ephemeral(reply)
         rest: list[Outgoing]
         if not deferred:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import discord
@@ -15,6 +16,7 @@ from discord.gateway import DiscordWebSocket
 from adapters.discord.client import ThreadbotClient
 from adapters.discord.config import DiscordConfig
 from bot.core import Bot
+from bot.models import ChannelMessage
 from tests.discord.fake_discord import TOKEN, FakeDiscord
 from tests.discord.fake_world import MANAGE_MESSAGES, FakeChannel, FakeGuild, FakeUser
 
@@ -29,6 +31,23 @@ class World:
     moderator: FakeUser
     archivist: FakeUser
     bob: FakeUser
+
+
+MONDAY_MORNING = datetime(2025, 3, 10, 8, 0, tzinfo=UTC)
+
+
+@dataclass
+class Clock:
+    """The bot's clock (`bot.context.clock`), moved by hand; Discord's own timestamps stay real."""
+
+    now: datetime = MONDAY_MORNING
+
+    def __call__(self) -> datetime:
+        return self.now
+
+    def advance(self, **delta: float) -> datetime:
+        self.now += timedelta(**delta)
+        return self.now
 
 
 @dataclass
@@ -104,3 +123,27 @@ async def start_bot(fake: FakeDiscord, world: World, bot: Bot) -> AsyncIterator[
 @pytest.fixture
 async def running(start_bot: StartBot) -> Running:
     return await start_bot()
+
+
+@pytest.fixture
+def observed(bot: Bot, fake: FakeDiscord, monkeypatch: pytest.MonkeyPatch) -> list[ChannelMessage]:
+    """Every ordinary message `Bot.observe` has finished with (all observers done), in order; each one wakes
+    `fake.wait_for`, so a test can wait until the bot has counted what it was sent."""
+    finished: list[ChannelMessage] = []
+    observe = bot.observe
+
+    async def observe_and_tell(message: ChannelMessage) -> None:
+        await observe(message)
+        finished.append(message)
+        fake.wake()
+
+    monkeypatch.setattr(bot, "observe", observe_and_tell)
+    return finished
+
+
+@pytest.fixture
+def clock(bot: Bot) -> Clock:
+    """The bot's clock, set to Monday 10 March 2025, 08:00 UTC."""
+    clock = Clock()
+    bot.context.clock = clock
+    return clock

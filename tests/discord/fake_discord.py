@@ -1,8 +1,10 @@
 """A fake Discord on 127.0.0.1 that the real discord.py client talks to: REST API and gateway websocket.
 
 It enforces Discord's message and embed limits, the 3-second interaction deadline (10062), the 15-minute
-follow-up token and one acknowledgement per interaction, and records everything the bot sent. Tests drive it
-as users would: `user_message`, `slash`, `autocomplete`, `reconnect`; deadlines can be shrunk for speed.
+follow-up token and one acknowledgement per interaction, and records everything the bot sent. Like Discord,
+it withholds the text of server messages that do not mention the bot unless the bot identified with the
+Message Content intent, and announces a thread the bot opens with THREAD_CREATE. Tests drive it as users
+would: `user_message`, `slash`, `autocomplete`, `reconnect`; deadlines can be shrunk for speed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.discord.fake_gateway import FakeGateway
+from tests.discord.fake_gateway import MESSAGE_CONTENT_INTENT, FakeGateway
 from tests.discord.fake_limits import check_choices, check_commands, check_message
 from tests.discord.fake_world import (
     JSON,
@@ -107,6 +109,8 @@ class FakeDiscord:
         self.guild_commands: dict[int, list[JSON]] = {}
         self.command_puts = 0
         self.typing: list[int] = []
+        self.threads_forbidden = False
+        """Answer thread creation with 403 Missing Permissions (no Create Public Threads)."""
         self.interactions: dict[int, FakeInteraction] = {}
         self._waiters: list[asyncio.Future[None]] = []
         self.gateway = FakeGateway(TOKEN, self._session_start, self._notify, heartbeat_interval_ms)
@@ -161,6 +165,10 @@ class FakeDiscord:
 
     # -- waiting ----------------------------------------------------------------------------------------------
 
+    def wake(self) -> None:
+        """Wake every `wait_for` so it checks its condition again (for state kept on the bot's side)."""
+        self._notify()
+
     def _notify(self) -> None:
         """Wake every `wait_for`: called whenever the fake records a request or a gateway message."""
         waiters, self._waiters = self._waiters, []
@@ -198,16 +206,24 @@ class FakeDiscord:
             ("GUILD_CREATE", g.create_payload(self.me)) for g in self.guilds.values()
         ]
 
-    async def user_message(self, channel: FakeChannel, author: FakeUser, content: str) -> JSON:
-        """A user posts `content`; mentions of the bot are resolved like Discord does."""
+    async def user_message(
+        self, channel: FakeChannel, author: FakeUser, content: str, *, reply_to: JSON | None = None
+    ) -> JSON:
+        """A user posts `content` (in reply to the message `reply_to`); mentions of the bot are resolved like
+        Discord does. Returns the message as sent, with its text even where the bot does not get it."""
         mentions = [self.me] if self.me.mention in content or f"<@!{self.me.id}>" in content else []
         extra: JSON = {}
         if channel.guild_id is not None:
             extra["member"] = self.guilds[channel.guild_id].member_payload(author, with_user=False)
+        if reply_to is not None:
+            extra["message_reference"] = {"message_id": reply_to["id"], "channel_id": str(channel.id)}
         data = message_payload(
             channel=channel, author=author, content=content, mentions=mentions, extra=extra
         )
-        await self.gateway.dispatch("MESSAGE_CREATE", data)
+        readable = channel.guild_id is None or mentions or self.gateway.intents & MESSAGE_CONTENT_INTENT
+        await self.gateway.dispatch(
+            "MESSAGE_CREATE", data if readable else data | {"content": "", "embeds": []}
+        )
         return data
 
     async def _interaction(
@@ -306,7 +322,7 @@ class FakeDiscord:
                 self.typing.append(int(channel_id))
                 return web.Response(status=204)
             case "POST", ["channels", channel_id, "messages", message_id, "threads"]:
-                return self._thread(int(channel_id), int(message_id), body)
+                return await self._thread(int(channel_id), int(message_id), body)
             case "POST", ["interactions", interaction_id, token, "callback"]:
                 return self._callback(int(interaction_id), token, body)
             case "POST", ["webhooks", app, token] if int(app) == self.application_id:
@@ -389,17 +405,27 @@ class FakeDiscord:
         self._record("channel", body, message)
         return _json(message)
 
-    def _thread(self, channel_id: int, message_id: int, body: JSON) -> web.Response:
+    async def _thread(self, channel_id: int, message_id: int, body: JSON) -> web.Response:
         parent = self.channels.get(channel_id)
         if parent is None or parent.guild_id is None:
             return _error(404, 10003, "Unknown Channel")
-        name = str(body.get("name", ""))[:100]
+        if self.threads_forbidden:
+            return _error(403, 50013, "Missing Permissions")
+        name = str(body.get("name", ""))
+        if not 1 <= len(name) <= 100:
+            return self._invalid([f"thread name must be 1-100 characters, not {len(name)}"])
         thread = FakeChannel(
             message_id, name, parent.guild_id, type=11, parent_id=parent.id, owner_id=self.me.id
         )
         self.channels[thread.id] = thread
         self.guilds[parent.guild_id].channels[thread.id] = thread
+        await self.gateway.dispatch("THREAD_CREATE", thread.payload() | {"newly_created": True})
         return _json(thread.payload())
+
+    def thread_of(self, message: JSON) -> FakeChannel | None:
+        """The thread opened on a message (Discord gives it the message's id), if any."""
+        found = self.channels.get(int(message["id"]))
+        return found if found is not None and found.type == 11 else None
 
     def _interaction_for(self, token: str) -> FakeInteraction | None:
         return next((i for i in self.interactions.values() if i.token == token), None)

@@ -1,5 +1,8 @@
 """The fake gateway websocket: HELLO, heartbeats, IDENTIFY/READY, dispatches, RECONNECT and RESUME.
 
+Like Discord, it closes with 4014 (Disallowed intents) when the bot asks for a privileged intent that is not
+switched on in the developer portal (`portal_intents`).
+
 Frames are plain JSON text (discord.py asks for zlib-stream but reads text frames as they are). Events sent
 while the bot is disconnected are kept and replayed when it resumes, as Discord does.
 """
@@ -27,6 +30,9 @@ DISPATCH, HEARTBEAT, IDENTIFY, RESUME, RECONNECT, INVALID_SESSION, HELLO, HEARTB
     10,
     11,
 )
+
+GUILD_MEMBERS_INTENT, GUILD_PRESENCES_INTENT, MESSAGE_CONTENT_INTENT = 1 << 1, 1 << 8, 1 << 15
+PRIVILEGED_INTENTS = GUILD_MEMBERS_INTENT | GUILD_PRESENCES_INTENT | MESSAGE_CONTENT_INTENT
 
 
 @dataclass
@@ -57,6 +63,8 @@ class FakeGateway:
         self.heartbeats = 0
         self.connections: list[str] = []
         self.sockets: set[web.WebSocketResponse] = set()
+        self.portal_intents = 0
+        """The privileged intents switched on in the developer portal (none, as for a new application)."""
         self.resume_gate = asyncio.Event()
         """Cleared by a test to hold a RESUME (the bot is away) while it sends events meant to be replayed."""
         self.resume_gate.set()
@@ -93,6 +101,10 @@ class FakeGateway:
             if data.get("token") != self.token:
                 await ws.close(code=4004, message=b"Authentication failed.")
                 return
+            asked = int(data.get("intents") or 0)
+            if asked & PRIVILEGED_INTENTS & ~self.portal_intents:
+                await ws.close(code=4014, message=b"Disallowed intent(s).")
+                return
             session = Session(id=uuid.uuid4().hex, ws=ws)
             self.sessions[session.id] = session
             self.current = session
@@ -112,6 +124,11 @@ class FakeGateway:
                     await ws.send_json({"op": DISPATCH, "t": event, "s": seq, "d": payload})
             await self.dispatch("RESUMED", {})
         self.changed()
+
+    @property
+    def intents(self) -> int:
+        """The intents the connected bot identified with (0 before it has)."""
+        return int(self.identifies[-1].get("intents") or 0) if self.identifies else 0
 
     async def dispatch(self, event: str, payload: JSON) -> None:
         """Send an event on the current session, or keep it for the resume if the bot is away."""

@@ -56,6 +56,8 @@ class FakeRole:
     name: str
     permissions: int
     position: int = 0
+    mentionable: bool = False
+    """"Allow anyone to @mention this role": without it only members with Mention All Roles can ping it."""
 
     def payload(self) -> JSON:
         return {
@@ -66,7 +68,7 @@ class FakeRole:
             "color": 0,
             "hoist": False,
             "managed": False,
-            "mentionable": False,
+            "mentionable": self.mentionable,
             "flags": 0,
         }
 
@@ -128,8 +130,8 @@ class FakeGuild:
         self.channels[channel.id] = channel
         return channel
 
-    def add_role(self, name: str, permissions: int = 0) -> FakeRole:
-        role = FakeRole(snowflake(), name, permissions, position=len(self.roles))
+    def add_role(self, name: str, permissions: int = 0, *, mentionable: bool = False) -> FakeRole:
+        role = FakeRole(snowflake(), name, permissions, position=len(self.roles), mentionable=mentionable)
         self.roles[role.id] = role
         return role
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 import discord
 import pytest
 from hypothesis import given
@@ -10,15 +12,29 @@ from pydantic import BaseModel
 
 from adapters.discord.appcommands import SUB_COMMAND, SUB_COMMAND_GROUP, SlashBuildError, build_tree
 from adapters.discord.autocomplete import best_choices
+from adapters.discord.client import intents
 from adapters.discord.config import DiscordConfigError, parse_guild_ids, parse_role_names
 from adapters.discord.invocation import UnknownSlashCommand, mention_text, resolve
-from adapters.discord.packing import pack, split_text
+from adapters.discord.packing import Outgoing, pack, split_text
 from adapters.discord.people import is_moderator
-from adapters.discord.render import quote_markdown, render
+from adapters.discord.render import fitted_markdown, quote_markdown, render
+from adapters.discord.sending import allowed_mentions
 from bot.context import Context
 from bot.features import build_registry
-from bot.models import Actor, Command, Place, Quote, QuotesReply, Reply, Span, TextReply
+from bot.models import (
+    Actor,
+    Command,
+    Place,
+    PromptReply,
+    PromptSide,
+    Quote,
+    QuotesReply,
+    Reply,
+    Span,
+    TextReply,
+)
 from bot.registry import Handler, Option, Param, Registry
+from bot.settings import Settings
 from tests.discord.fake_limits import check_commands, check_message
 
 ACTOR = Actor(user_id="1", display_name="a")
@@ -178,3 +194,63 @@ class StanceLikeReply(BaseModel):
 def test_unknown_reply_types_fall_back_to_plain_text() -> None:
     (message,) = render(StanceLikeReply())
     assert message.content and "tokens matter" in message.content
+
+
+def _side(
+    label: str, text: str, author: str | None = "ann", url: str | None = "https://t.example/1"
+) -> PromptSide:
+    return PromptSide(label=label, quote=Quote(comment_id=1, source_id="s", text=text, author=author, url=url,
+                                               archive="debate"))  # fmt: skip
+
+
+def _payload(message: Outgoing) -> dict[str, object]:
+    return {"content": message.content, "embeds": [e.to_dict() for e in message.embeds]}
+
+
+def test_a_prompt_is_one_message_even_with_very_long_sides_and_quotes_are_cut_with_a_link() -> None:
+    long = "*Tokens* matter. " * 600  # ~10,000 characters, markdown that must stay escaped
+    reply = PromptReply(kind="disagreement", question="Who is right? " * 100, suggested_by="ann_x",
+                        note="Every prompt was posted; starting over.",
+                        sides=[_side("Claim", long), _side("Pushback", long, author=None, url=None)])  # fmt: skip
+    (message,) = render(reply)
+    assert check_message(_payload(message)) == [] and message.mention_role_id is None
+    header, claim, pushback = message.embeds
+    assert header.footer.text == "Suggested by ann_x" and "starting over" in (header.description or "")
+    assert (claim.description or "").startswith(r"\*Tokens\* matter.") and claim.url == "https://t.example/1"
+    assert (claim.description or "").endswith(" \u2026") and len(claim.description or "") <= 1500
+    assert pushback.title == "anonymous" and pushback.url is None and pushback.author.name == "Pushback"
+
+
+def test_a_prompt_without_sides_or_a_server_names_its_role_as_inert_text(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    reply = PromptReply(kind="suggestion", question="What would **you** cut? @here", notify_role="debaters")
+    with caplog.at_level(logging.WARNING):
+        (message,) = render(reply)
+    assert message.content == "@debaters" and message.mention_role_id is None
+    assert allowed_mentions(message).to_dict() == {"parse": []}
+    (header,) = message.embeds
+    assert header.description == r"**What would \*\*you\*\* cut? @here**"
+    assert "not posted in a server" in caplog.text
+
+
+def test_allowed_mentions_name_the_one_user_or_role_only() -> None:
+    assert allowed_mentions(Outgoing(content="x")).to_dict() == {"parse": []}
+    assert allowed_mentions(Outgoing(content="x", mention_role_id=7)).to_dict() == {"parse": [], "roles": [7]}
+    assert allowed_mentions(Outgoing(content="x", mention_user_id=5)).to_dict() == {"parse": [], "users": [5]}
+
+
+def test_the_message_content_setting_reads_its_environment_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert Settings().discord_message_content is False
+    monkeypatch.setenv("THREADBOT_DISCORD_MESSAGE_CONTENT", "true")
+    assert Settings().discord_message_content is True
+    assert intents(message_content=True).message_content and not intents().message_content
+    assert not intents().members and not intents().presences
+
+
+@given(
+    st.text(alphabet=st.sampled_from("ab *_~|`\\\n"), max_size=2000), st.integers(min_value=2, max_value=600)
+)
+def test_a_cut_quote_never_exceeds_its_room(text: str, limit: int) -> None:
+    shown = fitted_markdown(Quote(comment_id=1, source_id="s", text=text, archive="t"), limit)
+    assert len(shown) <= limit

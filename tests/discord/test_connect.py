@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from pydantic import SecretStr
 
 from adapters.app import open_bot
-from adapters.discord import sync_commands
+from adapters.discord import run_discord, sync_commands
+from adapters.discord.config import DiscordConfig, DiscordConfigError
 from adapters.discord.sync import HASH_CHANNEL, HASH_KEY, HASH_SPACE
 from bot.settings import Settings
 from tests.discord.conftest import Running, StartBot, World
 from tests.discord.fake_discord import TOKEN, FakeDiscord
+from tests.discord.fake_gateway import MESSAGE_CONTENT_INTENT
 
-MESSAGE_CONTENT_INTENT = 1 << 15
 GUILDS_INTENT = 1 << 0
 
 
@@ -97,3 +99,33 @@ async def test_reconnect_resumes_replays_missed_events_and_does_not_resync(runni
     await fake.user_message(world.general, world.alice, f"{fake.me.mention} archives")
     await fake.wait_for(lambda: len([s for s in fake.sent if s.via == "channel"]) == 2)
     assert fake.command_puts == 2
+
+
+async def test_message_content_is_asked_for_only_when_configured(
+    fake: FakeDiscord, start_bot: StartBot
+) -> None:
+    """THREADBOT_DISCORD_MESSAGE_CONTENT=true (with the intent on in the portal) adds it to IDENTIFY."""
+    fake.gateway.portal_intents = MESSAGE_CONTENT_INTENT
+    await start_bot(message_content=True)
+    (identify,) = fake.gateway.identifies
+    assert identify["intents"] & MESSAGE_CONTENT_INTENT and identify["intents"] & GUILDS_INTENT
+    assert DiscordConfig.from_settings(Settings(discord_token=SecretStr("t"))).message_content is False
+    enabled = Settings(discord_token=SecretStr("t"), discord_message_content=True)
+    assert DiscordConfig.from_settings(enabled).message_content is True
+
+
+async def test_the_intent_refused_by_the_portal_is_a_clear_configuration_error(
+    fake: FakeDiscord, world: World, settings: Settings
+) -> None:
+    """Discord closes the gateway with 4014; `threadbot run` says which setting and where to switch it on."""
+    configured = Settings(
+        db=settings.db,
+        discord_token=SecretStr(TOKEN),
+        discord_guild_ids=str(world.alpha.id),
+        discord_message_content=True,
+    )
+    async with open_bot(configured) as opened:
+        with pytest.raises(DiscordConfigError, match="Privileged Gateway Intents > Message Content Intent"):
+            await asyncio.wait_for(run_discord(opened, configured), timeout=5)
+    (identify,) = fake.gateway.identifies
+    assert identify["intents"] & MESSAGE_CONTENT_INTENT

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from adapters.discord.people import space_key
-from bot.context import Context
 from bot.models import ChannelMessage
-from tests.discord.conftest import Running
-from tests.discord.fake_discord import Sent
+from tests.discord.conftest import Running, StartBot
+from tests.discord.fake_discord import FakeDiscord, Sent
+from tests.discord.fake_gateway import MESSAGE_CONTENT_INTENT
 
 
 def channel_replies(running: Running, count: int = 1) -> list[Sent]:
@@ -71,17 +71,28 @@ async def test_dm_needs_no_mention_and_is_its_own_space(running: Running) -> Non
     assert "`sample`" in reply.text()
 
 
-async def test_other_channel_messages_go_to_the_observers(running: Running) -> None:
+async def test_other_channel_messages_go_to_the_observers_without_their_text(
+    running: Running, observed: list[ChannelMessage]
+) -> None:
+    """Without the Message Content intent Discord withholds the text; the message is observed all the same."""
     fake, world = running.fake, running.world
-    seen: list[ChannelMessage] = []
-
-    async def observer(ctx: Context, message: ChannelMessage) -> None:
-        seen.append(message)
-
-    running.bot.observers.append(observer)
     asked = await fake.user_message(world.general, world.alice, "just chatting")
     await fake.user_message(world.general, world.alice, f"{fake.me.mention} help")
-    await fake.wait_for(lambda: channel_replies(running))
-    (message,) = seen
-    assert message.message_id == asked["id"] and message.text == "just chatting"
+    await fake.wait_for(lambda: channel_replies(running) and observed)
+    (message,) = observed
+    assert message.message_id == asked["id"] and message.text == ""
     assert message.place.space == str(world.alpha.id) and message.actor.user_id == str(world.alice.id)
+
+
+async def test_with_the_message_content_intent_observers_get_the_text(
+    fake: FakeDiscord, start_bot: StartBot, observed: list[ChannelMessage]
+) -> None:
+    fake.gateway.portal_intents = MESSAGE_CONTENT_INTENT
+    running = await start_bot(message_content=True)
+    world = running.world
+    first = await fake.user_message(world.general, world.alice, "just chatting")
+    await fake.user_message(world.general, world.archivist, "a reply", reply_to=first)
+    await fake.wait_for(lambda: len(observed) == 2)
+    assert [m.text for m in observed] == ["just chatting", "a reply"]
+    assert observed[1].reply_to_message_id == first["id"]
+    assert fake.gateway.intents & MESSAGE_CONTENT_INTENT
