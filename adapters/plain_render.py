@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.models import (
     CounterReply,
     ErrorReply,
@@ -14,18 +16,21 @@ from bot.models import (
 )
 
 
-def emphasise(quote: Quote, open_mark: str = "**", close_mark: str = "**") -> str:
-    """The quote's text with its highlighted spans wrapped in marks."""
+def emphasise(
+    quote: Quote, open_mark: str = "**", close_mark: str = "**", escape: Callable[[str], str] = str
+) -> str:
+    """The quote's text with its highlighted spans wrapped in marks; every piece of text goes through
+    `escape` first, so each platform can neutralise its own markup (Discord markdown, Slack's <, >, &)."""
     text = quote.text
     out: list[str] = []
     cursor = 0
     for span in sorted(quote.highlights, key=lambda s: s.start):
-        if span.start < cursor:
+        if span.start < cursor or span.end <= span.start:
             continue
-        out.append(text[cursor : span.start])
-        out.append(f"{open_mark}{text[span.start : span.end]}{close_mark}")
+        out.append(escape(text[cursor : span.start]))
+        out.append(f"{open_mark}{escape(text[span.start : span.end])}{close_mark}")
         cursor = span.end
-    out.append(text[cursor:])
+    out.append(escape(text[cursor:]))
     return "".join(out)
 
 
@@ -67,7 +72,9 @@ def render_prompt(reply: PromptReply) -> str:
     blocks = [f"{head}{reply.question}"]
     if reply.suggested_by:
         blocks[0] += f"\n  (suggested by {reply.suggested_by})"
-    blocks += [f"{side.label}: \u201c{side.quote.text}\u201d\n  {citation(side.quote)}" for side in reply.sides]
+    blocks += [
+        f"{side.label}: \u201c{side.quote.text}\u201d\n  {citation(side.quote)}" for side in reply.sides
+    ]
     if reply.note:
         blocks.append(reply.note)
     return "\n\n".join(blocks)

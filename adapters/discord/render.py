@@ -21,7 +21,7 @@ from adapters.discord.appcommands import clip
 from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS
 from adapters.discord.packing import Outgoing, Piece, pack
 from adapters.discord.roles import role_to_notify
-from adapters.plain_render import render_plain
+from adapters.plain_render import emphasise, render_plain
 from bot.models import ErrorReply, PromptReply, Quote, QuotesReply, TextReply
 
 QUOTE_COLOUR = discord.Colour(0x5865F2)
@@ -113,17 +113,7 @@ def _fallback(reply: Any) -> list[Piece]:
 
 def quote_markdown(quote: Quote) -> str:
     """The quote's words, markdown-escaped so they show as written, with matched words in bold."""
-    text = quote.text
-    out: list[str] = []
-    cursor = 0
-    for span in sorted(quote.highlights, key=lambda s: s.start):
-        if span.start < cursor or span.end <= span.start:
-            continue
-        out.append(escape_markdown(text[cursor : span.start]))
-        out.append(f"**{escape_markdown(text[span.start : span.end])}**")
-        cursor = span.end
-    out.append(escape_markdown(text[cursor:]))
-    return "".join(out)
+    return emphasise(quote, "**", "**", escape_markdown)
 
 
 def _web_url(url: str | None) -> str | None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.plain_render import emphasise
 from adapters.slack.escape import escape, link
 from bot.models import Quote
 
@@ -91,17 +92,7 @@ def blockquote_chunks(text: str, budget: int) -> list[str]:
 
 def emphasised(quote: Quote) -> str:
     """The quote's text, escaped, with its highlighted spans in bold."""
-    text = quote.text
-    out: list[str] = []
-    cursor = 0
-    for span in sorted(quote.highlights, key=lambda s: s.start):
-        if span.start < cursor or span.end <= span.start:
-            continue
-        out.append(escape(text[cursor : span.start]))
-        out.append(f"*{escape(text[span.start : span.end])}*")
-        cursor = span.end
-    out.append(escape(text[cursor:]))
-    return "".join(out)
+    return emphasise(quote, "*", "*", escape)
 
 
 def citation(quote: Quote) -> str:
