@@ -6,7 +6,7 @@ from datetime import datetime
 
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
-from bot.models import Command, Reply, TextReply
+from bot.models import Command, Place, Reply, TextReply
 from bot.posting import ChannelGoneError
 from bot.prompts.common import (
     archive_for,
@@ -17,7 +17,7 @@ from bot.prompts.common import (
     prompt_store,
     rule_of,
 )
-from bot.prompts.pool import choose
+from bot.prompts.pool import Chosen, choose
 from bot.prompts.rules import USAGE, parse_rule
 from bot.prompts.timing import Occurrence, local_label, next_occurrence, next_occurrences
 from bot.registry import Option, Param, Registry
@@ -177,16 +177,23 @@ async def prompt_cancel(ctx: Context, command: Command) -> Reply:
     return TextReply(title="Prompt schedule cancelled", text="No more scheduled prompts in this channel.")
 
 
+async def _schedule_and_next(
+    ctx: Context, command: Command, store: PromptStore, place: Place
+) -> tuple[ScheduleRecord | None, Chosen | None]:
+    """The channel's schedule (or None) and the prompt it would post next, from `--archive` or the schedule's."""
+    schedule = await store.schedule(place.space_key, place.channel)
+    requested = command.options.get("archive")
+    name = requested if isinstance(requested, str) else schedule.archive_name if schedule else None
+    return schedule, await choose(ctx, place, await archive_for(ctx, place, name))
+
+
 @commands.command("prompt next", options=[Option("archive", "Preview from another archive", True, "archives")],
                   group=GROUP)  # fmt: skip
 async def prompt_next(ctx: Context, command: Command) -> Reply:
     """Preview the next prompt of this channel and when it will post."""
     store = prompt_store(ctx)
     place = channel_place(command.place)
-    schedule = await store.schedule(place.space_key, place.channel)
-    requested = command.options.get("archive")
-    name = requested if isinstance(requested, str) else schedule.archive_name if schedule else None
-    chosen = await choose(ctx, place, await archive_for(ctx, place, name))
+    schedule, chosen = await _schedule_and_next(ctx, command, store, place)
     if schedule is None:
         when = "No schedule here: it posts with `prompt now`. " + NO_SCHEDULE_HINT
     elif schedule.paused:
@@ -209,10 +216,7 @@ async def prompt_now(ctx: Context, command: Command) -> Reply:
     """Post the next prompt in this channel right away (the schedule, if any, still posts at its time)."""
     store = prompt_store(ctx)
     place = channel_place(command.place)
-    schedule = await store.schedule(place.space_key, place.channel)
-    requested = command.options.get("archive")
-    name = requested if isinstance(requested, str) else schedule.archive_name if schedule else None
-    chosen = await choose(ctx, place, await archive_for(ctx, place, name))
+    schedule, chosen = await _schedule_and_next(ctx, command, store, place)
     if chosen is None:
         raise NotFoundError("There is nothing to post: no archive and no approved suggestion.",
                             hint="Import an archive, or approve a suggestion with `prompt approve`.")  # fmt: skip
