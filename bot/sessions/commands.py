@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot.archive_choice import ARCHIVE_OPTION
+from bot.archive_choice import ARCHIVE_OPTION, resolve_archive
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Reply, TextReply
@@ -27,7 +27,6 @@ from bot.sessions.lifecycle import (
     post_safely,
     recap_reply,
     require_session,
-    thread_archive,
 )
 from bot.sessions.people import UNKNOWN_MEMBERS_NOTE, person_line, silent_names, spoke
 from bot.sessions.recording import recording_notice, recording_on
@@ -84,7 +83,7 @@ async def session_start(ctx: Context, command: Command) -> Reply:
             f"A session on \u201c{existing.topic}\u201d is already open here.",
             hint="`session end` closes it first.",
         )
-    archive = await thread_archive(ctx, command)
+    archive = await resolve_archive(ctx, command)  # never a group's own recording by default
     sides = await archive_sides(ctx, archive, args.claim or args.topic)
     started = now_utc(ctx)
     minutes = args.minutes or ctx.settings.session_minutes

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 import logging
 
-from bot.archive_choice import GROUP_ARCHIVE_PREFIX, resolve_archive
+from bot.archive_choice import GROUP_ARCHIVE_PREFIX
 from bot.context import Context
 from bot.errors import NotFoundError
-from bot.models import Command, Place, Reply, TextReply
+from bot.models import Place, Reply, TextReply
 from bot.posting import ChannelGoneError, Posted
 from bot.sessions.common import from_iso, iso, now_utc, place_from, session_store
 from bot.sessions.recap import Recap, build_recap, render_recap
 from bot.sessions.sides import ArchiveSides, archive_sides
-from storage.interface import ArchiveInfo
 from storage.session_store import SessionRow
 
 log = logging.getLogger(__name__)
@@ -39,12 +38,6 @@ async def post_safely(
     except Exception:
         log.exception("posting to %s/%s failed", place.space_key, place.channel)
     return None
-
-
-async def thread_archive(ctx: Context, command: Command) -> ArchiveInfo:
-    """The archive of the thread under discussion, as `quote` resolves it (a group's own recorded archive is
-    never the default over an imported thread)."""
-    return await resolve_archive(ctx, command)
 
 
 async def session_sides(ctx: Context, session: SessionRow) -> ArchiveSides | None:
