@@ -153,6 +153,21 @@ class StanceItem(BaseModel):
     text: str
     label: Literal["agree", "disagree", "neutral", "unrelated"]
     score: float
+    source_id: str | None = None
+    fixed: bool = False
+    """True when a moderator set this label (`stance fix`); the engine's own guess is then ignored."""
+
+
+class MemberVotes(BaseModel):
+    """The channel members' own votes on a claim (`stance vote`), anonymous: counts only."""
+
+    agree: int = 0
+    disagree: int = 0
+    passed: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.agree + self.disagree + self.passed
 
 
 class StanceReply(BaseModel):
@@ -162,6 +177,9 @@ class StanceReply(BaseModel):
 
     type: Literal["stance"] = "stance"
     claim: str
+    claim_id: int | None = None
+    """The stored claim (per space), so a "show all" button or a vote can refer to it in 100 characters."""
+    archive: str | None = None
     counts: StanceCounts = Field(default_factory=StanceCounts)
     agree: Quote | None = None
     disagree: Quote | None = None
@@ -169,6 +187,10 @@ class StanceReply(BaseModel):
     rough: bool = False
     note: str | None = None
     items: list[StanceItem] = Field(default_factory=list)
+    members: MemberVotes | None = None
+    """Members' votes on the claim, shown beside the archive's counts; None when nobody has voted."""
+    fixed: int = 0
+    """How many of the counted labels were set by moderators."""
     ephemeral: bool = False
 
 
@@ -183,6 +205,8 @@ class CounterReply(BaseModel):
 
     type: Literal["counter"] = "counter"
     claim: str
+    claim_id: int | None = None
+    archive: str | None = None
     quote: Quote | None = None
     candidates: list[CounterCandidateRef] = Field(default_factory=list)
     rough: bool = False
