@@ -153,9 +153,6 @@ class StanceItem(BaseModel):
     text: str
     label: Literal["agree", "disagree", "neutral", "unrelated"]
     score: float
-    source_id: str | None = None
-    fixed: bool = False
-    """True when a moderator set this label (`stance fix`); the engine's own guess is then ignored."""
 
 
 class MemberVotes(BaseModel):
@@ -189,8 +186,8 @@ class StanceReply(BaseModel):
     items: list[StanceItem] = Field(default_factory=list)
     members: MemberVotes | None = None
     """Members' votes on the claim, shown beside the archive's counts; None when nobody has voted."""
-    fixed: int = 0
-    """How many of the counted labels were set by moderators."""
+    fixed_ids: list[int] = Field(default_factory=list)
+    """Comments whose label a moderator set (`stance fix`); every count uses that label, not the engine's."""
     ephemeral: bool = False
 
 
