@@ -30,9 +30,23 @@ from adapters.slack.kit import (
 )
 from adapters.slack.mentions import user_mention
 from adapters.slack.prompt_blocks import fallback_prompt, render_prompt
-from bot.models import ErrorReply, PromptReply, QuotesReply, Reply, TextReply
+from adapters.slack.stance_blocks import fallback_counter, fallback_stance, render_counter, render_stance
+from bot.models import CounterReply, ErrorReply, PromptReply, QuotesReply, Reply, StanceReply, TextReply
 
-__all__ = ["MAX_BLOCKS", "MAX_SECTION_CHARS", "Block", "SlackMessage", "fit", "header", "render"]
+__all__ = [
+    "MAX_BLOCKS",
+    "MAX_MESSAGES",
+    "MAX_SECTION_CHARS",
+    "Block",
+    "SlackMessage",
+    "fit",
+    "header",
+    "render",
+    "render_messages",
+]
+
+MAX_MESSAGES = 10
+"""A reply too long for one message (`stance --all`) is split over at most this many."""
 
 
 @dataclass(slots=True)
@@ -101,6 +115,8 @@ RENDERERS: dict[type, Callable[[Any], list[Block]]] = {
     QuotesReply: render_quotes,
     TextReply: render_text,
     ErrorReply: render_error,
+    StanceReply: render_stance,
+    CounterReply: render_counter,
 }
 
 
@@ -120,7 +136,11 @@ def fallback_quotes(reply: QuotesReply) -> str:
     return f"\u201c{first.text}\u201d \u2014 {first.author or 'anonymous'}{more}"
 
 
-FALLBACKS: dict[type, Callable[[Any], str]] = {QuotesReply: fallback_quotes}
+FALLBACKS: dict[type, Callable[[Any], str]] = {
+    QuotesReply: fallback_quotes,
+    StanceReply: fallback_stance,
+    CounterReply: fallback_counter,
+}
 
 
 def fallback_text(reply: Reply) -> str:
@@ -140,8 +160,58 @@ def with_mention(blocks: list[Block], mention: str) -> list[Block]:
 
 
 def render(reply: Reply, *, asked: str | None = None, group_id: str | None = None) -> SlackMessage:
-    """The reply as a message. `asked` ("alice asked: quote tokens") is shown above a slash command's answer,
-    which Slack does not echo; `group_id` is the user group a prompt may notify (None: it pings no group)."""
+    """The reply as one message (cut to 50 blocks). `asked` ("alice asked: quote tokens") is shown above a
+    slash command's answer, which Slack does not echo; `group_id` is the user group a prompt may notify."""
+    message = _unfitted(reply, asked=asked, group_id=group_id)
+    message.blocks = fit(message.blocks)
+    return message
+
+
+def render_messages(
+    reply: Reply, *, asked: str | None = None, group_id: str | None = None
+) -> list[SlackMessage]:
+    """The reply as one message, or several when its blocks exceed Slack's 50 (each continuation says so)."""
+    whole = _unfitted(reply, asked=asked, group_id=group_id)
+    pages = paginate(whole.blocks)
+    if len(pages) == 1:
+        return [whole]
+    messages = [SlackMessage(text=whole.text, blocks=pages[0], ephemeral=whole.ephemeral)]
+    for number, blocks in enumerate(pages[1:], start=2):
+        note = f"(continued, part {number} of {len(pages)})"
+        messages.append(
+            SlackMessage(
+                text=clip(f"{whole.text} {note}", MAX_FALLBACK_CHARS),
+                blocks=blocks,
+                ephemeral=whole.ephemeral,
+            )
+        )
+    return messages
+
+
+def paginate(blocks: list[Block]) -> list[list[Block]]:
+    """Blocks in pages of at most 50, every page after the first opened by a "continued" context; at most
+    `MAX_MESSAGES` pages, the last one saying what was left out."""
+    if len(blocks) <= MAX_BLOCKS:
+        return [blocks]
+    per_page = MAX_BLOCKS - 1
+    pages = [blocks[:MAX_BLOCKS]]
+    rest = blocks[MAX_BLOCKS:]
+    while rest and len(pages) < MAX_MESSAGES:
+        pages.append(rest[:per_page])
+        rest = rest[per_page:]
+    if rest:
+        pages[-1] = [
+            *pages[-1][: per_page - 1],
+            context(f"\u2026 and {len(rest) + 1} more parts, too many for Slack."),
+        ]
+    total = len(pages)
+    return [
+        pages[0],
+        *([context(f"Continued, part {n} of {total}"), *page] for n, page in enumerate(pages[1:], 2)),
+    ]
+
+
+def _unfitted(reply: Reply, *, asked: str | None, group_id: str | None) -> SlackMessage:
     if isinstance(reply, PromptReply):
         blocks = render_prompt(reply, group_id)
         text = fallback_prompt(reply, group_id)
@@ -156,4 +226,4 @@ def render(reply: Reply, *, asked: str | None = None, group_id: str | None = Non
         text = f"{mention} {text}"
     if asked:
         blocks.insert(0, context(escape(asked)))
-    return SlackMessage(text=text, blocks=fit(blocks), ephemeral=bool(getattr(reply, "ephemeral", False)))
+    return SlackMessage(text=text, blocks=blocks, ephemeral=bool(getattr(reply, "ephemeral", False)))

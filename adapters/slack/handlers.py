@@ -20,8 +20,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import events
+from adapters.slack.actions import ButtonHandlers
 from adapters.slack.actors import ActorResolver
-from adapters.slack.blocks import render
+from adapters.slack.blocks import render_messages
 from adapters.slack.config import SlackConfig
 from adapters.slack.delivery import deliver
 from adapters.slack.escape import escape, unformat
@@ -52,11 +53,13 @@ class SlackHandlers:
         self.groups = groups or UserGroups()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._team_urls: dict[str, str | None] = {}
+        self.buttons = ButtonHandlers(bot, actors, work)
 
     def register(self, app: AsyncApp) -> None:
         app.command(ANY_SLASH_COMMAND)(self.on_command)
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)
+        self.buttons.register(app)
 
     # slash commands
 
@@ -94,8 +97,9 @@ class SlackHandlers:
         asked = (
             f"{actor.display_name} asked: {payload.get('command', '')} {unformat(payload.get('text', ''))}"
         )
-        message = render(reply, asked=asked, group_id=await self._group(reply, client, space))
-        await deliver(client, message, channel=channel, user=user, respond=respond)
+        messages = render_messages(reply, asked=asked, group_id=await self._group(reply, client, space))
+        for message in messages:
+            await deliver(client, message, channel=channel, user=user, respond=respond)
 
     # mentions
 
@@ -116,8 +120,8 @@ class SlackHandlers:
         actor = await self.actors.resolve(client, space, user, None)
         text = events.mention_text(str(event.get("text", "")), bot_user_id)
         reply = await self.bot.handle_text(text, actor, events.place(space, channel, thread))
-        message = render(reply, group_id=await self._group(reply, client, space))
-        await deliver(client, message, channel=channel, user=user, thread_ts=thread)
+        for message in render_messages(reply, group_id=await self._group(reply, client, space)):
+            await deliver(client, message, channel=channel, user=user, thread_ts=thread)
 
     async def _group(self, reply: Reply, client: AsyncWebClient, space: str) -> str | None:
         return await group_to_notify(reply, client, space, self.groups)
