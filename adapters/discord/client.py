@@ -12,6 +12,7 @@ import logging
 
 import discord
 
+from adapters.discord.buttons import ButtonHandler
 from adapters.discord.config import DiscordConfig
 from adapters.discord.mentions import MentionHandler
 from adapters.discord.poster import DiscordPoster
@@ -55,6 +56,7 @@ class ThreadbotClient(discord.Client):
         self.slash_commands = slash_tree(bot.registry)
         self.slash = SlashHandler(bot, self.slash_commands, config)
         self.mentions = MentionHandler(bot, config)
+        self.buttons = ButtonHandler(bot, config)
 
     async def setup_hook(self) -> None:
         """Runs once after login, before the gateway: the one place to sync, never `on_ready`."""
@@ -74,4 +76,8 @@ class ThreadbotClient(discord.Client):
             await self.mentions.on_message(message, self.user)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        await self.slash.on_interaction(interaction)
+        """Slash commands and autocomplete go to `slash`; button presses (by custom id) to `buttons`."""
+        if interaction.type is discord.InteractionType.component:
+            await self.buttons.on_interaction(interaction)
+        else:
+            await self.slash.on_interaction(interaction)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import discord
 
+from adapters.discord.controls import Button
 from adapters.discord.limits import (
     EMBED_DESCRIPTION_CHARS,
     EMBED_TOTAL_CHARS,
@@ -30,6 +31,8 @@ class Outgoing:
     """The one user this message may ping (a reply's `mention_user_id`); everyone else stays inert."""
     mention_role_id: int | None = None
     """The one role this message may ping (a prompt's `notify_role`, found in the server); no other role."""
+    buttons: tuple[Button, ...] = ()
+    """Buttons under the message (a stance's Show all and votes); `render` puts them on the last message."""
 
     def embed_chars(self) -> int:
         return sum(len(embed) for embed in self.embeds)

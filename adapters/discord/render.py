@@ -1,6 +1,8 @@
 """Every reply type of the core, rendered for Discord: quotes as cited embeds, text as an embed or content.
 
-One function per reply type, registered with `@renders(ReplyType)`; adding a type is adding one function.
+One function per reply type, registered with `@renders(ReplyType)`; adding a type is adding one function
+(stance and counter live in `stance_render`). The buttons a reply carries (`controls.buttons_for`) go under
+its last message.
 Types without a renderer fall back to the console's plain text, so a new reply type is never lost.
 Quoted text is shown verbatim (markdown escaped); mentions in it stay inert through `AllowedMentions.none()`.
 A reply may ping at most one target: the user it names (`mention_user_id`) or the role it notifies
@@ -18,6 +20,7 @@ from discord.utils import escape_markdown, escape_mentions
 from pydantic import BaseModel
 
 from adapters.discord.appcommands import clip
+from adapters.discord.controls import buttons_for
 from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS
 from adapters.discord.packing import Outgoing, Piece, pack
 from adapters.discord.roles import role_to_notify
@@ -64,15 +67,16 @@ def render(reply: BaseModel, channel: object = None) -> list[Outgoing]:
     looked up in its server). A reply that may ping starts with the mention; only its first message pings."""
     pieces = _RENDERERS.get(type(reply), _fallback)(reply)
     ping = ping_of(reply, channel)
-    if ping is None:
-        return pack(pieces)
-    if pieces and isinstance(pieces[0], str):
-        pieces[0] = f"{ping.text} {pieces[0]}"
-    else:
-        pieces.insert(0, ping.text)
+    if ping is not None:
+        if pieces and isinstance(pieces[0], str):
+            pieces[0] = f"{ping.text} {pieces[0]}"
+        else:
+            pieces.insert(0, ping.text)
     messages = pack(pieces)
-    messages[0].mention_user_id = ping.user_id
-    messages[0].mention_role_id = ping.role_id
+    if ping is not None:
+        messages[0].mention_user_id = ping.user_id
+        messages[0].mention_role_id = ping.role_id
+    messages[-1].buttons = buttons_for(reply)
     return messages
 
 

@@ -1,8 +1,7 @@
-"""Slash commands and autocomplete: answer within Discord's 3 seconds, or defer and follow up.
+"""Slash commands and autocomplete: answer within Discord's 3 seconds, or defer and follow up (`answering`).
 
-The core runs as its own task while this coroutine watches the clock: a `slow` command is deferred at once,
-any other after `defer_after` seconds without a reply. Nothing here blocks the event loop, so the gateway
-keeps reading and heartbeating while a command works.
+The core runs as its own task while `acknowledge_in_time` watches the clock. Nothing here blocks the event
+loop, so the gateway keeps reading and heartbeating while a command works.
 """
 
 from __future__ import annotations
@@ -12,14 +11,13 @@ import logging
 
 import discord
 
+from adapters.discord.answering import Ack, acknowledge_in_time, deliver, finish
 from adapters.discord.appcommands import SlashTree
 from adapters.discord.autocomplete import suggest
 from adapters.discord.config import DiscordConfig
 from adapters.discord.invocation import Invocation, UnknownSlashCommand, resolve
-from adapters.discord.packing import Outgoing
 from adapters.discord.people import actor_of, place_of
 from adapters.discord.render import is_ephemeral, render
-from adapters.discord.sending import allowed_mentions
 from bot.core import Bot
 from bot.models import ErrorReply, Place, Reply
 
@@ -75,66 +73,20 @@ class SlashHandler:
                     message="This command no longer exists in this version of the bot.",
                     hint="Ask the bot's operator to run `threadbot discord-sync`.",
                 ),
-                deferred=False,
+                ack=Ack.NONE,
             )
             return
         actor = actor_of(interaction.user, interaction.permissions, self.config.moderator_roles)
         command = invocation.command(actor, self._place(interaction))
         work = asyncio.create_task(self.bot.handle(command), name=f"discord-{command.name}")
         try:
-            deferred = await self._acknowledge_in_time(interaction, work, slow=invocation.route.spec.slow)
-            reply = await self._finish(work, command.name)
+            ack = await acknowledge_in_time(interaction, work, self.config, slow=invocation.route.spec.slow)
+            reply = await finish(work, command.name, self.config)
         except BaseException:
             work.cancel()
             raise
-        await self._deliver(interaction, reply, deferred=deferred)
+        await self._deliver(interaction, reply, ack=ack)
 
-    async def _acknowledge_in_time(
-        self, interaction: discord.Interaction, work: asyncio.Task[Reply], *, slow: bool
-    ) -> bool:
-        """Defer (Discord shows "thinking...") unless the reply is ready within the budget."""
-        if not slow:
-            done, _ = await asyncio.wait({work}, timeout=self.config.defer_after)
-            if done:
-                return False
-        await interaction.response.defer(thinking=True)
-        return True
-
-    async def _finish(self, work: asyncio.Task[Reply], name: str) -> Reply:
-        """The reply, or an apology shortly before the 15-minute follow-up token expires."""
-        ttl = self.config.followup_ttl
-        try:
-            return await asyncio.wait_for(work, timeout=ttl - min(60.0, ttl / 10))
-        except TimeoutError:
-            return ErrorReply(
-                message=f"`{name}` took longer than Discord lets me answer.", hint="Try a narrower query."
-            )
-
-    async def _deliver(self, interaction: discord.Interaction, reply: Reply, *, deferred: bool) -> None:
+    async def _deliver(self, interaction: discord.Interaction, reply: Reply, *, ack: Ack) -> None:
         messages = render(reply, interaction.channel)
-        ephemeral = is_ephemeral(reply)
-        rest: list[Outgoing]
-        if not deferred:
-            first, rest = messages[0], messages[1:]
-            await interaction.response.send_message(
-                content=first.content,
-                embeds=first.embeds,
-                ephemeral=ephemeral,
-                allowed_mentions=allowed_mentions(first),
-            )
-        elif ephemeral:
-            # The "thinking" message is public; an error belongs to the asker alone, so replace it.
-            await interaction.delete_original_response()
-            rest = messages
-        else:
-            first, rest = messages[0], messages[1:]
-            await interaction.edit_original_response(
-                content=first.content, embeds=first.embeds, allowed_mentions=allowed_mentions(first)
-            )
-        for message in rest:
-            await interaction.followup.send(
-                content=message.content or discord.utils.MISSING,
-                embeds=message.embeds,
-                ephemeral=ephemeral,
-                allowed_mentions=allowed_mentions(message),
-            )
+        await deliver(interaction, messages, ephemeral=is_ephemeral(reply), ack=ack)

@@ -1,0 +1,130 @@
+"""`stance` and `counter` replies for Discord: the counts as a small monospace bar chart, the clearest quote on
+each side cited like a quote, and with `--all` every counted comment, listed across as many messages as the
+limits require. Registered with `render.renders`; `buttons_for` adds the buttons under them.
+"""
+
+from __future__ import annotations
+
+import discord
+from discord.utils import escape_markdown
+
+from adapters.discord.appcommands import clip
+from adapters.discord.limits import EMBED_TITLE_CHARS
+from adapters.discord.packing import Piece
+from adapters.discord.render import FOOTER_CHARS, TEXT_COLOUR, renders, side_embed
+from adapters.plain_render import NO_COUNTER, bar
+from bot.models import CounterReply, MemberVotes, StanceCounts, StanceItem, StanceReply
+
+STANCE_COLOUR = discord.Colour(0x57F287)
+COUNTER_COLOUR = discord.Colour(0xED4245)
+CLAIM_CHARS = 600
+"""At most this much of the claim (then an ellipsis): the claim is what the user typed, shown for reference."""
+NOTE_CHARS = 800
+SIDE_QUOTE_CHARS = 1800
+"""Each side's quote is cut here (the title links the whole comment), so a stance reply is one message."""
+COUNTER_QUOTE_CHARS = 3500
+ITEM_TEXT_CHARS = 90
+ITEMS_EMBED_CHARS = 2900
+"""Characters of listed items per embed: two such embeds fit in one message's 6,000."""
+BAR_WIDTH = 10
+ARCHIVE_LABELS = ("agree", "disagree", "neutral", "unrelated")
+MEMBER_LABELS = (("agree", "agree"), ("disagree", "disagree"), ("passed", "pass"))
+
+
+def chart(rows: list[tuple[str, int]]) -> str:
+    """Labelled bars with counts, in a code block so they line up: `agree     ██████░░░░  12`."""
+    total = sum(count for _, count in rows)
+    width = max(len(label) for label, _ in rows)
+    digits = max(len(str(count)) for _, count in rows)
+    lines = [f"{label:<{width}} {bar(count, total, BAR_WIDTH)} {count:>{digits}}" for label, count in rows]
+    return "```\n" + "\n".join(lines) + "\n```"
+
+
+def archive_chart(counts: StanceCounts) -> str:
+    return chart([(label, int(getattr(counts, label))) for label in ARCHIVE_LABELS])
+
+
+def members_chart(members: MemberVotes) -> str:
+    return chart([(label, int(getattr(members, field))) for field, label in MEMBER_LABELS])
+
+
+def shown_claim(claim: str, limit: int = CLAIM_CHARS) -> str:
+    """The claim on one line, cut to `limit` and markdown-escaped so it shows as typed."""
+    return escape_markdown(clip(claim, limit))
+
+
+def _footer(reply: StanceReply) -> str:
+    parts = []
+    if reply.confidence is not None:
+        parts.append(f"confidence {reply.confidence:.0%}")
+    if reply.rough:
+        parts.append("rough: no stance model, labels guessed from words")
+    if reply.fixed_ids:
+        count = len(reply.fixed_ids)
+        parts.append(f"{count} label{'s' if count != 1 else ''} set by moderators")
+    return " \u00b7 ".join(parts)
+
+
+def stance_header(reply: StanceReply) -> discord.Embed:
+    """The claim, the archive's counts beside the members' votes, and how sure the engine is."""
+    description = f"**\u201c{shown_claim(reply.claim)}\u201d**"
+    if reply.note:
+        description += "\n\n" + escape_markdown(clip(reply.note, NOTE_CHARS))
+    embed = discord.Embed(title="Where the thread stands", description=description, colour=STANCE_COLOUR)
+    archive = f"Comments in `{reply.archive}`" if reply.archive else "Comments"
+    embed.add_field(name=clip(archive, EMBED_TITLE_CHARS), value=archive_chart(reply.counts), inline=True)
+    if reply.members is not None and reply.members.total:
+        embed.add_field(name="Members' votes", value=members_chart(reply.members), inline=True)
+    footer = _footer(reply)
+    if footer:
+        embed.set_footer(text=clip(footer, FOOTER_CHARS))
+    return embed
+
+
+def item_line(item: StanceItem) -> str:
+    """One counted comment: its label, its id and score, and the start of its words."""
+    text = escape_markdown(clip(item.text, ITEM_TEXT_CHARS))
+    return f"`{item.label:<9}` #{item.comment_id} \u00b7 {item.score:.2f} \u00b7 {text}"
+
+
+def item_embeds(items: list[StanceItem]) -> list[discord.Embed]:
+    """Every item, a line each, in embeds of at most `ITEMS_EMBED_CHARS`, numbered so a reader can follow."""
+    groups: list[list[str]] = [[]]
+    size = 0
+    for line in map(item_line, items):
+        if groups[-1] and size + len(line) + 1 > ITEMS_EMBED_CHARS:
+            groups.append([])
+            size = 0
+        groups[-1].append(line)
+        size += len(line) + 1
+    title = f"Every counted comment ({len(items)})"
+    return [
+        discord.Embed(
+            title=title if len(groups) == 1 else f"{title}, part {index} of {len(groups)}",
+            description="\n".join(lines),
+            colour=TEXT_COLOUR,
+        )
+        for index, lines in enumerate(groups, start=1)
+    ]
+
+
+@renders(StanceReply)
+def render_stance(reply: StanceReply) -> list[Piece]:
+    pieces: list[Piece] = [stance_header(reply)]
+    for label, quote in (("Agrees", reply.agree), ("Disagrees", reply.disagree)):
+        if quote is not None:
+            pieces.append(side_embed(label, quote, SIDE_QUOTE_CHARS))
+    if reply.items:
+        pieces += item_embeds(reply.items)
+    return pieces
+
+
+@renders(CounterReply)
+def render_counter(reply: CounterReply) -> list[Piece]:
+    """The comment that argues against the claim, cited like a quote; or why there is none."""
+    if reply.quote is None:
+        return [escape_markdown(reply.note or NO_COUNTER)]
+    embed = side_embed(f"Against \u201c{clip(reply.claim, 50)}\u201d", reply.quote, COUNTER_QUOTE_CHARS)
+    embed.colour = COUNTER_COLOUR
+    pieces: list[Piece] = [escape_markdown(reply.note)] if reply.note else []
+    return [*pieces, embed]
