@@ -15,7 +15,14 @@ from adapters.slack import SlackConfig, SlackRuntime
 from bot.core import Bot
 from bot.settings import Settings
 from tests.slack.fake_slack import FakeSlack
-from tests.slack.slack_requests import SECRET, form_body, json_body, signed_headers, slash_command
+from tests.slack.slack_requests import (
+    SECRET,
+    form_body,
+    interaction_body,
+    json_body,
+    signed_headers,
+    slash_command,
+)
 
 TEAM = "T123"
 TOKEN = "xoxb-T123"
@@ -97,6 +104,11 @@ class Sender:
     async def event(self, payload: dict[str, Any]) -> Answer:
         body = json_body(payload)
         return await self.raw(body, signed_headers(body, "application/json"))
+
+    async def interaction(self, payload: dict[str, Any]) -> Answer:
+        """A button click (`block_actions`), posted as Slack posts it: a signed form with a `payload` field."""
+        body = interaction_body(payload)
+        return await self.raw(body, signed_headers(body, "application/x-www-form-urlencoded"))
 
 
 @pytest.fixture

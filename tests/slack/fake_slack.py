@@ -20,6 +20,40 @@ from aiohttp import WSMsgType, web
 
 JSON = dict[str, Any]
 
+MAX_BLOCKS = 50
+MAX_TEXT_CHARS = 40000
+TEXT_LIMITS = {"section": 3000, "header": 150}
+MAX_CONTEXT_ELEMENTS = 10
+MAX_BUTTON_TEXT = 75
+MAX_BUTTON_VALUE = 2000
+MAX_ACTION_ID = 255
+
+
+def block_problem(blocks: object) -> str | None:
+    """What Slack would refuse in a message's blocks (its documented limits), or None if it would accept them."""
+    if isinstance(blocks, str):
+        blocks = json.loads(blocks)
+    if not isinstance(blocks, list):
+        return "blocks is not a list"
+    if len(blocks) > MAX_BLOCKS:
+        return f"{len(blocks)} blocks (at most {MAX_BLOCKS})"
+    for block in blocks:
+        kind = block.get("type")
+        text = (block.get("text") or {}).get("text", "")
+        if kind in TEXT_LIMITS and len(text) > TEXT_LIMITS[kind]:
+            return f"a {kind} of {len(text)} characters"
+        if kind == "context" and len(block.get("elements", [])) > MAX_CONTEXT_ELEMENTS:
+            return "a context with more than 10 elements"
+        for element in block.get("elements", []) if kind == "actions" else []:
+            if (
+                len(element["text"]["text"]) > MAX_BUTTON_TEXT
+                or len(element.get("value", "")) > MAX_BUTTON_VALUE
+            ):
+                return "a button's text or value too long"
+            if len(element["action_id"]) > MAX_ACTION_ID:
+                return "an action_id too long"
+    return None
+
 
 @dataclass
 class Workspace:
@@ -64,6 +98,7 @@ class FakeSlack:
         self.calls: list[Call] = []
         self.responses: list[tuple[str, JSON]] = []
         self.messages: list[JSON] = []  # what chat.postMessage accepted, with the `ts` it was given
+        self.refused: list[tuple[str, str]] = []  # (method, why) for messages Slack would refuse
         self._rate_limits: dict[str, list[int]] = {}
         self._ts = itertools.count(1)
         self._tokens = itertools.count(1)
@@ -200,7 +235,12 @@ class FakeSlack:
         return ws
 
     async def _respond(self, request: web.Request) -> web.Response:
-        self.responses.append((request.match_info["key"], await request.json()))
+        body = await request.json()
+        problem = block_problem(body.get("blocks", []))
+        if problem is not None:
+            self.refused.append(("response_url", problem))
+            return web.Response(status=400, text="invalid_blocks")
+        self.responses.append((request.match_info["key"], body))
         return web.Response(text="ok")
 
     async def _params(self, request: web.Request) -> JSON:
@@ -249,7 +289,22 @@ class FakeSlack:
         }.get(method)
         if handler is None:
             return web.json_response({"ok": False, "error": "unknown_method"}, status=404)
+        if method.startswith("chat."):
+            refused = self._refusal(method, params)
+            if refused is not None:
+                return web.json_response(refused)
         return web.json_response(handler(workspace, params))
+
+    def _refusal(self, method: str, params: JSON) -> JSON | None:
+        """Slack's answer to a message over its limits (and the reason, kept for the test's assertion)."""
+        if len(str(params.get("text") or "")) > MAX_TEXT_CHARS:
+            self.refused.append((method, "text too long"))
+            return {"ok": False, "error": "msg_too_long"}
+        problem = block_problem(params.get("blocks", []))
+        if problem is not None:
+            self.refused.append((method, problem))
+            return {"ok": False, "error": "invalid_blocks", "errors": [problem]}
+        return None
 
     def _workspace(self, token: str | None) -> tuple[Workspace | None, str]:
         if token is None:

@@ -139,3 +139,57 @@ def message(
 
 def json_body(payload: dict[str, Any]) -> str:
     return json.dumps(payload)
+
+
+def block_actions(
+    action_id: str,
+    value: str,
+    *,
+    team: str = "T123",
+    channel: str = "C1",
+    user: str = "UALICE",
+    user_name: str = "alice",
+    message_ts: str = "1700000000.000001",
+    thread_ts: str | None = None,
+    response_url: str = "http://127.0.0.1:9/unused",
+) -> dict[str, Any]:
+    """A `block_actions` payload: `user` clicked the button `action_id` (with `value`) on a bot message."""
+    container: dict[str, Any] = {
+        "type": "message",
+        "message_ts": message_ts,
+        "channel_id": channel,
+        "is_ephemeral": False,
+    }
+    message: dict[str, Any] = {"type": "message", "user": "UBOT", "ts": message_ts, "text": "stance"}
+    if thread_ts:
+        container["thread_ts"] = thread_ts
+        message["thread_ts"] = thread_ts
+    return {
+        "type": "block_actions",
+        "user": {"id": user, "username": user_name, "name": user_name, "team_id": team},
+        "api_app_id": "A0THREAD",
+        "token": "deprecated-verification-token",
+        "container": container,
+        "trigger_id": f"trigger-{next(_ids)}",
+        "team": {"id": team, "domain": team.lower()},
+        "enterprise": None,
+        "is_enterprise_install": False,
+        "channel": {"id": channel, "name": "general"},
+        "message": message,
+        "response_url": response_url,
+        "actions": [
+            {
+                "action_id": action_id,
+                "block_id": "stance-1",
+                "text": {"type": "plain_text", "text": "button", "emoji": False},
+                "value": value,
+                "type": "button",
+                "action_ts": f"{time.time():.6f}",
+            }
+        ],
+    }
+
+
+def interaction_body(payload: dict[str, Any]) -> str:
+    """How Slack posts an interaction over HTTP: a form with one field, `payload`, holding the JSON."""
+    return urlencode({"payload": json.dumps(payload)})
