@@ -1,0 +1,142 @@
+"""End-to-end latency of `stance` and `counter` as a user meets it: through the console adapter, the core, storage
+and the engine, on a fresh database, over the bundled sample and over a large archive.
+
+The large archive is real argument text (every ArguAna argument, 8-9k words of debate per topic, from
+../shared/data/arguana) padded with synthetic comments (bench/synth.py) up to the size asked, so claims meet a
+realistic number of on-topic comments (the NLI bound of 64 is reached) in an archive of that size.
+Claims are ArguAna test conclusions, each new to the NLI cache unless stated.
+
+Baseline in the same run: one NLI pass over 64 (comment, claim) pairs with both hypotheses, the engine's fixed
+cost per new claim; the ratios say how much the command adds around it.
+
+    .venv/bin/python -m bench.command_latency [--size 100000] [--claims 12]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from adapters.app import open_bot
+from adapters.console import ConsoleAdapter
+from bench.synth import comments
+from bot.engine.loader import load_engine
+from bot.models import CounterReply, StanceReply
+from bot.settings import Settings
+from storage.importers.records import CommentRecord
+from storage.sqlite_store import SqliteStore
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arguana"
+SAMPLE_CLAIMS = [
+    "AI labs should stop measuring engineers by how many tokens they use",
+    "Reasoning in words is the wrong path for language models",
+    "Token leaderboards are a good way to measure productivity",
+    "Large language models think the way humans do",
+    "The transformer was the big breakthrough for neural networks",
+    "Current LLMs will get smart enough to help with new AI research",
+    "Chain-of-thought reasoning is what makes the industry money",
+    "Most people think in felt meanings rather than words",
+    "Meta's researchers could have built this model without distillation",
+    "System 2 reasoning is what experts use most of the time",
+    "Companies prioritize architectures that can be shipped and monetized",
+    "LeCun is right that language models are a dead end",
+]
+
+
+def arguana_records() -> tuple[list[CommentRecord], list[str]]:
+    """Every ArguAna argument as a comment, and the test split's conclusions (claims to ask about)."""
+    records: list[CommentRecord] = []
+    claims: list[str] = []
+    for path in sorted(DATA.glob("arguments_*.jsonl")):
+        with path.open(encoding="utf-8") as handle:
+            for line in handle:
+                row = json.loads(line)
+                records.append(CommentRecord(source_id=f"arguana-{row['id']}", text=row["text"]))
+                conclusion = (row.get("conclusion") or "").strip()
+                if "test" in path.name and 20 < len(conclusion) < 200:
+                    claims.append(conclusion)
+    return records, claims
+
+
+def summary(values: list[float]) -> str:
+    ordered = sorted(values)
+    p90 = ordered[min(len(ordered) - 1, int(0.9 * len(ordered)))]
+    return f"p50 {statistics.median(ordered):5.2f} s  p90 {p90:5.2f} s  max {ordered[-1]:5.2f} s"
+
+
+def nli_baseline(claims: list[str], texts: list[str], rounds: int = 3) -> float:
+    """Median seconds of one NLI pass (claim and negation) over 64 comments: the engine's cost per new claim."""
+    engine = load_engine()
+    assert engine.nli is not None, "install threadbot[models] first"
+    times = []
+    for claim in claims[:rounds]:
+        start = time.perf_counter()
+        engine.stance.agree_logits(f"{claim} (baseline)", texts[:64])
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+async def measure(db: Path, archive: str | None, claims: list[str], label: str, baseline: float) -> None:
+    option = f" --archive {archive}" if archive else ""
+    async with open_bot(Settings(db=db)) as bot:
+        console = ConsoleAdapter(bot, channel="bench")
+        start = time.perf_counter()
+        await console.ask(f"stance warming up the engine{option}")
+        load = time.perf_counter() - start
+        stance_s, repeat_s, counter_s, scored = [], [], [], []
+        for claim in claims:
+            start = time.perf_counter()
+            reply = await console.ask(f"stance {claim}{option}")
+            stance_s.append(time.perf_counter() - start)
+            assert isinstance(reply, StanceReply), reply
+            scored.append(reply.counts.agree + reply.counts.disagree + reply.counts.neutral)
+            start = time.perf_counter()
+            await console.ask(f"stance {claim}{option}")
+            repeat_s.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            counter = await console.ask(f"counter {claim}{option}")
+            counter_s.append(time.perf_counter() - start)
+            assert isinstance(counter, CounterReply), counter
+    print(f"\n{label}: first call (loads the models) {load:.2f} s; on-topic comments per claim, median "
+          f"{statistics.median(scored):.0f}", flush=True)
+    print(f"  stance, new claim      {summary(stance_s)}  (p50 / NLI baseline {statistics.median(stance_s) / baseline:.2f})")
+    print(f"  stance, repeated claim {summary(repeat_s)}")
+    print(f"  counter, new claim     {summary(counter_s)}  (p50 / NLI baseline {statistics.median(counter_s) / baseline:.2f})")
+
+
+async def main_async(size: int, claim_count: int, folder: Path) -> None:
+    records, test_claims = arguana_records()
+    rng = random.Random(5)
+    claims = rng.sample(test_claims, claim_count)
+    baseline = nli_baseline(claims, [r.text for r in records[:64]])
+    print(f"baseline: one NLI pass over 64 comments x 2 hypotheses, median {baseline:.2f} s", flush=True)
+
+    await measure(folder / "sample.db", None, SAMPLE_CLAIMS[:claim_count], "bundled sample (49 comments)", baseline)
+
+    padding = list(comments(max(0, size - len(records)), seed=3))
+    store = await SqliteStore.open(folder / "big.db")
+    start = time.perf_counter()
+    await store.import_records("console:local", "big", records + padding)
+    await store.close()
+    print(f"\nimported {len(records) + len(padding):,} comments ({len(records):,} ArguAna arguments) in "
+          f"{time.perf_counter() - start:.0f} s; no vectors computed beforehand", flush=True)
+    await measure(folder / "big.db", "big", claims, f"{len(records) + len(padding):,}-comment archive", baseline)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--claims", type=int, default=12)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        asyncio.run(main_async(args.size, args.claims, Path(tmp)))
+
+
+if __name__ == "__main__":
+    main()
