@@ -103,11 +103,18 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
             counter = await console.ask(f"counter {claim}{option}")
             counter_s.append(time.perf_counter() - start)
             assert isinstance(counter, CounterReply), counter
-    print(f"\n{label}: first call (loads the models) {load:.2f} s; on-topic comments per claim, median "
-          f"{statistics.median(scored):.0f}", flush=True)
-    print(f"  stance, new claim      {summary(stance_s)}  (p50 / NLI baseline {statistics.median(stance_s) / baseline:.2f})")
+    print(
+        f"\n{label}: first call (loads the models) {load:.2f} s; on-topic comments per claim, median "
+        f"{statistics.median(scored):.0f}",
+        flush=True,
+    )
+    print(
+        f"  stance, new claim      {summary(stance_s)}  (p50 / NLI baseline {statistics.median(stance_s) / baseline:.2f})"
+    )
     print(f"  stance, repeated claim {summary(repeat_s)}")
-    print(f"  counter, new claim     {summary(counter_s)}  (p50 / NLI baseline {statistics.median(counter_s) / baseline:.2f})")
+    print(
+        f"  counter, new claim     {summary(counter_s)}  (p50 / NLI baseline {statistics.median(counter_s) / baseline:.2f})"
+    )
 
 
 async def main_async(size: int, claim_count: int, folder: Path) -> None:
@@ -117,16 +124,23 @@ async def main_async(size: int, claim_count: int, folder: Path) -> None:
     baseline = nli_baseline(claims, [r.text for r in records[:64]])
     print(f"baseline: one NLI pass over 64 comments x 2 hypotheses, median {baseline:.2f} s", flush=True)
 
-    await measure(folder / "sample.db", None, SAMPLE_CLAIMS[:claim_count], "bundled sample (49 comments)", baseline)
+    await measure(
+        folder / "sample.db", None, SAMPLE_CLAIMS[:claim_count], "bundled sample (49 comments)", baseline
+    )
 
     padding = list(comments(max(0, size - len(records)), seed=3))
     store = await SqliteStore.open(folder / "big.db")
     start = time.perf_counter()
     await store.import_records("console:local", "big", records + padding)
     await store.close()
-    print(f"\nimported {len(records) + len(padding):,} comments ({len(records):,} ArguAna arguments) in "
-          f"{time.perf_counter() - start:.0f} s; no vectors computed beforehand", flush=True)
-    await measure(folder / "big.db", "big", claims, f"{len(records) + len(padding):,}-comment archive", baseline)
+    print(
+        f"\nimported {len(records) + len(padding):,} comments ({len(records):,} ArguAna arguments) in "
+        f"{time.perf_counter() - start:.0f} s; no vectors computed beforehand",
+        flush=True,
+    )
+    await measure(
+        folder / "big.db", "big", claims, f"{len(records) + len(padding):,}-comment archive", baseline
+    )
 
 
 def main() -> None:
