@@ -4,7 +4,8 @@ It enforces Discord's message and embed limits, the 3-second interaction deadlin
 follow-up token and one acknowledgement per interaction, and records everything the bot sent. Like Discord,
 it withholds the text of server messages that do not mention the bot unless the bot identified with the
 Message Content intent, and announces a thread the bot opens with THREAD_CREATE. Tests drive it as users
-would: `user_message`, `slash`, `autocomplete`, `reconnect`; deadlines can be shrunk for speed.
+would: `user_message`, `slash`, `autocomplete`, `press` (a button on a message the bot sent), `reconnect`;
+deadlines can be shrunk for speed. Messages keep their components (buttons), as Discord stores them.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from typing import Any
 from aiohttp import web
 
 from tests.discord.fake_gateway import MESSAGE_CONTENT_INTENT, FakeGateway
-from tests.discord.fake_limits import check_choices, check_commands, check_message
+from tests.discord.fake_limits import buttons_of, check_choices, check_commands, check_message
 from tests.discord.fake_world import (
     JSON,
     FakeChannel,
@@ -68,11 +69,19 @@ class Sent:
     def ephemeral(self) -> bool:
         return bool(self.message.get("flags", 0) & EPHEMERAL)
 
+    @property
+    def buttons(self) -> list[str]:
+        """The labels of the buttons under the message, in order."""
+        return [str(button.get("label")) for button in buttons_of(self.message)]
+
     def text(self) -> str:
         """Content and every embed's visible text, for assertions."""
         parts = [self.content]
         for embed in self.embeds:
             parts += [embed.get("title") or "", embed.get("description") or ""]
+            parts += [(embed.get("author") or {}).get("name") or ""]
+            for item in embed.get("fields") or []:
+                parts += [item.get("name") or "", item.get("value") or ""]
             parts.append((embed.get("footer") or {}).get("text") or "")
         return "\n".join(p for p in parts if p)
 
@@ -89,6 +98,8 @@ class FakeInteraction:
     original: JSON | None = None
     choices: list[JSON] | None = None
     sent: list[Sent] = field(default_factory=list)
+    message: JSON | None = None
+    """The message whose button was pressed (component interactions)."""
 
 
 class FakeDiscord:
@@ -227,9 +238,10 @@ class FakeDiscord:
         return data
 
     async def _interaction(
-        self, kind: int, channel: FakeChannel, user: FakeUser, data: JSON
+        self, kind: int, channel: FakeChannel, user: FakeUser, data: JSON, extra: JSON | None = None
     ) -> FakeInteraction:
         record = FakeInteraction(snowflake(), uuid.uuid4().hex, kind, channel, time.monotonic())
+        record.message = (extra or {}).get("message")
         self.interactions[record.id] = record
         payload: JSON = {
             "id": str(record.id),
@@ -254,7 +266,7 @@ class FakeDiscord:
             payload["authorizing_integration_owners"] = {"0": str(guild.id)}
         else:
             payload["user"] = user.payload()
-        await self.gateway.dispatch("INTERACTION_CREATE", payload)
+        await self.gateway.dispatch("INTERACTION_CREATE", payload | (extra or {}))
         return record
 
     def _command_data(self, path: list[str], values: JSON, focused: str | None = None) -> JSON:
@@ -280,6 +292,21 @@ class FakeDiscord:
     ) -> FakeInteraction:
         data = self._command_data(command.split(), values, focused)
         return await self._interaction(4, channel, user, data)
+
+    async def press(
+        self, message: JSON, user: FakeUser, label: str, *, channel: FakeChannel | None = None
+    ) -> FakeInteraction:
+        """A user presses the button labelled `label` on `message` (a message the bot sent), as a
+        MESSAGE_COMPONENT interaction. `channel` overrides where Discord says the press came from (the
+        message's channel by default), e.g. to forge a press from another server."""
+        button = next((b for b in buttons_of(message) if b.get("label") == label), None)
+        if button is None:
+            raise AssertionError(
+                f"no button {label!r} on the message: {[b.get('label') for b in buttons_of(message)]}"
+            )
+        where = channel or self.channels[int(message["channel_id"])]
+        data = {"custom_id": button["custom_id"], "component_type": 2}
+        return await self._interaction(3, where, user, data, {"message": message})
 
     async def reconnect(self) -> None:
         await self.gateway.reconnect()
@@ -390,6 +417,7 @@ class FakeDiscord:
             embeds=payload.get("embeds") or [],
             flags=flags,
             type=type,
+            extra={"components": payload.get("components") or []},
         )
 
     def _channel_message(self, channel_id: int, body: JSON) -> web.Response:
@@ -465,8 +493,22 @@ class FakeDiscord:
             self._record("deferred", data, record.original, record)
             resource["message"] = record.original
             response["response_message_loading"] = True
+        elif kind == 6 and record.type == 3:
+            pass  # deferred update: the pressed message may be edited later; nothing to show now
+        elif kind == 7 and record.type == 3:
+            problems = check_message(data, creating=False)
+            if problems:
+                return self._invalid(problems)
+            pressed = dict(record.message or {})
+            for key in ("content", "embeds", "components"):
+                if key in data:
+                    pressed[key] = data[key] or ("" if key == "content" else [])
+            self._record("update", data, pressed, record)
+            resource["message"] = pressed
         else:
-            return self._invalid([f"interaction callback type {kind} not supported by the fake"])
+            return self._invalid(
+                [f"interaction callback type {kind} not allowed for interaction type {record.type}"]
+            )
         record.acknowledged_at = time.monotonic()
         record.response_type = kind
         if record.original is not None:
@@ -504,9 +546,9 @@ class FakeDiscord:
         problems = check_message(body, creating=False)
         if problems:
             return self._invalid(problems)
-        for key in ("content", "embeds"):
+        for key in ("content", "embeds", "components"):
             if key in body:
-                record.original[key] = body[key] or ([] if key == "embeds" else "")
+                record.original[key] = body[key] or ("" if key == "content" else [])
         record.original["flags"] = record.original["flags"] & ~LOADING
         self._record("edit", body, dict(record.original), record)
         return _json(record.original)

@@ -45,8 +45,37 @@ def check_message(data: JSON, *, creating: bool = True) -> list[str]:
             problems.append(f"embeds[{index}].url: not a web URL: {url!r}")
     if total > 6000:
         problems.append(f"embeds: {total} > 6000 characters in total")
+    problems += check_components(data.get("components") or [])
     if creating and not content and not embeds:
         problems.append("empty message (50006)")
+    return problems
+
+
+def buttons_of(message: JSON) -> list[JSON]:
+    """The buttons in a message's action rows."""
+    rows = message.get("components") or []
+    return [c for row in rows for c in row.get("components") or [] if c.get("type") == 2]
+
+
+def check_components(rows: list[JSON]) -> list[str]:
+    """Action rows of buttons: at most 5 rows of 5, custom ids of 1-100 characters, unique, labels <= 80."""
+    problems = [f"components: {len(rows)} > 5 action rows"] if len(rows) > 5 else []
+    custom_ids: list[str] = []
+    for index, row in enumerate(rows):
+        items = row.get("components") or []
+        if row.get("type") != 1 or not 1 <= len(items) <= 5:
+            problems.append(f"components[{index}]: an action row holds 1-5 components")
+        for item in items:
+            if item.get("type") != 2:
+                continue
+            custom_id = str(item.get("custom_id") or "")
+            if item.get("style") != 5 and not 1 <= len(custom_id) <= 100:
+                problems.append(f"button {item.get('label')!r}: custom_id must be 1-100 characters")
+            if len(str(item.get("label") or "")) > 80:
+                problems.append(f"button {item.get('label')!r}: label over 80 characters")
+            custom_ids.append(custom_id)
+    if len(set(custom_ids)) != len(custom_ids):
+        problems.append(f"components: duplicate custom ids {custom_ids}")
     return problems
 
 
