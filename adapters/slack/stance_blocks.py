@@ -75,7 +75,7 @@ def confidence_text(reply: StanceReply) -> str | None:
     if reply.confidence is None:
         return None
     sure = f"Confidence {reply.confidence:.0%}"
-    return sure + (" (rough: word-based, no model installed)" if reply.rough else "")
+    return sure + (" (rough: word-based, no model installed)" if reply.rough and not reply.note else "")
 
 
 def item_line(item: StanceItem) -> str:

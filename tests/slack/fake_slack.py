@@ -99,6 +99,7 @@ class FakeSlack:
         self.responses: list[tuple[str, JSON]] = []
         self.messages: list[JSON] = []  # what chat.postMessage accepted, with the `ts` it was given
         self.refused: list[tuple[str, str]] = []  # (method, why) for messages Slack would refuse
+        self.holds: dict[str, asyncio.Event] = {}  # method -> answered only once the event is set
         self._rate_limits: dict[str, list[int]] = {}
         self._ts = itertools.count(1)
         self._tokens = itertools.count(1)
@@ -171,6 +172,10 @@ class FakeSlack:
     def rate_limit(self, method: str, retry_after: int = 1, times: int = 1) -> None:
         """The next `times` calls of `method` answer 429 with `Retry-After: retry_after`."""
         self._rate_limits.setdefault(method, []).extend([retry_after] * times)
+
+    def hold(self, method: str) -> asyncio.Event:
+        """Calls of `method` wait (recorded, unanswered) until the returned event is set."""
+        return self.holds.setdefault(method, asyncio.Event())
 
     def expire(self, token: str) -> None:
         team, _ = self.tokens[token]
@@ -265,6 +270,8 @@ class FakeSlack:
         params = await self._params(request)
         token = self._token(request, params)
         self.calls.append(Call(method, params, token, time.monotonic()))
+        if method in self.holds:
+            await self.holds[method].wait()
         limits = self._rate_limits.get(method)
         if limits:
             wait = limits.pop(0)
@@ -337,6 +344,8 @@ class FakeSlack:
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": params.get("text"), "ts": ts}}
 
     def _post_ephemeral(self, workspace: Workspace, params: JSON) -> JSON:
+        if str(params.get("channel", "")) in self.not_joined:
+            return {"ok": False, "error": "channel_not_found"}
         return {"ok": True, "message_ts": f"1700000000.{next(self._ts):06d}"}
 
     def _users_info(self, workspace: Workspace, params: JSON) -> JSON:
