@@ -151,7 +151,9 @@ def test_counter_shows_the_cited_quote_and_another_button() -> None:
     message = render(reply)
     body = " ".join(sections(message.blocks))
     assert (
-        "*Against* \u201cOffices are obsolete\u201d" in body and "> Offices matter." in body and "*cat*" in body
+        "*Against* \u201cOffices are obsolete\u201d" in body
+        and "> Offices matter." in body
+        and "*cat*" in body
     )
     assert ClaimRef.decode(buttons(message.blocks)[ANOTHER]) == ClaimRef(9, "hn")
     assert message.text == "\u201cOffices matter.\u201d \u2014 cat"
