@@ -231,3 +231,16 @@ async def test_tampered_click_is_refused_before_any_handler(
     answer = await send.raw(body, headers)
     assert answer.status == 401 and http_slack.work.pending == 0
     assert not fake.called("users.info")
+
+
+async def test_a_click_over_socket_mode_is_acked_at_once_and_answered_to_the_clicker(
+    fake: FakeSlack, socket_slack: SlackRuntime
+) -> None:
+    """The `interactive` envelope is acked by id while the work is still stuck; the answer follows, ephemeral."""
+    release = fake.hold("users.info")
+    ack, seconds = await fake.send_envelope("interactive", block_actions(SHOW_ALL, "not json", user="UMOD"))
+    assert ack["envelope_id"] and seconds < 1 and not fake.ephemerals()
+    release.set()
+    await socket_slack.work.drain(10)
+    [note] = fake.ephemerals()
+    assert note["user"] == "UMOD" and not fake.posts()
