@@ -79,20 +79,22 @@ async def claim_text(bot: Bot, space_key: str, claim_id: int) -> str | None:
 
 def command_for(click: Click, claim: str, ref: ClaimRef, actor: Actor, place: Place) -> Command | None:
     """The core command a button stands for, as if the clicker had typed it; None for a button we don't know."""
-    words = claim.split()
     archive: dict[str, str | bool] = {"archive": ref.archive} if ref.archive else {}
     choice = vote_choice(click.action_id)
     if click.action_id == SHOW_ALL:
-        return Command(
-            name="stance", args=words, options={"all": True, **archive}, raw=claim, actor=actor, place=place
-        )
+        return typed("stance", claim, {"all": True, **archive}, actor, place)
     if click.action_id == ANOTHER:
-        return Command(name="counter", args=words, options=archive, raw=claim, actor=actor, place=place)
+        return typed("counter", claim, archive, actor, place)
     if choice is not None:
-        return Command(
-            name="stance vote", args=words, options={"choice": choice}, raw=claim, actor=actor, place=place
-        )
+        return typed("stance vote", claim, {"choice": choice}, actor, place)
     return None
+
+
+def typed(name: str, claim: str, options: dict[str, str | bool], actor: Actor, place: Place) -> Command:
+    """The command with `raw` spelled as a user would type it (`stance <claim> --all --archive hn`)."""
+    flags = [f"--{key}" if value is True else f"--{key} {value}" for key, value in options.items()]
+    raw = " ".join([name, claim, *flags])
+    return Command(name=name, args=claim.split(), options=options, raw=raw, actor=actor, place=place)
 
 
 class ButtonHandlers:
