@@ -65,9 +65,12 @@ async def press(
 
 
 def assert_no_pings(fake: FakeDiscord) -> None:
+    """Every message the bot sent allows no mention at all (a reply to a mention does not ping its author)."""
     for sent in fake.sent:
         if sent.via not in ("deferred", "delete"):  # no message of their own
-            assert sent.payload.get("allowed_mentions") == {"parse": []}, sent.payload
+            mentions = dict(sent.payload.get("allowed_mentions") or {})
+            assert not mentions.pop("replied_user", False), sent.payload
+            assert mentions == {"parse": []}, sent.payload
 
 
 async def test_a_stance_is_deferred_then_shown_with_its_buttons(running: Running) -> None:
@@ -161,3 +164,16 @@ async def test_autocomplete_offers_this_servers_claims_and_a_new_claim_is_accept
     assert CLAIM not in [c["value"] for c in in_beta.choices or []]
     fresh = await stance_message(running, claim="Offices build trust between colleagues")
     assert "Offices build trust between colleagues" in fresh.embeds[0]["description"]
+
+
+async def test_a_stance_asked_by_mention_carries_buttons_that_work(running: Running) -> None:
+    fake, world = running.fake, running.world
+    await fake.user_message(
+        world.general, world.alice, f"{fake.me.mention} stance {CLAIM} --archive {ARCHIVE}"
+    )
+    reply = await fake.wait_for(lambda: next((s for s in fake.sent if s.via == "channel"), None))
+    assert reply.buttons == ["Show all", "I agree", "I disagree", "Pass"]
+    pressed = await fake.press(reply.message, world.alice, "Show all")
+    await fake.wait_for(lambda: any(s.via == "edit" for s in pressed.sent))
+    assert all(s.ephemeral for s in pressed.sent)
+    assert_no_pings(fake)
