@@ -4,12 +4,14 @@ fake Discord; claim autocomplete per server; presses after a restart and from an
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 import pytest
 
 from adapters.discord.people import space_key
 from bot.core import Bot
+from storage.importers.records import CommentRecord
 from tests.discord.conftest import Running, StartBot
 from tests.discord.fake_discord import FakeDiscord, FakeInteraction, Sent
 from tests.discord.fake_world import JSON, FakeChannel, FakeUser
@@ -177,3 +179,30 @@ async def test_a_stance_asked_by_mention_carries_buttons_that_work(running: Runn
     await fake.wait_for(lambda: any(s.via == "edit" for s in pressed.sent))
     assert all(s.ephemeral for s in pressed.sent)
     assert_no_pings(fake)
+
+
+async def test_show_all_of_a_long_list_is_split_into_private_messages_within_limits(
+    running: Running,
+) -> None:
+    fake, world = running.fake, running.world
+    records = [
+        CommentRecord(
+            source_id=f"b{i}", text=f"Comment {i}: remote work makes teams more productive? " + "So " * 40
+        )
+        for i in range(200)
+    ]
+    await running.bot.context.store.import_records(space_key(world.alpha.id), "big", records)
+    asked = await fake.slash(world.general, world.alice, "stance", claim=CLAIM, archive="big")
+    shown = await answered(fake, asked)
+    pressed = await fake.press(shown.message, world.alice, "Show all")
+    await fake.wait_for(lambda: any(s.via == "edit" for s in pressed.sent))
+    await fake.wait_for(lambda: pressed.sent[-1].buttons)  # the last part carries the vote buttons
+    parts = [s for s in pressed.sent if s.via != "deferred"]
+    assert len(parts) >= 2 and all(s.ephemeral for s in parts)
+    listing = "\n".join(s.text() for s in parts)
+    counted = sum(
+        int(n) for n in re.findall(r"^\w+ +\S+ +(\d+)$", parts[0].embeds[0]["fields"][0]["value"], re.M)
+    )
+    assert counted >= 60 and f"Every counted comment ({counted}), part 1 of" in listing
+    assert len(set(re.findall(r"#(\d+) \u00b7", listing))) == counted
+    assert not fake.violations  # every part within Discord's limits
