@@ -5,7 +5,10 @@
 2. agree/disagree/unrelated: ArgKP test arguments against their own topic and against each other test topic,
    run through the full `StanceClassifier` (relevance gate + NLI); macro-F1.
 Baselines in the same run: majority class, one-hypothesis zero-shot NLI (P(entail | text, topic) > 0.5), and the
-lexical fallback. Usage: .venv/bin/python bench/engine_stance.py [--sample N]
+lexical fallback. With --head, the stance head (bot/engine/heads/, trained by engine_stance_head.py on train/dev
+splits) is scored beside the 2-logit engine, through the same `StanceClassifier.classify` (its `agree_logits`
+replaced by the head's, reading the pooled vectors from the same NLI passes).
+Usage: .venv/bin/python bench/engine_stance.py [--sample N] [--head] [--no-thorough]
 """
 
 from __future__ import annotations
@@ -14,14 +17,32 @@ import argparse
 import random
 import time
 from collections import Counter
+from dataclasses import replace
 
 import numpy as np
 from engine_common import StanceItem, argkp, ibm_claims, macro_f1
+from engine_stance_features import FeatureRunner, cached_features
 
 from bot.engine.embedder import Embedder
+from bot.engine.heads.stance_head import StanceHead, head_for_model
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScorer
 from bot.engine.stance import THOROUGH_CALIBRATION, StanceClassifier, lexical_polarity
+
+
+class HeadStanceClassifier(StanceClassifier):
+    """The engine's classifier with the stance head deciding the side (what NliScorer + the head will do)."""
+
+    def __init__(self, runner: FeatureRunner, head: StanceHead, base: StanceClassifier) -> None:
+        calibration = replace(base.calibration, templates=head.templates, neutral_margin=head.neutral_margin)
+        super().__init__(base.nli, base.embedder, calibration=calibration, max_nli=base.max_nli)
+        self.runner, self.head = runner, head
+
+    def agree_logits(self, claim: str, comments: list[str]) -> np.ndarray:
+        if not comments:
+            return np.zeros(0)
+        feats = [cached_features(self.runner, [(c, h) for c in comments]) for h in self.calibration.hypotheses(claim)]
+        return self.head.agree_logits([f.pooled for f in feats], [f.logits[:, 0] - f.logits[:, 1] for f in feats])
 
 
 def by_topic(items: list[StanceItem]) -> dict[str, list[int]]:
@@ -32,7 +53,12 @@ def by_topic(items: list[StanceItem]) -> dict[str, list[int]]:
 
 
 def two_way(
-    name: str, items: list[StanceItem], clf: StanceClassifier, nli: NliScorer | None, thorough: StanceClassifier
+    name: str,
+    items: list[StanceItem],
+    clf: StanceClassifier,
+    nli: NliScorer | None,
+    thorough: StanceClassifier | None,
+    head: StanceClassifier | None,
 ) -> None:
     y = np.array([it.label for it in items])
     majority = max(np.mean(y == 1), np.mean(y == -1))
@@ -56,10 +82,22 @@ def two_way(
     decided = np.abs(z) >= margin
     print(f"  engine (neutral band {margin}) acc {np.mean((forced == y) & decided):.3f} "
           f"(neutral {np.mean(~decided):.2f}; accuracy on decided {np.mean(forced[decided] == y[decided]):.3f})")
-    z4 = np.zeros(len(items))
-    for topic, idx in by_topic(items).items():
-        z4[idx] = thorough.agree_logits(topic, [items[i].text for i in idx])
-    print(f"  THOROUGH_CALIBRATION (4 hypotheses, forced) acc {np.mean(np.where(z4 > 0, 1, -1) == y):.3f}")
+    if thorough is not None:
+        z4 = np.zeros(len(items))
+        for topic, idx in by_topic(items).items():
+            z4[idx] = thorough.agree_logits(topic, [items[i].text for i in idx])
+        print(f"  THOROUGH_CALIBRATION (4 hypotheses, forced) acc {np.mean(np.where(z4 > 0, 1, -1) == y):.3f}")
+    if head is not None:
+        zh = np.zeros(len(items))
+        for topic, idx in by_topic(items).items():
+            zh[idx] = head.agree_logits(topic, [items[i].text for i in idx])
+        fh = np.where(zh > 0, 1, -1)
+        f1h, _ = macro_f1([str(v) for v in y], [str(v) for v in fh], ["1", "-1"])
+        mh = head.calibration.neutral_margin
+        dh = np.abs(zh) >= mh
+        print(f"  stance head (forced choice) acc {np.mean(fh == y):.3f}  macro-F1 {f1h:.3f}")
+        print(f"  stance head (neutral band {mh}) acc {np.mean((fh == y) & dh):.3f} "
+              f"(neutral {np.mean(~dh):.2f}; accuracy on decided {np.mean(fh[dh] == y[dh]):.3f})")
 
 
 def three_way(items: list[StanceItem], clf: StanceClassifier, label: str) -> None:
@@ -95,6 +133,8 @@ def three_way(items: list[StanceItem], clf: StanceClassifier, label: str) -> Non
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--sample", type=int, default=0, help="random sample per data set (0: full test sets)")
+    ap.add_argument("--head", action="store_true", help="also score the stance head of bot/engine/heads/")
+    ap.add_argument("--no-thorough", action="store_true", help="skip THOROUGH_CALIBRATION (4 hypotheses)")
     args = ap.parse_args()
     nli_files, emb_files = default_nli_files(), default_embedder_files()
     nli = NliScorer(nli_files) if nli_files else None
@@ -105,10 +145,20 @@ def main() -> None:
     if args.sample:
         rng = random.Random(0)
         kp, ibm = rng.sample(kp, min(args.sample, len(kp))), rng.sample(ibm, min(args.sample, len(ibm)))
-    thorough = StanceClassifier(nli, embedder, calibration=THOROUGH_CALIBRATION, max_nli=100_000)
-    two_way("ArgKP-2021 test", kp, clf, nli, thorough)
-    two_way("IBM Claim Stance test", ibm, clf, nli, thorough)
+    thorough = None if args.no_thorough else StanceClassifier(
+        nli, embedder, calibration=THOROUGH_CALIBRATION, max_nli=100_000
+    )
+    head = None
+    if args.head:
+        assert nli_files, "the stance head needs the default NLI model"
+        trained = head_for_model(nli_files.onnx)
+        assert trained is not None, "the committed stance head was trained for another NLI model file"
+        head = HeadStanceClassifier(FeatureRunner(nli_files), trained, clf)
+    two_way("ArgKP-2021 test", kp, clf, nli, thorough, head)
+    two_way("IBM Claim Stance test", ibm, clf, nli, thorough, head)
     three_way(kp, clf, "engine (MiniLM relevance + NLI)" if embedder else "engine (lexical relevance + NLI)")
+    if head is not None:
+        three_way(kp, head, "stance head (MiniLM relevance + NLI pooled vectors)")
     three_way(kp, lexical, "lexical fallback, no model (rough)")
 
 
