@@ -13,7 +13,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -56,10 +57,13 @@ class CounterCandidate:
 
 @dataclass(frozen=True)
 class CounterReport:
+    """The ranked candidates; `logits` is z (see stance.py) of each reranked text, by index, for a cache."""
+
     claim: str
     candidates: list[CounterCandidate]
     excluded_duplicates: list[int]
     rough: bool
+    logits: dict[int, float] = field(default_factory=dict)
 
 
 def neighbourhood_density(embeddings: npt.NDArray[np.float32], k: int, *, chunk: int = 2048) -> npt.NDArray[np.float64]:
@@ -103,6 +107,10 @@ class CounterRanker:
     @property
     def rough(self) -> bool:
         return self.stance is None or self.stance.nli is None
+
+    def nli_claim(self, claim: str) -> str:
+        """The claim as the NLI model sees it here (cut to `claim_max_chars`): what cached logits belong to."""
+        return claim[: self.calibration.claim_max_chars]
 
     def first_stage(
         self,
@@ -149,12 +157,14 @@ class CounterRanker:
         density: npt.NDArray[np.float64] | None = None,
         lexical_ranking: list[int] | None = None,
         limit: int = 5,
+        known_logits: Mapping[int, float] | None = None,
     ) -> CounterReport:
         """The best `limit` counterarguments to `claim` among `texts`.
 
         `query` is the retrieval text (defaults to the claim); `lexical_ranking` is storage's BM25 order of
         `texts` (indices, best first), computed in memory if omitted; `embeddings` are the texts' rows and
-        `density` their `neighbourhood_density` (both computed if omitted).
+        `density` their `neighbourhood_density` (both computed if omitted); `known_logits` (index -> z for
+        `nli_claim(claim)`, e.g. cached) spares those texts the NLI model.
         """
         cal = self.calibration
         order, fused, cosines = self.first_stage(
@@ -175,14 +185,16 @@ class CounterRanker:
         relevance = minmax([s for _, s in kept])
         disagree: list[float | None] = [None] * len(idx)
         p: npt.NDArray[np.float64] | None = None
+        logits: dict[int, float] = {}
         if self.stance is not None and self.stance.nli is not None:
-            z = self.stance.agree_logits(claim[: cal.claim_max_chars], [texts[i] for i in idx])
+            logits = self.stance.complete_logits(self.nli_claim(claim), texts, idx, known_logits)
+            z = np.array([logits[i] for i in idx], dtype=np.float64)
             p = 1.0 / (1.0 + np.exp(z))  # P(disagree | on topic)
             disagree = [float(v) for v in p]
         final = final_scores(relevance, p, cal)
         ranked = sorted(range(len(idx)), key=lambda j: -final[j])[:limit]
         candidates = [CounterCandidate(idx[j], float(final[j]), float(relevance[j]), disagree[j]) for j in ranked]
-        return CounterReport(claim, candidates, duplicates, self.rough)
+        return CounterReport(claim, candidates, duplicates, self.rough, logits)
 
     def _duplicate(self, claim: str, text: str, cosine: float | None) -> bool:
         cal = self.calibration

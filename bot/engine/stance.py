@@ -12,7 +12,9 @@ Pipeline (see bench/README_engine.md for the measurements behind each choice):
 
 from __future__ import annotations
 
+import hashlib
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -79,7 +81,10 @@ class StanceResult:
 
 @dataclass(frozen=True)
 class StanceReport:
-    """All results, counts per stance, and whether the method is rough (no NLI model)."""
+    """All results, counts per stance, and whether the method is rough (no NLI model).
+
+    `logits` holds z for every comment that went through NLI (or was given as known), by index: what a caller
+    caches so the same claim never runs the model twice."""
 
     claim: str
     results: list[StanceResult]
@@ -88,6 +93,7 @@ class StanceReport:
     rough: bool
     unscored: list[int] = field(default_factory=list)
     note: str | None = None
+    logits: dict[int, float] = field(default_factory=dict)
 
 
 ROUGH_NOTE = (
@@ -121,10 +127,28 @@ class StanceClassifier:
         self.embedder = embedder
         self.calibration = calibration
         self.max_nli = max_nli
+        self._identity: str | None = None
 
     @property
     def rough(self) -> bool:
         return self.nli is None
+
+    def logit_identity(self) -> str | None:
+        """What z depends on besides claim and comment: the NLI model's bytes and the calibration (None: no NLI).
+
+        A cache keyed by it is invalidated by a new model or calibration without any bookkeeping. The first call
+        reads the model file (run it in a worker thread); later calls are free.
+        """
+        if self.nli is None:
+            return None
+        if self._identity is None:
+            digest = hashlib.sha256()
+            with self.nli.files.onnx.open("rb") as model:
+                for block in iter(lambda: model.read(1 << 20), b""):
+                    digest.update(block)
+            digest.update(repr((self.calibration.templates, self.calibration.weights, self.calibration.bias)).encode())
+            self._identity = digest.hexdigest()
+        return self._identity
 
     def relevance(
         self, claim: str, comments: list[str], embeddings: npt.NDArray[np.float32] | None = None
@@ -150,9 +174,15 @@ class StanceClassifier:
         return z
 
     def classify(
-        self, claim: str, comments: list[str], *, embeddings: npt.NDArray[np.float32] | None = None
+        self,
+        claim: str,
+        comments: list[str],
+        *,
+        embeddings: npt.NDArray[np.float32] | None = None,
+        known_logits: Mapping[int, float] | None = None,
     ) -> StanceReport:
-        """Stance of every comment toward `claim`. `embeddings` (rows of the comments) saves re-embedding."""
+        """Stance of every comment toward `claim`. `embeddings` (rows of the comments) saves re-embedding;
+        `known_logits` (index -> z, e.g. from a cache) spares those comments the NLI model."""
         rel, threshold = self.relevance(claim, comments, embeddings)
         related = [i for i in np.argsort(-rel, kind="stable").tolist() if rel[i] >= threshold]
         chosen, unscored = related[: self.max_nli], related[self.max_nli :]
@@ -161,10 +191,11 @@ class StanceClassifier:
             if rel[i] < threshold:
                 conf = _sigmoid((threshold - rel[i]) * 20.0)
                 results[i] = StanceResult(i, "unrelated", conf, float(rel[i]), None, self._method)
+        logits: dict[int, float] = {}
         if self.nli is not None:
-            z = self.agree_logits(claim, [comments[i] for i in chosen])
-            for i, zi in zip(chosen, z.tolist(), strict=True):
-                results[i] = self._from_logit(i, zi, float(rel[i]))
+            logits = self.complete_logits(claim, comments, chosen, known_logits)
+            for i in chosen:
+                results[i] = self._from_logit(i, logits[i], float(rel[i]))
         else:
             for i in chosen:
                 results[i] = self._lexical(i, claim, comments[i], float(rel[i]))
@@ -180,7 +211,18 @@ class StanceClassifier:
             rough=self.rough,
             unscored=sorted(unscored),
             note=ROUGH_NOTE if self.rough else None,
+            logits=logits,
         )
+
+    def complete_logits(
+        self, claim: str, comments: list[str], indices: list[int], known: Mapping[int, float] | None
+    ) -> dict[int, float]:
+        """z for each of `indices`: the known ones as given, the rest computed in one NLI pass. Needs NLI."""
+        known = known or {}
+        missing = [i for i in indices if i not in known]
+        computed = self.agree_logits(claim, [comments[i] for i in missing]).tolist() if missing else []
+        found = dict(zip(missing, computed, strict=True))
+        return {i: float(known[i]) if i in known else found[i] for i in indices}
 
     @property
     def _method(self) -> Method:

@@ -1,0 +1,70 @@
+"""Known logits (a cache's z values) spare the NLI model: stance and counter give the same answer without it."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from bot.engine.loader import Engine
+from bot.engine.nli import NliScores
+from bot.engine.stance import StanceClassifier
+
+from .conftest import needs_models
+from .test_stance import CLAIM, COMMENTS
+
+
+def _count_nli_calls(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Wrap the NLI scorer so each call records how many premises it scored."""
+    assert engine.nli is not None
+    real = engine.nli.score
+    calls: list[int] = []
+
+    def counting(premises: list[str], hypothesis: str, *args: Any, **kwargs: Any) -> NliScores:
+        calls.append(len(premises))
+        return real(premises, hypothesis, *args, **kwargs)
+
+    monkeypatch.setattr(engine.nli, "score", counting)
+    return calls
+
+
+@needs_models
+def test_stance_with_all_logits_known_skips_nli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given every z from a first run, a second run calls no model and labels every comment the same."""
+    first = engine.stance.classify(CLAIM, COMMENTS)
+    assert set(first.logits) == {r.index for r in first.results if r.agree_probability is not None}
+    calls = _count_nli_calls(engine, monkeypatch)
+    again = engine.stance.classify(CLAIM, COMMENTS, known_logits=first.logits)
+    assert calls == []
+    assert [r.stance for r in again.results] == [r.stance for r in first.results]
+
+
+@needs_models
+def test_stance_scores_only_the_unknown(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With some z known, only the other comments go through NLI (once per hypothesis)."""
+    first = engine.stance.classify(CLAIM, COMMENTS)
+    known = dict(list(first.logits.items())[:2])
+    calls = _count_nli_calls(engine, monkeypatch)
+    engine.stance.classify(CLAIM, COMMENTS, known_logits=known)
+    assert calls and all(n == len(first.logits) - 2 for n in calls)
+
+
+@needs_models
+def test_counter_reuses_known_logits(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The counter ranking, given its own z back, runs no NLI and ranks the same."""
+    first = engine.counter.rank(CLAIM, COMMENTS, limit=3)
+    assert first.logits
+    calls = _count_nli_calls(engine, monkeypatch)
+    again = engine.counter.rank(CLAIM, COMMENTS, limit=3, known_logits=first.logits)
+    assert calls == []
+    assert [c.index for c in again.candidates] == [c.index for c in first.candidates]
+
+
+@needs_models
+def test_identity_changes_with_calibration(engine: Engine) -> None:
+    """A different calibration gives a different cache identity; no NLI model gives none."""
+    base = engine.stance.logit_identity()
+    other = StanceClassifier(engine.nli, engine.embedder, calibration=replace(engine.stance.calibration, bias=0.5))
+    assert base and other.logit_identity() not in (None, base)
+    assert StanceClassifier(None, None).logit_identity() is None
