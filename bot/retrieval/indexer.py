@@ -1,0 +1,108 @@
+"""The background indexer: embeds comments that have no vector for the current model, in batches, after import.
+
+Imports never wait for it: it polls the corpus, takes the next batch of pending comments, embeds it in a worker
+thread and stores it in one short transaction. Several bot processes may run it on one database: a batch two of
+them embed at once is stored once. With no embedder installed it does nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.context import Context
+from bot.engine.embedder import Embedder
+from bot.engine.service import get_engine
+from bot.retrieval.identity import model_key
+from storage.embedding_store import CorpusState, EmbeddingStore, store_for
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 64
+IDLE_SECONDS = 5.0  # how soon after an import the indexer notices it
+RETRY_SECONDS = 10.0  # after a failing batch
+
+
+@dataclass(slots=True)
+class Indexer:
+    """Walks comment ids upwards, embedding what has no vector; a full pass that found nothing marks it clean."""
+
+    store: EmbeddingStore
+    embedder: Embedder
+    batch_size: int = BATCH_SIZE
+    cursor: int = 0
+    clean: CorpusState | None = None
+    embedded: int = field(default=0)
+
+    async def step(self) -> int:
+        """Embed and store one batch; how many comments it embedded (0: nothing pending right now)."""
+        state = await self.store.corpus_state()
+        if state == self.clean:
+            return 0
+        rows, self.cursor = await self.store.pending(self.cursor, state.max_id, self.batch_size)
+        if not rows:
+            if self.cursor >= state.max_id:  # a whole pass found nothing: idle until the corpus changes
+                self.clean, self.cursor = state, 0
+            return 0
+        ids = [cid for cid, _ in rows]
+        vectors = await asyncio.to_thread(self.embedder.embed, [text for _, text in rows])
+        await self.store.save(ids, vectors)
+        self.embedded += len(ids)
+        return len(ids)
+
+    async def drain(self, progress: Callable[[int], None] | None = None) -> int:
+        """Embed everything pending now (the `threadbot embed` step); how many comments were embedded."""
+        total = 0
+        self.clean = None
+        while True:
+            done = await self.step()
+            if done == 0 and self.clean is not None:
+                return total
+            total += done
+            if progress is not None and done:
+                progress(done)
+
+    async def run_forever(
+        self, idle_seconds: float = IDLE_SECONDS, retry_seconds: float = RETRY_SECONDS
+    ) -> None:
+        """Loop over `step`, sleeping when idle. A failing batch is logged and skipped until the next pass (the
+        cursor has already moved past it); it never ends the loop."""
+        while True:
+            try:
+                done = await self.step()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("embedding a batch of comments failed; retrying in %.0f s", retry_seconds)
+                await asyncio.sleep(retry_seconds)
+                continue
+            if done == 0:
+                await asyncio.sleep(idle_seconds)
+            else:
+                await asyncio.sleep(0)  # let commands run between batches
+
+
+def indexer_for(db: object, embedder: Embedder, batch_size: int = BATCH_SIZE) -> Indexer | None:
+    """An indexer over `db` for this embedder, or None when the store has no SQL database."""
+    store = store_for(db, model_key(embedder.files))
+    return Indexer(store, embedder, batch_size) if store is not None else None
+
+
+async def run_indexer(ctx: Context, idle_seconds: float = IDLE_SECONDS) -> None:
+    """The long-running task `threadbot run` starts: load the engine, then embed pending comments forever."""
+    try:
+        engine = await get_engine(ctx)
+    except Exception:
+        log.exception("cannot load the embedding model; comments will not be embedded")
+        return
+    if engine.embedder is None:
+        log.info("no embedding model installed: retrieval stays BM25-only")
+        return
+    indexer = indexer_for(getattr(ctx.store, "db", None), engine.embedder)
+    if indexer is None:
+        log.info("the store has no SQL database: comments will not be embedded")
+        return
+    log.info("embedding pending comments in the background (%s)", indexer.store.model)
+    await indexer.run_forever(idle_seconds)

@@ -1,0 +1,177 @@
+"""All SQL of comment vectors (bot/retrieval), as named statements.
+
+Written against the small `VectorDatabase` protocol (which `storage.db.Database` satisfies), so retrieval names
+no SQLite class. Vectors are float16 blobs keyed by (comment, model). Writes are short transactions of one batch
+and never conflict: a vector another process wrote first is kept (ON CONFLICT DO NOTHING), and a comment
+deleted meanwhile gets none (the INSERT selects from `comments`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol, runtime_checkable
+
+import numpy as np
+import numpy.typing as npt
+
+VECTOR_DTYPE = np.dtype("<f2")
+SCAN_WINDOW = 4096  # comment ids looked at per pending query, so one query never walks a whole archive
+
+
+class Row(Protocol):
+    def __getitem__(self, key: int | str, /) -> Any: ...
+
+
+@runtime_checkable
+class VectorDatabase(Protocol):
+    """What the vector store needs from a database: one write transaction at a time, and reads."""
+
+    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
+
+    async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Sequence[Row]: ...
+
+    async def fetchone(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Row | None: ...
+
+
+CORPUS_STATE = (
+    "SELECT coalesce(max(id), 0), (SELECT coalesce(sum(comment_count), 0) FROM archives) FROM comments"
+)
+PENDING_IN_WINDOW = """
+SELECT c.id, c.text FROM comments c
+WHERE c.id > ? AND c.id <= ?
+  AND NOT EXISTS (SELECT 1 FROM comment_vectors v WHERE v.comment_id = c.id AND v.model = ?)
+ORDER BY c.id LIMIT ?
+"""
+COUNT_PENDING = """
+SELECT count(*) FROM comments c
+WHERE NOT EXISTS (SELECT 1 FROM comment_vectors v WHERE v.comment_id = c.id AND v.model = ?)
+"""
+INSERT_VECTOR = """
+INSERT INTO comment_vectors (comment_id, model, archive_id, vector)
+SELECT id, ?, archive_id, ? FROM comments WHERE id = ?
+ON CONFLICT (comment_id, model) DO NOTHING
+"""
+SELECT_VECTORS = "SELECT comment_id, vector FROM comment_vectors WHERE model = ? AND comment_id IN ({ids})"
+ARCHIVE_STATE = """
+SELECT count(*), coalesce(max(comment_id), 0) FROM comment_vectors WHERE model = ? AND archive_id = ?
+"""
+ARCHIVE_VECTORS_AFTER = """
+SELECT comment_id, vector FROM comment_vectors WHERE model = ? AND archive_id = ? AND comment_id > ?
+ORDER BY comment_id
+"""
+COUNT_ARCHIVE_VECTORS = "SELECT count(*) FROM comment_vectors WHERE model = ? AND archive_id = ?"
+
+
+@dataclass(frozen=True, slots=True)
+class CorpusState:
+    """Highest comment id and number of comments: when neither changed, nothing new can need a vector."""
+
+    max_id: int
+    comments: int
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveVectorState:
+    count: int
+    max_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class VectorRows:
+    """Comment ids (ascending) and their vectors, one float16 row each."""
+
+    ids: npt.NDArray[np.int64]
+    vectors: npt.NDArray[np.float16]
+
+
+def to_blob(vector: npt.ArrayLike) -> bytes:
+    return np.asarray(vector, dtype=VECTOR_DTYPE).tobytes()
+
+
+def from_blobs(blobs: Sequence[bytes]) -> npt.NDArray[np.float16]:
+    """Blobs of equal length as a matrix, one row each (0 x 0 when there are none)."""
+    if not blobs:
+        return np.zeros((0, 0), dtype=VECTOR_DTYPE)
+    dim = len(blobs[0]) // VECTOR_DTYPE.itemsize
+    return np.frombuffer(b"".join(blobs), dtype=VECTOR_DTYPE).reshape(len(blobs), dim)
+
+
+def _placeholders(values: Sequence[object]) -> str:
+    return ",".join("?" * len(values))
+
+
+class EmbeddingStore:
+    """Vectors of one embedding model (`model` is its identity, e.g. file name and content hash)."""
+
+    def __init__(self, db: VectorDatabase, model: str) -> None:
+        self.db = db
+        self.model = model
+
+    async def corpus_state(self) -> CorpusState:
+        row = await self.db.fetchone(CORPUS_STATE)
+        return CorpusState(int(row[0]), int(row[1])) if row else CorpusState(0, 0)
+
+    async def pending(self, after_id: int, up_to: int, limit: int) -> tuple[list[tuple[int, str]], int]:
+        """Up to `limit` comments with id in (after_id, up_to] and no vector yet, and the id scanned up to.
+
+        Looks at `SCAN_WINDOW` ids per query, so a mostly-embedded archive is walked in cheap steps."""
+        cursor = after_id
+        while cursor < up_to:
+            window_end = min(cursor + SCAN_WINDOW, up_to)
+            rows = await self.db.fetchall(PENDING_IN_WINDOW, (cursor, window_end, self.model, limit))
+            if rows:
+                found = [(int(r[0]), str(r[1])) for r in rows]
+                scanned = found[-1][0] if len(found) == limit else window_end
+                return found, scanned
+            cursor = window_end
+        return [], max(cursor, after_id)
+
+    async def count_pending(self) -> int:
+        row = await self.db.fetchone(COUNT_PENDING, (self.model,))
+        return int(row[0]) if row else 0
+
+    async def save(self, comment_ids: Sequence[int], vectors: npt.ArrayLike) -> None:
+        """Store one batch in one short transaction; rows another process stored first are left as they are."""
+        matrix = np.asarray(vectors)
+        if matrix.ndim != 2 or matrix.shape[0] != len(comment_ids):
+            raise ValueError(
+                f"expected one vector per comment ({len(comment_ids)}), got shape {matrix.shape}"
+            )
+        params = [(self.model, to_blob(row), cid) for cid, row in zip(comment_ids, matrix, strict=True)]
+        if not params:
+            return
+        async with self.db.transaction() as conn:
+            await conn.executemany(INSERT_VECTOR, params)
+
+    async def vectors(self, comment_ids: Sequence[int]) -> dict[int, npt.NDArray[np.float16]]:
+        """The stored vectors of these comments (missing ones are absent)."""
+        found: dict[int, npt.NDArray[np.float16]] = {}
+        for start in range(0, len(comment_ids), 500):
+            chunk = list(comment_ids[start : start + 500])
+            rows = await self.db.fetchall(
+                SELECT_VECTORS.format(ids=_placeholders(chunk)), [self.model, *chunk]
+            )
+            for row in rows:
+                found[int(row[0])] = np.frombuffer(row[1], dtype=VECTOR_DTYPE)
+        return found
+
+    async def archive_state(self, archive_id: int) -> ArchiveVectorState:
+        row = await self.db.fetchone(ARCHIVE_STATE, (self.model, archive_id))
+        return ArchiveVectorState(int(row[0]), int(row[1])) if row else ArchiveVectorState(0, 0)
+
+    async def archive_vectors(self, archive_id: int, after_id: int = 0) -> VectorRows:
+        """The archive's vectors with comment id above `after_id`, in id order."""
+        rows = await self.db.fetchall(ARCHIVE_VECTORS_AFTER, (self.model, archive_id, after_id))
+        ids = np.fromiter((int(r[0]) for r in rows), dtype=np.int64, count=len(rows))
+        return VectorRows(ids=ids, vectors=from_blobs([bytes(r[1]) for r in rows]))
+
+    async def count_archive(self, archive_id: int) -> int:
+        row = await self.db.fetchone(COUNT_ARCHIVE_VECTORS, (self.model, archive_id))
+        return int(row[0]) if row else 0
+
+
+def store_for(db: object, model: str) -> EmbeddingStore | None:
+    """A vector store on `db` if it is a SQL database this module can use, else None (e.g. a store without SQL)."""
+    return EmbeddingStore(db, model) if isinstance(db, VectorDatabase) else None
