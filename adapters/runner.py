@@ -15,6 +15,7 @@ from adapters.console import ConsoleAdapter
 from bot.background import Background
 from bot.core import Bot
 from bot.features import background_ticks
+from bot.retrieval.indexer import run_indexer
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -46,14 +47,21 @@ def start_background(bot: Bot) -> asyncio.Task[None]:
     return asyncio.create_task(background.run_forever(), name="threadbot-background")
 
 
+def start_indexer(bot: Bot) -> asyncio.Task[None]:
+    """Embed comments that have no vector yet, in the background, for as long as the bot runs."""
+    return asyncio.create_task(run_indexer(bot.context), name="threadbot-indexer")
+
+
 async def run(settings: Settings) -> int:
     platforms = configured_platforms(settings)
     async with open_bot(settings) as bot:
-        ticker = start_background(bot)
+        tasks = [start_background(bot), start_indexer(bot)]
         try:
             return await _run_adapters(bot, settings, platforms)
         finally:
-            ticker.cancel()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
 
 
 async def _run_adapters(bot: Bot, settings: Settings, platforms: list[str]) -> int:

@@ -6,12 +6,14 @@ from bot.archive_choice import ARCHIVE_OPTION, resolve_archive
 from bot.context import Context
 from bot.models import Command, Quote, QuotesReply, Reply, Span
 from bot.registry import Param, Registry
+from bot.retrieval import retrieve
 from storage.fts import highlight_spans
 from storage.interface import ArchiveInfo, SearchHit, StoredComment
 
 commands = Registry()
 
 CANDIDATES = 50
+QUOTE_SIMILARITY = 0.4  # a comment no query word matched is quoted only when its meaning is this close
 
 
 def to_quote(comment: StoredComment, highlighted: str | None = None, score: float | None = None) -> Quote:
@@ -43,7 +45,7 @@ async def quote(ctx: Context, command: Command) -> Reply:
     archive = await resolve_archive(ctx, command)
     if not command.text:
         return await _random_quote(ctx, command, archive)
-    hits = await ctx.store.search([archive.id], command.text, CANDIDATES)
+    hits = (await retrieve(ctx, [archive.id], command.text, CANDIDATES, min_similarity=QUOTE_SIMILARITY)).hits
     if not hits:
         return QuotesReply(
             query=command.text,
