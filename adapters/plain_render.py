@@ -89,17 +89,35 @@ def bar(count: int, total: int, width: int = 10) -> str:
     return "█" * filled + "░" * (width - filled)
 
 
+def numbered_citation(quote: Quote) -> str:
+    """The citation plus the comment's number, which `stance fix` takes."""
+    return f"{citation(quote)} \u00b7 #{quote.comment_id}"
+
+
 def render_stance(reply: StanceReply) -> str:
-    """The claim, a bar per stance, the clearest quote on each side, the items (--all) and the note."""
+    """The claim, a bar per stance, the members' votes, the clearest quote on each side, the items (--all, with
+    their numbers; a moderator-set label is marked "fixed") and the note."""
     counts = reply.counts.model_dump()
     total = sum(counts.values())
     blocks = [f"Stance toward “{reply.claim}”" + (" (rough)" if reply.rough else "")]
     blocks.append("\n".join(f"{name:<9} {bar(n, total)} {n}" for name, n in counts.items()))
+    if reply.fixed_ids:
+        blocks[-1] += f"\n({len(reply.fixed_ids)} labelled by a moderator)"
+    if reply.members is not None:
+        m = reply.members
+        blocks.append(f"Members voted: {m.agree} agree \u00b7 {m.disagree} disagree \u00b7 {m.passed} pass")
     for label, quote in (("Agrees", reply.agree), ("Disagrees", reply.disagree)):
         if quote is not None:
-            blocks.append(f"{label}: “{quote.text}”\n  {citation(quote)}")
+            blocks.append(f"{label}: “{quote.text}”\n  {numbered_citation(quote)}")
     if reply.items:
-        blocks.append("\n".join(f"  [{i.label}] {i.score:.2f} {i.text[:120]}" for i in reply.items))
+        fixed = set(reply.fixed_ids)
+        blocks.append(
+            "\n".join(
+                f"  #{i.comment_id} [{i.label}{' (fixed)' if i.comment_id in fixed else ''}] {i.score:.2f} "
+                f"{i.text[:120]}"
+                for i in reply.items
+            )
+        )
     if reply.note:
         blocks.append(reply.note)
     return "\n\n".join(blocks)
@@ -110,7 +128,7 @@ def render_counter(reply: CounterReply) -> str:
     if reply.quote is None:
         blocks = [reply.note or NO_COUNTER]
     else:
-        blocks = [f"Against “{reply.claim}”:", f"“{reply.quote.text}”\n  {citation(reply.quote)}"]
+        blocks = [f"Against “{reply.claim}”:", f"“{reply.quote.text}”\n  {numbered_citation(reply.quote)}"]
         if reply.note:
             blocks.append(reply.note)
     return "\n\n".join(blocks)

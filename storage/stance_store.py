@@ -61,7 +61,10 @@ ORDER BY instr(claim_key, ?) = 1 DESC, uses DESC, last_used DESC, id DESC
 LIMIT ?
 """
 
-SELECT_FIXES = "SELECT comment_id, label FROM stance_fixes WHERE space_key = ? AND claim_key = ?"
+SELECT_FIXES = """
+SELECT f.comment_id, f.label FROM stance_fixes AS f JOIN comments AS c ON c.id = f.comment_id
+WHERE f.space_key = ? AND f.claim_key = ? AND c.archive_id = ?
+"""
 SELECT_FIX = "SELECT label FROM stance_fixes WHERE space_key = ? AND claim_key = ? AND comment_id = ?"
 UPSERT_FIX = """
 INSERT INTO stance_fixes (space_key, claim_key, comment_id, label, fixed_by, fixed_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -137,9 +140,9 @@ class StanceStore:
         row = await self.db.fetchone(SELECT_COMMENT_PLACE, (comment_id,))
         return None if row is None else CommentPlace(str(row[0]), str(row[1]))
 
-    async def fixes(self, space_key: str, key: str) -> dict[int, str]:
-        """Moderator-set labels for a claim: comment id -> label."""
-        rows = await self.db.fetchall(SELECT_FIXES, (space_key, key))
+    async def fixes(self, space_key: str, key: str, archive_id: int) -> dict[int, str]:
+        """Moderator-set labels for a claim on one archive's comments: comment id -> label."""
+        rows = await self.db.fetchall(SELECT_FIXES, (space_key, key, archive_id))
         return {int(r[0]): str(r[1]) for r in rows}
 
     async def set_fix(

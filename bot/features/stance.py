@@ -3,35 +3,48 @@
 Both read the archive's comments that share words with the claim (storage's BM25, at most `CANDIDATES`) and run
 the engine (bot/engine) on them in a worker thread. The engine loads once per process, lazily, and is kept in
 `ctx.services["engine"]`; with no model installed it falls back to word-based guesses and the reply says so.
+
+The NLI model's z per (model and calibration, claim, comment) is kept in SQLite, so a repeated claim (in this
+process or the next) only runs the model on comments it has not seen. Moderators' fixes (`stance fix`, in
+stance_feedback.py) override the engine's label in every count and counter choice; members' votes show beside.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from functools import partial
 from typing import cast
 
 import numpy as np
 
 from bot.archive_choice import ARCHIVE_OPTION, resolve_archive
+from bot.claims import remember_claim, stance_store
 from bot.context import Context
 from bot.engine.counter import CounterReport
 from bot.engine.loader import Engine, load_engine
-from bot.engine.stance import StanceReport, StanceResult, lexical_polarity
+from bot.engine.stance import StanceReport, lexical_polarity
 from bot.errors import UsageError
+from bot.features import stance_feedback
 from bot.features.quote import to_quote
+from bot.features.stance_feedback import Label, fixed_labels, members_tally
 from bot.models import (
     Command,
     CounterCandidateRef,
     CounterReply,
+    MemberVotes,
+    Quote,
     Reply,
     StanceCounts,
     StanceItem,
     StanceReply,
 )
 from bot.registry import Option, Param, Registry
+from storage.interface import ArchiveInfo, SearchHit, StoredComment
+from storage.stance_store import claim_key
 
 commands = Registry()
+commands.extend(stance_feedback.commands)
 
 CANDIDATES = 200
 COUNTER_LIST = 10
@@ -66,65 +79,148 @@ def _claim(command: Command) -> str:
     return claim
 
 
+async def _logit_identity(engine: Engine) -> str | None:
+    """The cache identity of the engine's z values (None without NLI); hashing the model runs in a worker thread."""
+    return await asyncio.to_thread(engine.stance.logit_identity)
+
+
+async def _cached_logits(
+    ctx: Context, identity: str | None, key: str, hits: list[SearchHit]
+) -> dict[int, float]:
+    """Cached z by index into `hits`."""
+    if identity is None or not hits:
+        return {}
+    by_id = await stance_store(ctx).cached_logits(identity, key, [h.comment.id for h in hits])
+    return {i: by_id[h.comment.id] for i, h in enumerate(hits) if h.comment.id in by_id}
+
+
+async def _remember_logits(
+    ctx: Context,
+    identity: str | None,
+    key: str,
+    hits: list[SearchHit],
+    logits: dict[int, float],
+    known: dict[int, float],
+) -> None:
+    """Store the z values the engine has just computed (those not already cached)."""
+    new = {hits[i].comment.id: z for i, z in logits.items() if i not in known}
+    if identity is not None and new:
+        await stance_store(ctx).store_logits(identity, key, new)
+
+
+@dataclass(frozen=True)
+class _Counted:
+    """One comment in a stance count: the engine's label, or a moderator's (`fixed`)."""
+
+    comment: StoredComment
+    highlighted: str | None
+    label: Label
+    score: float
+    relevance: float
+    fixed: bool = False
+
+
+def _engine_rows(hits: list[SearchHit], report: StanceReport, fixes: dict[int, Label]) -> list[_Counted]:
+    rows = []
+    for r in report.results:
+        hit = hits[r.index]
+        fixed = fixes.get(hit.comment.id)
+        if fixed is not None:
+            rows.append(_Counted(hit.comment, hit.highlighted, fixed, 1.0, r.relevance, fixed=True))
+        else:
+            rows.append(_Counted(hit.comment, hit.highlighted, r.stance, r.confidence, r.relevance))
+    return rows
+
+
+async def _fixed_rows(ctx: Context, fixes: dict[int, Label], counted: set[int]) -> list[_Counted]:
+    """Fixed comments the engine did not label (not retrieved, or not scored): they count with their fix."""
+    missing = [comment_id for comment_id in fixes if comment_id not in counted]
+    found = await ctx.store.get_comments(missing) if missing else []
+    return [_Counted(c, None, fixes[c.id], 1.0, 0.0, fixed=True) for c in found]
+
+
 @commands.command(
     "stance",
-    param=Param("claim", "the claim to check against the thread", required=True),
+    param=Param("claim", "the claim to check against the thread", required=True, choices_from="claims"),
     options=[ALL_OPTION, ARCHIVE_OPTION],
     slow=True,
 )
 async def stance(ctx: Context, command: Command) -> Reply:
     """How the thread's comments stand toward a claim: how many agree, disagree, are neutral or off topic.
 
-    Shows the clearest quote on each side; `--all` lists every comment considered with its label and score.
+    Shows the clearest quote on each side and the members' votes (`stance vote`); `--all` lists every comment
+    considered with its number, label and score. Labels a moderator set with `stance fix` replace the engine's.
     """
     claim = _claim(command)
     archive = await resolve_archive(ctx, command)
+    space = command.place.space_key
+    claim_id = await remember_claim(ctx, space, claim)
+    key = claim_key(claim)
     hits = await ctx.store.search([archive.id], claim, CANDIDATES)
-    if not hits:
+    fixes = await fixed_labels(ctx, space, key, archive.id)
+    members = await members_tally(ctx, space, key)
+    if not hits and not fixes:
         return StanceReply(
-            claim=claim, note=f"Nothing in the archive `{archive.name}` mentions \u201c{claim[:200]}\u201d."
+            claim=claim,
+            claim_id=claim_id,
+            archive=archive.name,
+            members=members,
+            note=f"Nothing in the archive `{archive.name}` mentions \u201c{claim[:200]}\u201d.",
         )
-    engine = await get_engine(ctx)
-    report: StanceReport = await asyncio.to_thread(
-        engine.stance.classify, claim, [h.comment.text for h in hits]
-    )
-    by_label: dict[str, list[StanceResult]] = {}
-    for result in report.results:
-        by_label.setdefault(result.stance, []).append(result)
-
-    def best(label: str) -> StanceResult | None:
-        return max(by_label.get(label, []), key=lambda r: (r.confidence, r.relevance), default=None)
-
-    quotes = {}
-    for label in ("agree", "disagree"):
-        top = best(label)
-        quotes[label] = (
-            None if top is None else to_quote(hits[top.index].comment, hits[top.index].highlighted)
+    rows: list[_Counted] = []
+    notes: list[str] = []
+    rough = False
+    if hits:
+        engine = await get_engine(ctx)
+        identity = await _logit_identity(engine)
+        known = await _cached_logits(ctx, identity, key, hits)
+        report: StanceReport = await asyncio.to_thread(
+            partial(engine.stance.classify, claim, [h.comment.text for h in hits], known_logits=known)
         )
-    on_topic = [r.confidence for r in report.results if r.stance != "unrelated"]
-    notes = [report.note] if report.note else []
-    if report.unscored:
-        notes.append(f"{len(report.unscored)} more on-topic comments were not scored (too many to read).")
-    items: list[StanceItem] = []
-    if command.options.get("all"):
-        items = [
-            StanceItem(
-                comment_id=hits[r.index].comment.id,
-                text=hits[r.index].comment.text,
-                label=r.stance,
-                score=r.confidence,
-            )
-            for r in sorted(report.results, key=lambda r: (_ORDER[r.stance], -r.confidence))
-        ]
+        await _remember_logits(ctx, identity, key, hits, report.logits, known)
+        rows = _engine_rows(hits, report, fixes)
+        rough = report.rough
+        notes = [report.note] if report.note else []
+        unscored = [i for i in report.unscored if hits[i].comment.id not in fixes]
+        if unscored:
+            notes.append(f"{len(unscored)} more on-topic comments were not scored (too many to read).")
+    rows += await _fixed_rows(ctx, fixes, {row.comment.id for row in rows})
+    return _stance_reply(claim, claim_id, archive, rows, members, rough, notes, bool(command.options.get("all")))
+
+
+def _stance_reply(
+    claim: str,
+    claim_id: int,
+    archive: ArchiveInfo,
+    rows: list[_Counted],
+    members: MemberVotes | None,
+    rough: bool,
+    notes: list[str],
+    list_all: bool,
+) -> StanceReply:
+    def best(label: str) -> Quote | None:
+        top = max((r for r in rows if r.label == label), key=lambda r: (r.score, r.relevance), default=None)
+        return None if top is None else to_quote(top.comment, top.highlighted)
+
+    counts = {label: sum(r.label == label for r in rows) for label in _ORDER}
+    on_topic = [r.score for r in rows if r.label != "unrelated"]
+    items = [
+        StanceItem(comment_id=r.comment.id, text=r.comment.text, label=r.label, score=r.score)
+        for r in sorted(rows, key=lambda r: (_ORDER[r.label], -r.score))
+    ]
     return StanceReply(
         claim=claim,
-        counts=StanceCounts(**{k: report.counts.get(k, 0) for k in _ORDER}),
-        agree=quotes["agree"],
-        disagree=quotes["disagree"],
+        claim_id=claim_id,
+        archive=archive.name,
+        counts=StanceCounts(**counts),
+        agree=best("agree"),
+        disagree=best("disagree"),
         confidence=float(np.mean(on_topic)) if on_topic else None,
-        rough=report.rough,
+        rough=rough,
         note=" ".join(notes) or None,
-        items=items,
+        items=items if list_all else [],
+        members=members,
+        fixed_ids=sorted(r.comment.id for r in rows if r.fixed),
     )
 
 
@@ -137,11 +233,16 @@ class _Counters:
     eligible: list[int]  # indices into the hits, best first: related and leaning against the claim
 
 
-def _rank_counters(engine: Engine, claim: str, texts: list[str]) -> _Counters:
+def _rank_counters(engine: Engine, claim: str, texts: list[str], known: dict[int, float]) -> _Counters:
     """Rank counterarguments and keep only those that are on topic and lean against the claim (worker thread)."""
     embeddings = engine.embedder.embed(texts) if engine.embedder is not None else None
     report = engine.counter.rank(
-        claim, texts, embeddings=embeddings, lexical_ranking=list(range(len(texts))), limit=COUNTER_LIST
+        claim,
+        texts,
+        embeddings=embeddings,
+        lexical_ranking=list(range(len(texts))),
+        limit=COUNTER_LIST,
+        known_logits=known,
     )
     relevance, threshold = engine.stance.relevance(claim, texts, embeddings)
     if engine.embedder is None:  # word overlap only: a counter must share at least this much of the claim
@@ -159,52 +260,94 @@ def _rank_counters(engine: Engine, claim: str, texts: list[str]) -> _Counters:
     return _Counters(report, eligible)
 
 
+@dataclass(frozen=True)
+class _Offer:
+    """A comment that may be offered as a counter."""
+
+    comment: StoredComment
+    highlighted: str | None
+    score: float | None
+
+
+async def _offers(
+    ctx: Context, hits: list[SearchHit], ranked: _Counters | None, fixes: dict[int, Label]
+) -> list[_Offer]:
+    """Eligible counters best first: the engine's, minus comments fixed as anything but disagree, plus every
+    comment fixed as disagree (ranked ones in their place, the rest after)."""
+    offers: list[_Offer] = []
+    if ranked is not None:
+        engine_ok = set(ranked.eligible)
+        for cand in ranked.report.candidates:
+            comment = hits[cand.index].comment
+            fixed = fixes.get(comment.id)
+            if fixed == "disagree" or (fixed is None and cand.index in engine_ok):
+                offers.append(_Offer(comment, hits[cand.index].highlighted, cand.score))
+    offered = {o.comment.id for o in offers}
+    extra = [cid for cid, label in fixes.items() if label == "disagree" and cid not in offered]
+    by_id = {h.comment.id: h for h in hits}
+    fetched = {c.id: c for c in await ctx.store.get_comments([c for c in extra if c not in by_id])} if extra else {}
+    for cid in extra:
+        if cid in by_id:
+            offers.append(_Offer(by_id[cid].comment, by_id[cid].highlighted, None))
+        elif cid in fetched:
+            offers.append(_Offer(fetched[cid], None, None))
+    return offers
+
+
 @commands.command(
     "counter",
-    param=Param("claim", "the claim to find a counterargument to", required=True),
+    param=Param("claim", "the claim to find a counterargument to", required=True, choices_from="claims"),
     options=[ARCHIVE_OPTION],
     slow=True,
 )
 async def counter(ctx: Context, command: Command) -> Reply:
     """The comment in the thread that best argues against a claim, verbatim and cited.
 
-    Asked again in the same channel, the next best one not yet shown.
+    Asked again in the same channel, the next best one not yet shown. A comment a moderator fixed as
+    disagreeing (`stance fix`) always qualifies; one fixed as anything else never does.
     """
     claim = _claim(command)
     archive = await resolve_archive(ctx, command)
-    hits = await ctx.store.search([archive.id], claim, CANDIDATES)
-    if not hits:
-        return CounterReply(claim=claim, note=NO_COUNTER)
-    engine = await get_engine(ctx)
-    ranked = await asyncio.to_thread(_rank_counters, engine, claim, [h.comment.text for h in hits])
-    candidates = [
-        CounterCandidateRef(
-            comment_id=hits[c.index].comment.id, source_id=hits[c.index].comment.source_id, score=c.score
-        )
-        for c in ranked.report.candidates[:COUNTER_LIST]
-    ]
-    rough_note = ROUGH_COUNTER if ranked.report.rough else None
-    if not ranked.eligible:
-        note = " ".join(n for n in (NO_COUNTER, rough_note) if n)
-        return CounterReply(claim=claim, candidates=candidates, rough=ranked.report.rough, note=note)
     place = command.place
-    ids = [hits[i].comment.id for i in ranked.eligible]
+    claim_id = await remember_claim(ctx, place.space_key, claim)
+    hits = await ctx.store.search([archive.id], claim, CANDIDATES)
+    fixes = await fixed_labels(ctx, place.space_key, claim_key(claim), archive.id)
+    ranked: _Counters | None = None
+    if hits:
+        engine = await get_engine(ctx)
+        identity = await _logit_identity(engine)
+        key = claim_key(engine.counter.nli_claim(claim))
+        known = await _cached_logits(ctx, identity, key, hits)
+        ranked = await asyncio.to_thread(_rank_counters, engine, claim, [h.comment.text for h in hits], known)
+        await _remember_logits(ctx, identity, key, hits, ranked.report.logits, known)
+    rough = ranked is not None and ranked.report.rough
+    reply = CounterReply(claim=claim, claim_id=claim_id, archive=archive.name, rough=rough)
+    if ranked is not None:
+        reply.candidates = [
+            CounterCandidateRef(
+                comment_id=hits[c.index].comment.id, source_id=hits[c.index].comment.source_id, score=c.score
+            )
+            for c in ranked.report.candidates[:COUNTER_LIST]
+        ]
+    rough_note = ROUGH_COUNTER if rough else None
+    offers = await _offers(ctx, hits, ranked, fixes)
+    if not offers:
+        reply.note = " ".join(n for n in (NO_COUNTER, rough_note) if n)
+        return reply
+    ids = [o.comment.id for o in offers]
     shown = await ctx.store.shown_in_channel(place.space_key, place.channel, ids)
-    fresh = [i for i in ranked.eligible if hits[i].comment.id not in shown]
+    fresh = [o for o in offers if o.comment.id not in shown]
     if not fresh:
         await ctx.store.forget_shown(place.space_key, place.channel, ids)
-        note = "Every comment I found arguing against that has been shown in this channel; ask again to start over."
-        return CounterReply(claim=claim, candidates=candidates, rough=ranked.report.rough, note=note)
-    hit = hits[fresh[0]]
-    await ctx.store.record_shown(place.space_key, place.channel, [hit.comment.id], _now(ctx))
-    score = next(c.score for c in ranked.report.candidates if c.index == fresh[0])
-    return CounterReply(
-        claim=claim,
-        quote=to_quote(hit.comment, hit.highlighted, score),
-        candidates=candidates,
-        rough=ranked.report.rough,
-        note=rough_note,
-    )
+        reply.note = (
+            "Every comment I found arguing against that has been shown in this channel; ask again to start over."
+        )
+        return reply
+    chosen = fresh[0]
+    await ctx.store.record_shown(place.space_key, place.channel, [chosen.comment.id], _now(ctx))
+    reply.quote = to_quote(chosen.comment, chosen.highlighted, chosen.score)
+    reply.note = rough_note
+    return reply
 
 
 def _now(ctx: Context) -> str:
