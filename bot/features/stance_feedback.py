@@ -145,7 +145,7 @@ def _vote_parts(command: Command) -> tuple[str, str]:
     options=[CHOICE_OPTION],
 )
 async def stance_vote(ctx: Context, command: Command) -> Reply:
-    """Vote agree, disagree or pass on a claim; `stance` shows the members' tally (counts only, never names).
+    """Vote agree, disagree or pass on a claim; `stance` shows the members' tally (counts only, no names).
 
     One vote per member and claim; voting again changes it.
     """
