@@ -1,0 +1,100 @@
+"""The NLI cache in SQLite: a repeated claim in a new process over the same database runs no NLI, `counter`
+reuses what `stance` computed, and deleting an archive removes its cached rows. Needs the real models."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from adapters.app import open_bot
+from adapters.console import ConsoleAdapter
+from bot.claims import stance_store
+from bot.core import Bot
+from bot.engine.loader import Engine, load_engine
+from bot.engine.modelfiles import default_embedder_files, default_nli_files
+from bot.engine.nli import NliScores
+from bot.features.stance import ENGINE
+from bot.models import CounterReply, StanceReply
+from bot.settings import Settings
+
+from .test_stance_commands import CLAIM, THREAD
+
+SPACE = "console:local"
+
+
+@pytest.fixture(scope="module")
+def real_engine() -> Iterator[Engine]:
+    if default_nli_files() is None or default_embedder_files() is None:
+        pytest.skip("threadbot[models] not installed")
+    yield load_engine()
+
+
+def _record_nli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every premise the NLI model is asked to score from now on."""
+    assert engine.nli is not None
+    real = engine.nli.score
+    premises: list[str] = []
+
+    def recording(texts: list[str], hypothesis: str, *args: Any, **kwargs: Any) -> NliScores:
+        premises.extend(texts)
+        return real(texts, hypothesis, *args, **kwargs)
+
+    monkeypatch.setattr(engine.nli, "score", recording)
+    return premises
+
+
+async def _cached_rows(bot: Bot) -> int:
+    row = await stance_store(bot.context).db.fetchone("SELECT count(*) FROM nli_cache")
+    assert row is not None
+    return int(row[0])
+
+
+async def test_repeated_claim_in_a_new_process_runs_no_nli(
+    settings: Settings, real_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second bot (a fresh store over the same file) answers the same counts without calling the model."""
+    async with open_bot(settings) as first_bot:
+        await first_bot.context.store.import_records(SPACE, "t", THREAD)
+        first_bot.context.services[ENGINE] = real_engine
+        first = await ConsoleAdapter(first_bot).ask(f"stance {CLAIM} --all --archive t")
+        assert isinstance(first, StanceReply) and await _cached_rows(first_bot) > 0
+    premises = _record_nli(real_engine, monkeypatch)
+    async with open_bot(settings) as second_bot:
+        second_bot.context.services[ENGINE] = real_engine
+        started = time.perf_counter()
+        again = await ConsoleAdapter(second_bot).ask(f"stance {CLAIM.lower()}. --all --archive t")
+        elapsed = time.perf_counter() - started
+    assert premises == []
+    assert isinstance(again, StanceReply) and again.counts == first.counts
+    assert [(i.comment_id, i.label) for i in again.items] == [(i.comment_id, i.label) for i in first.items]
+    print(f"repeated stance over a fresh store: {elapsed * 1000:.0f} ms")
+
+
+async def test_counter_reuses_the_numbers_stance_computed(
+    bot: Bot, real_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After `stance`, `counter` on the same claim sends no comment stance already scored through NLI."""
+    await bot.context.store.import_records(SPACE, "t", THREAD)
+    bot.context.services[ENGINE] = real_engine
+    console = ConsoleAdapter(bot)
+    stance = await console.ask(f"stance {CLAIM} --all --archive t")
+    assert isinstance(stance, StanceReply)
+    scored = {i.text for i in stance.items if i.label != "unrelated"}
+    assert scored
+    premises = _record_nli(real_engine, monkeypatch)
+    counter = await console.ask(f"counter {CLAIM} --archive t")
+    assert isinstance(counter, CounterReply) and counter.quote is not None
+    assert not scored & set(premises)
+
+
+async def test_deleting_an_archive_removes_its_cached_logits(bot: Bot, real_engine: Engine) -> None:
+    """Cache rows go with their archive."""
+    await bot.context.store.import_records(SPACE, "t", THREAD)
+    bot.context.services[ENGINE] = real_engine
+    await ConsoleAdapter(bot).ask(f"stance {CLAIM} --archive t")
+    assert await _cached_rows(bot) > 0
+    assert await bot.context.store.delete_archive(SPACE, "t")
+    assert await _cached_rows(bot) == 0
