@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from adapters.discord.limits import AUTOCOMPLETE_CHOICES, CHOICE_CHARS
+from bot.claims import suggest_claims
 from bot.core import Bot
 from bot.models import Place
 
@@ -43,9 +44,7 @@ async def claims(bot: Bot, place: Place, typed: str) -> list[str]:
 
     A claim longer than a choice may be (100 characters) is left out rather than offered cut: picking a cut
     claim would check a different one."""
-    from bot.claims import suggest_claims  # the claims store lands with `stance vote`; imported when used
-
-    found: list[str] = await suggest_claims(bot.context, place.space_key, typed, limit=AUTOCOMPLETE_CHOICES)
+    found = await suggest_claims(bot.context, place.space_key, typed, limit=AUTOCOMPLETE_CHOICES)
     return [claim for claim in dict.fromkeys(found) if 0 < len(claim) <= CHOICE_CHARS][:AUTOCOMPLETE_CHOICES]
 
 

@@ -18,6 +18,7 @@ from adapters.discord.config import DiscordConfig
 from adapters.discord.controls import Control, parse_custom_id
 from adapters.discord.people import actor_of, place_of
 from adapters.discord.render import is_ephemeral, render
+from bot.claims import claim_text
 from bot.core import Bot
 from bot.models import Actor, ErrorReply, Place, Reply
 
@@ -69,9 +70,7 @@ class ButtonHandler:
 
     async def run(self, control: Control, actor: Actor, place: Place) -> Reply:
         """The command the button stands for, on the claim as this server stored it (or why it cannot run)."""
-        from bot.claims import claim_text  # the claims store lands with `stance vote`; imported when used
-
-        claim: str | None = await claim_text(self.bot.context, place.space_key, control.claim_id)
+        claim = await claim_text(self.bot.context, place.space_key, control.claim_id)
         if claim is None or not claim.strip():
             return CLAIM_GONE
         return await self.bot.handle(control.command(claim, actor, place))

@@ -55,8 +55,8 @@ async def test_help_lists_every_command_and_explains_one(running: Running) -> No
     await fake.slash(world.general, world.alice, "help")
     (listing,) = await answer(running)
     assert listing.embeds[0]["title"] == "threadbot commands"
-    for name in running.bot.registry.names():
-        assert f"`{name}" in listing.embeds[0]["description"]
+    for name in running.bot.registry.names():  # a long list continues in a second embed
+        assert f"`{name}" in listing.text()
     await fake.slash(world.general, world.alice, "help", command="quote")
     _, detail = await answer(running, 2)
     assert detail.embeds[0]["title"] == "quote" and "Usage: `quote" in detail.embeds[0]["description"]

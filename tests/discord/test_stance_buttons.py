@@ -3,7 +3,6 @@ fake Discord; claim autocomplete per server; presses after a restart and from an
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -17,10 +16,6 @@ from tests.discord.fake_discord import FakeDiscord, FakeInteraction, Sent
 from tests.discord.fake_world import JSON, FakeChannel, FakeUser
 from tests.stance.test_stance_commands import CLAIM, THREAD
 
-pytestmark = pytest.mark.skipif(
-    importlib.util.find_spec("bot.claims") is None,
-    reason="bot/claims.py (stored claims behind the buttons) has not landed yet",
-)
 ARCHIVE = "remote"
 
 
@@ -38,11 +33,6 @@ async def running(start_bot: StartBot, no_models: None) -> Running:
     running = await start_bot()
     await running.bot.context.store.import_records(space_key(running.world.alpha.id), ARCHIVE, THREAD)
     return running
-
-
-def needs_votes(bot: Bot) -> None:
-    if bot.registry.get("stance vote") is None:
-        pytest.skip("the `stance vote` command has not landed yet")
 
 
 async def answered(
@@ -106,7 +96,6 @@ async def test_show_all_answers_only_the_member_who_pressed(running: Running) ->
 
 
 async def test_votes_are_recorded_and_shown_in_the_next_stance(running: Running) -> None:
-    needs_votes(running.bot)
     world = running.world
     shown = await stance_message(running)
     votes = [
