@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 BATCH_SIZE = 64
 IDLE_SECONDS = 5.0  # how soon after an import the indexer notices it
 RETRY_SECONDS = 10.0  # after a failing batch
+RETRY_PASSES = 3  # passes that had a failing batch are repeated this many times before the indexer idles
 
 
 @dataclass(slots=True)
@@ -35,6 +36,8 @@ class Indexer:
     cursor: int = 0
     clean: CorpusState | None = None
     embedded: int = field(default=0)
+    failed_in_pass: bool = False
+    retried_passes: int = 0
 
     async def step(self) -> int:
         """Embed and store one batch; how many comments it embedded (0: nothing pending right now)."""
@@ -43,14 +46,24 @@ class Indexer:
             return 0
         rows, self.cursor = await self.store.pending(self.cursor, state.max_id, self.batch_size)
         if not rows:
-            if self.cursor >= state.max_id:  # a whole pass found nothing: idle until the corpus changes
-                self.clean, self.cursor = state, 0
+            if self.cursor >= state.max_id:
+                self._end_pass(state)
             return 0
         ids = [cid for cid, _ in rows]
         vectors = await asyncio.to_thread(self.embedder.embed, [text for _, text in rows])
         await self.store.save(ids, vectors)
         self.embedded += len(ids)
         return len(ids)
+
+    def _end_pass(self, state: CorpusState) -> None:
+        """A pass reached the newest comment: idle until the corpus changes, unless a batch failed on the way
+        (then walk again, a few times, so a passing fault does not leave comments without vectors)."""
+        self.cursor = 0
+        if self.failed_in_pass and self.retried_passes < RETRY_PASSES:
+            self.retried_passes += 1
+        else:
+            self.clean, self.retried_passes = state, 0
+        self.failed_in_pass = False
 
     async def drain(self, progress: Callable[[int], None] | None = None) -> int:
         """Embed everything pending now (the `threadbot embed` step); how many comments were embedded."""
@@ -67,15 +80,16 @@ class Indexer:
     async def run_forever(
         self, idle_seconds: float = IDLE_SECONDS, retry_seconds: float = RETRY_SECONDS
     ) -> None:
-        """Loop over `step`, sleeping when idle. A failing batch is logged and skipped until the next pass (the
-        cursor has already moved past it); it never ends the loop."""
+        """Loop over `step`, sleeping when idle. A failing batch is logged and skipped (the cursor has already
+        moved past it) until the pass is walked again; it never ends the loop."""
         while True:
             try:
                 done = await self.step()
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("embedding a batch of comments failed; retrying in %.0f s", retry_seconds)
+                log.exception("embedding a batch of comments failed; going on in %.0f s", retry_seconds)
+                self.failed_in_pass = True
                 await asyncio.sleep(retry_seconds)
                 continue
             if done == 0:

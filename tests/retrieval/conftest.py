@@ -1,0 +1,51 @@
+"""Fixtures for retrieval: the real installed models (loaded once), a bot on a temporary database that uses them,
+and a small archive whose comments a query can match by meaning without sharing a word."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import pytest
+
+from adapters.app import open_bot
+from bot.core import Bot
+from bot.engine.loader import Engine, load_engine
+from bot.engine.modelfiles import default_embedder_files
+from bot.engine.service import ENGINE
+from bot.retrieval.search import vector_cache
+from bot.settings import Settings
+from storage.importers.records import CommentRecord
+from storage.interface import ArchiveInfo
+
+SPACE = "console:local"
+GARDEN = [
+    "The physician prescribed antibiotics to cure the infection quickly.",
+    "Tomatoes ripen faster when the summer is hot and dry.",
+    "Our team lost the final match after extra time.",
+    "Interest rates went up again, so mortgages cost more.",
+    "My cat sleeps on the keyboard whenever I try to work.",
+    "Electric cars need a denser network of chargers on motorways.",
+]
+PARAPHRASE = "a doctor gave medicine to heal someone who was ill"  # shares no word with GARDEN[0]
+
+
+@pytest.fixture(scope="session")
+def engine() -> Engine:
+    if default_embedder_files() is None:
+        pytest.skip("threadbot[models] not installed")
+    return load_engine()
+
+
+@pytest.fixture
+async def bot(tmp_path: Path, engine: Engine) -> AsyncIterator[Bot]:
+    """The whole bot, sharing the session's loaded engine; vector checks are never cached stale."""
+    async with open_bot(Settings(db=tmp_path / "threadbot.db")) as opened:
+        opened.context.services[ENGINE] = engine
+        vector_cache(opened.context).refresh_seconds = 0.0
+        yield opened
+
+
+async def import_garden(bot: Bot, name: str = "garden", texts: list[str] | None = None) -> ArchiveInfo:
+    records = [CommentRecord(source_id=f"g{i}", text=t) for i, t in enumerate(texts or GARDEN)]
+    return (await bot.context.store.import_records(SPACE, name, records)).archive
