@@ -13,7 +13,7 @@ from adapters.discord.limits import EMBED_TITLE_CHARS
 from adapters.discord.packing import Piece
 from adapters.discord.render import FOOTER_CHARS, TEXT_COLOUR, renders, side_embed
 from adapters.plain_render import NO_COUNTER, bar
-from bot.models import CounterReply, MemberVotes, StanceCounts, StanceItem, StanceReply
+from bot.models import CounterReply, MemberVotes, Quote, StanceCounts, StanceItem, StanceReply
 
 STANCE_COLOUR = discord.Colour(0x57F287)
 COUNTER_COLOUR = discord.Colour(0xED4245)
@@ -81,17 +81,19 @@ def stance_header(reply: StanceReply) -> discord.Embed:
     return embed
 
 
-def item_line(item: StanceItem) -> str:
-    """One counted comment: its label, its id and score, and the start of its words."""
+def item_line(item: StanceItem, fixed: bool = False) -> str:
+    """One counted comment: its label (marked when a moderator set it), its number (what `stance fix` takes)
+    and score, and the start of its words."""
     text = escape_markdown(clip(item.text, ITEM_TEXT_CHARS))
-    return f"`{item.label:<9}` #{item.comment_id} \u00b7 {item.score:.2f} \u00b7 {text}"
+    mark = " (fixed)" if fixed else ""
+    return f"`{item.label:<9}`{mark} #{item.comment_id} \u00b7 {item.score:.2f} \u00b7 {text}"
 
 
-def item_embeds(items: list[StanceItem]) -> list[discord.Embed]:
+def item_embeds(items: list[StanceItem], fixed_ids: frozenset[int] = frozenset()) -> list[discord.Embed]:
     """Every item, a line each, in embeds of at most `ITEMS_EMBED_CHARS`, numbered so a reader can follow."""
     groups: list[list[str]] = [[]]
     size = 0
-    for line in map(item_line, items):
+    for line in (item_line(item, item.comment_id in fixed_ids) for item in items):
         if groups[-1] and size + len(line) + 1 > ITEMS_EMBED_CHARS:
             groups.append([])
             size = 0
@@ -108,14 +110,21 @@ def item_embeds(items: list[StanceItem]) -> list[discord.Embed]:
     ]
 
 
+def numbered_side(label: str, quote: Quote, limit: int) -> discord.Embed:
+    """A cited quote (`render.side_embed`) whose footer also gives the comment's number, for `stance fix`."""
+    embed = side_embed(label, quote, limit)
+    embed.set_footer(text=clip(f"{embed.footer.text} \u00b7 #{quote.comment_id}", FOOTER_CHARS))
+    return embed
+
+
 @renders(StanceReply)
 def render_stance(reply: StanceReply) -> list[Piece]:
     pieces: list[Piece] = [stance_header(reply)]
     for label, quote in (("Agrees", reply.agree), ("Disagrees", reply.disagree)):
         if quote is not None:
-            pieces.append(side_embed(label, quote, SIDE_QUOTE_CHARS))
+            pieces.append(numbered_side(label, quote, SIDE_QUOTE_CHARS))
     if reply.items:
-        pieces += item_embeds(reply.items)
+        pieces += item_embeds(reply.items, frozenset(reply.fixed_ids))
     return pieces
 
 
@@ -124,7 +133,7 @@ def render_counter(reply: CounterReply) -> list[Piece]:
     """The comment that argues against the claim, cited like a quote; or why there is none."""
     if reply.quote is None:
         return [escape_markdown(reply.note or NO_COUNTER)]
-    embed = side_embed(f"Against \u201c{clip(reply.claim, 50)}\u201d", reply.quote, COUNTER_QUOTE_CHARS)
+    embed = numbered_side(f"Against \u201c{clip(reply.claim, 50)}\u201d", reply.quote, COUNTER_QUOTE_CHARS)
     embed.colour = COUNTER_COLOUR
     pieces: list[Piece] = [escape_markdown(reply.note)] if reply.note else []
     return [*pieces, embed]

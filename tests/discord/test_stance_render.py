@@ -91,6 +91,9 @@ def test_a_stance_is_one_message_with_chart_sides_confidence_and_four_buttons() 
     assert agree.author.name == "Agrees" and agree.title == "ann" and agree.url == "https://t.example/1"
     assert (agree.description or "").startswith(r"Yes, remote work is \*better\*")
     assert disagree.author.name == "Disagrees" and disagree.title == "anonymous"
+    assert (
+        agree.footer.text == "archive debate \u00b7 #1" and disagree.footer.text == "archive debate \u00b7 #2"
+    )
     assert [b.label for b in message.buttons] == ["Show all", "I agree", "I disagree", "Pass"]
     assert {b.control.custom_id for b in message.buttons} == {
         "tb:all:42:debate", "tb:agree:42:debate", "tb:disagree:42:debate", "tb:pass:42:debate"
@@ -113,7 +116,7 @@ def test_members_votes_stand_beside_the_archive_counts_and_rough_labels_say_so()
 
 
 def test_a_long_claim_and_200_items_split_within_every_limit() -> None:
-    reply = _stance(claim=LONG_CLAIM, items=_items(200))
+    reply = _stance(claim=LONG_CLAIM, items=_items(200), fixed_ids=[1007])
     messages = render(reply)
     assert len(messages) >= 3
     for message in messages:
@@ -124,6 +127,7 @@ def test_a_long_claim_and_200_items_split_within_every_limit() -> None:
     for i in range(200):
         assert text.count(f"#{1000 + i} ") == 1, i
     assert "Every counted comment (200), part 1 of" in text
+    assert "` (fixed) #1007 " in text and text.count("(fixed)") == 1
     assert all(not m.buttons for m in messages[:-1])
     assert [b.label for b in messages[-1].buttons] == ["I agree", "I disagree", "Pass"]  # already showing all
 
