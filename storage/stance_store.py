@@ -91,6 +91,13 @@ UPSERT_LOGIT = """
 INSERT INTO nli_cache (identity, claim_key, comment_id, z) SELECT ?, ?, id, ? FROM comments WHERE id = ?
 ON CONFLICT (identity, claim_key, comment_id) DO UPDATE SET z = excluded.z
 """
+SELECT_RELEVANCE = """
+SELECT comment_id, relevance FROM relevance_cache WHERE identity = ? AND claim_key = ? AND comment_id IN ({marks})
+"""
+UPSERT_RELEVANCE = """
+INSERT INTO relevance_cache (identity, claim_key, comment_id, relevance) SELECT ?, ?, id, ? FROM comments WHERE id = ?
+ON CONFLICT (identity, claim_key, comment_id) DO UPDATE SET relevance = excluded.relevance
+"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,20 +179,33 @@ class StanceStore:
         rows = await self.db.fetchall(SELECT_TALLY, (space_key, key))
         return {str(r[0]): int(r[1]) for r in rows}
 
-    # NLI cache
+    # model caches: NLI logits (z) and dense relevance
     async def cached_logits(self, identity: str, key: str, comment_ids: Sequence[int]) -> dict[int, float]:
         """Cached z of the given comments for a claim under one model+calibration identity (missing: absent)."""
+        return await self._cached(SELECT_LOGITS, identity, key, comment_ids)
+
+    async def store_logits(self, identity: str, key: str, logits: Mapping[int, float]) -> None:
+        """Remember computed z values (one transaction)."""
+        await self._store(UPSERT_LOGIT, identity, key, logits)
+
+    async def cached_relevance(self, identity: str, key: str, comment_ids: Sequence[int]) -> dict[int, float]:
+        """Cached dense relevance of the given comments to a claim under one embedder identity."""
+        return await self._cached(SELECT_RELEVANCE, identity, key, comment_ids)
+
+    async def store_relevance(self, identity: str, key: str, relevance: Mapping[int, float]) -> None:
+        await self._store(UPSERT_RELEVANCE, identity, key, relevance)
+
+    async def _cached(self, select: str, identity: str, key: str, comment_ids: Sequence[int]) -> dict[int, float]:
         found: dict[int, float] = {}
         for chunk in _chunks(list(dict.fromkeys(comment_ids))):
-            sql = SELECT_LOGITS.format(marks=",".join("?" * len(chunk)))
+            sql = select.format(marks=",".join("?" * len(chunk)))
             for row in await self.db.fetchall(sql, [identity, key, *chunk]):
                 found[int(row[0])] = float(row[1])
         return found
 
-    async def store_logits(self, identity: str, key: str, logits: Mapping[int, float]) -> None:
-        """Remember computed z values (one transaction)."""
-        if not logits:
+    async def _store(self, upsert: str, identity: str, key: str, values: Mapping[int, float]) -> None:
+        if not values:
             return
         async with self.db.transaction() as conn:
-            for comment_id, z in logits.items():
-                await conn.execute(UPSERT_LOGIT, (identity, key, float(z), comment_id))
+            for comment_id, value in values.items():
+                await conn.execute(upsert, (identity, key, float(value), comment_id))

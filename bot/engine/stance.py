@@ -16,6 +16,7 @@ import hashlib
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Literal
 
 import numpy as np
@@ -83,8 +84,9 @@ class StanceResult:
 class StanceReport:
     """All results, counts per stance, and whether the method is rough (no NLI model).
 
-    `logits` holds z for every comment that went through NLI (or was given as known), by index: what a caller
-    caches so the same claim never runs the model twice."""
+    `logits` holds z for every comment that went through NLI (or was given as known), by index; `relevance` the
+    relevance of every comment when it came from the embedder. A caller caches both, so the same claim never runs
+    a model twice."""
 
     claim: str
     results: list[StanceResult]
@@ -94,6 +96,7 @@ class StanceReport:
     unscored: list[int] = field(default_factory=list)
     note: str | None = None
     logits: dict[int, float] = field(default_factory=dict)
+    relevance: dict[int, float] = field(default_factory=dict)
 
 
 ROUGH_NOTE = (
@@ -128,6 +131,7 @@ class StanceClassifier:
         self.calibration = calibration
         self.max_nli = max_nli
         self._identity: str | None = None
+        self._relevance_identity: str | None = None
 
     @property
     def rough(self) -> bool:
@@ -142,13 +146,32 @@ class StanceClassifier:
         if self.nli is None:
             return None
         if self._identity is None:
-            digest = hashlib.sha256()
-            with self.nli.files.onnx.open("rb") as model:
-                for block in iter(lambda: model.read(1 << 20), b""):
-                    digest.update(block)
-            digest.update(repr((self.calibration.templates, self.calibration.weights, self.calibration.bias)).encode())
-            self._identity = digest.hexdigest()
+            calibration = repr((self.calibration.templates, self.calibration.weights, self.calibration.bias))
+            self._identity = _file_digest(self.nli.files.onnx, f"nli:{calibration}")
         return self._identity
+
+    def relevance_identity(self) -> str | None:
+        """What a comment's dense relevance depends on besides claim and comment: the embedder's bytes (None: no
+        embedder, where word overlap is cheaper than a cache). Read the model once, in a worker thread."""
+        if self.embedder is None:
+            return None
+        if self._relevance_identity is None:
+            self._relevance_identity = _file_digest(self.embedder.files.onnx, "relevance:cosine")
+        return self._relevance_identity
+
+    def _relevance_known(
+        self, embedder: Embedder, claim: str, comments: list[str], known: Mapping[int, float]
+    ) -> tuple[FloatArray, float]:
+        """Relevance with some values known (dense only): only the others' texts and the claim are embedded."""
+        rel = np.zeros(len(comments), dtype=np.float64)
+        missing = [i for i in range(len(comments)) if i not in known]
+        if missing:
+            rows = embedder.embed([comments[i] for i in missing])
+            rel[missing] = (rows @ embedder.embed([claim])[0]).astype(np.float64)
+        for i, value in known.items():
+            if 0 <= i < len(comments):
+                rel[i] = value
+        return rel, self.calibration.dense_related
 
     def relevance(
         self, claim: str, comments: list[str], embeddings: npt.NDArray[np.float32] | None = None
@@ -180,10 +203,15 @@ class StanceClassifier:
         *,
         embeddings: npt.NDArray[np.float32] | None = None,
         known_logits: Mapping[int, float] | None = None,
+        known_relevance: Mapping[int, float] | None = None,
     ) -> StanceReport:
         """Stance of every comment toward `claim`. `embeddings` (rows of the comments) saves re-embedding;
-        `known_logits` (index -> z, e.g. from a cache) spares those comments the NLI model."""
-        rel, threshold = self.relevance(claim, comments, embeddings)
+        `known_logits` (index -> z) and `known_relevance` (index -> dense relevance), e.g. from a cache, spare
+        those comments the NLI model and the embedder."""
+        if known_relevance and self.embedder is not None and embeddings is None:
+            rel, threshold = self._relevance_known(self.embedder, claim, comments, known_relevance)
+        else:
+            rel, threshold = self.relevance(claim, comments, embeddings)
         related = [i for i in np.argsort(-rel, kind="stable").tolist() if rel[i] >= threshold]
         chosen, unscored = related[: self.max_nli], related[self.max_nli :]
         results: dict[int, StanceResult] = {}
@@ -212,6 +240,7 @@ class StanceClassifier:
             unscored=sorted(unscored),
             note=ROUGH_NOTE if self.rough else None,
             logits=logits,
+            relevance={} if self.embedder is None else dict(enumerate(rel.tolist())),
         )
 
     def complete_logits(
@@ -241,6 +270,16 @@ class StanceClassifier:
             return StanceResult(index, "neutral", 0.5, relevance, None, "lexical")
         stance: Stance = "agree" if score > 0 else "disagree"
         return StanceResult(index, stance, 0.55, relevance, None, "lexical")
+
+
+def _file_digest(path: Path, salt: str) -> str:
+    """SHA-256 of a model file and a salt naming what is derived from it."""
+    digest = hashlib.sha256()
+    with path.open("rb") as model:
+        for block in iter(lambda: model.read(1 << 20), b""):
+            digest.update(block)
+    digest.update(salt.encode())
+    return digest.hexdigest()
 
 
 _NEGATIONS = frozenset("not no never nothing none nobody neither nor cannot without".split())

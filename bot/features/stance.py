@@ -12,6 +12,7 @@ stance_feedback.py) override the engine's label in every count and counter choic
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import cast
@@ -79,33 +80,55 @@ def _claim(command: Command) -> str:
     return claim
 
 
-async def _logit_identity(engine: Engine) -> str | None:
-    """The cache identity of the engine's z values (None without NLI); hashing the model runs in a worker thread."""
-    return await asyncio.to_thread(engine.stance.logit_identity)
+CachedFetch = Callable[[str, str, Sequence[int]], Awaitable[dict[int, float]]]
+CachedStore = Callable[[str, str, Mapping[int, float]], Awaitable[None]]
 
 
-async def _cached_logits(
-    ctx: Context, identity: str | None, key: str, hits: list[SearchHit]
-) -> dict[int, float]:
-    """Cached z by index into `hits`."""
+async def _cached_by_index(fetch: CachedFetch, identity: str | None, key: str, hits: list[SearchHit]) -> dict[int, float]:
+    """Cached values (z or relevance) by index into `hits`; nothing without an identity (no model)."""
     if identity is None or not hits:
         return {}
-    by_id = await stance_store(ctx).cached_logits(identity, key, [h.comment.id for h in hits])
+    by_id = await fetch(identity, key, [h.comment.id for h in hits])
     return {i: by_id[h.comment.id] for i, h in enumerate(hits) if h.comment.id in by_id}
 
 
-async def _remember_logits(
-    ctx: Context,
+async def _remember_new(
+    store: CachedStore,
     identity: str | None,
     key: str,
     hits: list[SearchHit],
-    logits: dict[int, float],
+    values: dict[int, float],
     known: dict[int, float],
 ) -> None:
-    """Store the z values the engine has just computed (those not already cached)."""
-    new = {hits[i].comment.id: z for i, z in logits.items() if i not in known}
+    """Store the values the engine has just computed (those not already cached)."""
+    new = {hits[i].comment.id: v for i, v in values.items() if i not in known}
     if identity is not None and new:
-        await stance_store(ctx).store_logits(identity, key, new)
+        await store(identity, key, new)
+
+
+async def _classify(ctx: Context, engine: Engine, claim: str, key: str, hits: list[SearchHit]) -> StanceReport:
+    """The engine's stance report, with cached relevance and z from SQLite and the new ones stored back."""
+    store = stance_store(ctx)
+    nli_identity, relevance_identity = await asyncio.to_thread(_identities, engine)
+    known_z = await _cached_by_index(store.cached_logits, nli_identity, key, hits)
+    known_rel = await _cached_by_index(store.cached_relevance, relevance_identity, key, hits)
+    report: StanceReport = await asyncio.to_thread(
+        partial(
+            engine.stance.classify,
+            claim,
+            [h.comment.text for h in hits],
+            known_logits=known_z,
+            known_relevance=known_rel,
+        )
+    )
+    await _remember_new(store.store_logits, nli_identity, key, hits, report.logits, known_z)
+    await _remember_new(store.store_relevance, relevance_identity, key, hits, report.relevance, known_rel)
+    return report
+
+
+def _identities(engine: Engine) -> tuple[str | None, str | None]:
+    """Cache identities of the engine's z and relevance (hashing the model files once; worker thread)."""
+    return engine.stance.logit_identity(), engine.stance.relevance_identity()
 
 
 @dataclass(frozen=True)
@@ -171,13 +194,7 @@ async def stance(ctx: Context, command: Command) -> Reply:
     notes: list[str] = []
     rough = False
     if hits:
-        engine = await get_engine(ctx)
-        identity = await _logit_identity(engine)
-        known = await _cached_logits(ctx, identity, key, hits)
-        report: StanceReport = await asyncio.to_thread(
-            partial(engine.stance.classify, claim, [h.comment.text for h in hits], known_logits=known)
-        )
-        await _remember_logits(ctx, identity, key, hits, report.logits, known)
+        report = await _classify(ctx, await get_engine(ctx), claim, key, hits)
         rows = _engine_rows(hits, report, fixes)
         rough = report.rough
         notes = [report.note] if report.note else []
@@ -315,11 +332,12 @@ async def counter(ctx: Context, command: Command) -> Reply:
     ranked: _Counters | None = None
     if hits:
         engine = await get_engine(ctx)
-        identity = await _logit_identity(engine)
+        store = stance_store(ctx)
+        identity = await asyncio.to_thread(engine.stance.logit_identity)
         key = claim_key(engine.counter.nli_claim(claim))
-        known = await _cached_logits(ctx, identity, key, hits)
+        known = await _cached_by_index(store.cached_logits, identity, key, hits)
         ranked = await asyncio.to_thread(_rank_counters, engine, claim, [h.comment.text for h in hits], known)
-        await _remember_logits(ctx, identity, key, hits, ranked.report.logits, known)
+        await _remember_new(store.store_logits, identity, key, hits, ranked.report.logits, known)
     rough = ranked is not None and ranked.report.rough
     reply = CounterReply(claim=claim, claim_id=claim_id, archive=archive.name, rough=rough)
     if ranked is not None:

@@ -68,3 +68,25 @@ def test_identity_changes_with_calibration(engine: Engine) -> None:
     other = StanceClassifier(engine.nli, engine.embedder, calibration=replace(engine.stance.calibration, bias=0.5))
     assert base and other.logit_identity() not in (None, base)
     assert StanceClassifier(None, None).logit_identity() is None
+
+
+@needs_models
+def test_known_relevance_spares_the_embedder(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Given every relevance and z from a first run, a second run embeds nothing and labels the same."""
+    first = engine.stance.classify(CLAIM, COMMENTS)
+    assert set(first.relevance) == set(range(len(COMMENTS)))
+    assert engine.embedder is not None
+    embedded: list[str] = []
+    real = engine.embedder.embed
+
+    def recording(texts: list[str]) -> Any:
+        embedded.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(engine.embedder, "embed", recording)
+    again = engine.stance.classify(CLAIM, COMMENTS, known_logits=first.logits, known_relevance=first.relevance)
+    assert embedded == []
+    assert [r.stance for r in again.results] == [r.stance for r in first.results]
+    partial_known = {i: v for i, v in first.relevance.items() if i != 0}
+    engine.stance.classify(CLAIM, COMMENTS, known_logits=first.logits, known_relevance=partial_known)
+    assert embedded == [COMMENTS[0], CLAIM]

@@ -1,5 +1,6 @@
-"""The NLI cache in SQLite: a repeated claim in a new process over the same database runs no NLI, `counter`
-reuses what `stance` computed, and deleting an archive removes its cached rows. Needs the real models."""
+"""The model caches in SQLite: a repeated claim in a new process over the same database runs no NLI and embeds
+nothing, `counter` reuses the z `stance` computed, and deleting an archive removes its cached rows. Needs the
+real models."""
 
 from __future__ import annotations
 
@@ -46,8 +47,22 @@ def _record_nli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     return premises
 
 
-async def _cached_rows(bot: Bot) -> int:
-    row = await stance_store(bot.context).db.fetchone("SELECT count(*) FROM nli_cache")
+def _record_embedder(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the embedder is asked to embed from now on."""
+    assert engine.embedder is not None
+    real = engine.embedder.embed
+    texts: list[str] = []
+
+    def recording(batch: list[str]) -> Any:
+        texts.extend(batch)
+        return real(batch)
+
+    monkeypatch.setattr(engine.embedder, "embed", recording)
+    return texts
+
+
+async def _cached_rows(bot: Bot, table: str = "nli_cache") -> int:
+    row = await stance_store(bot.context).db.fetchone(f"SELECT count(*) FROM {table}")
     assert row is not None
     return int(row[0])
 
@@ -62,12 +77,13 @@ async def test_repeated_claim_in_a_new_process_runs_no_nli(
         first = await ConsoleAdapter(first_bot).ask(f"stance {CLAIM} --all --archive t")
         assert isinstance(first, StanceReply) and await _cached_rows(first_bot) > 0
     premises = _record_nli(real_engine, monkeypatch)
+    embedded = _record_embedder(real_engine, monkeypatch)
     async with open_bot(settings) as second_bot:
         second_bot.context.services[ENGINE] = real_engine
         started = time.perf_counter()
         again = await ConsoleAdapter(second_bot).ask(f"stance {CLAIM.lower()}. --all --archive t")
         elapsed = time.perf_counter() - started
-    assert premises == []
+    assert premises == [] and embedded == []
     assert isinstance(again, StanceReply) and again.counts == first.counts
     assert [(i.comment_id, i.label) for i in again.items] == [(i.comment_id, i.label) for i in first.items]
     print(f"repeated stance over a fresh store: {elapsed * 1000:.0f} ms")
@@ -95,6 +111,6 @@ async def test_deleting_an_archive_removes_its_cached_logits(bot: Bot, real_engi
     await bot.context.store.import_records(SPACE, "t", THREAD)
     bot.context.services[ENGINE] = real_engine
     await ConsoleAdapter(bot).ask(f"stance {CLAIM} --archive t")
-    assert await _cached_rows(bot) > 0
+    assert await _cached_rows(bot) > 0 and await _cached_rows(bot, "relevance_cache") > 0
     assert await bot.context.store.delete_archive(SPACE, "t")
-    assert await _cached_rows(bot) == 0
+    assert await _cached_rows(bot) == 0 and await _cached_rows(bot, "relevance_cache") == 0
