@@ -3,6 +3,8 @@ and a small archive whose comments a query can match by meaning without sharing 
 
 from __future__ import annotations
 
+import asyncio
+import shutil
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +15,7 @@ from bot.core import Bot
 from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files
 from bot.engine.service import ENGINE
+from bot.retrieval.indexer import indexer_for
 from bot.retrieval.search import vector_cache
 from bot.settings import Settings
 from storage.importers.records import CommentRecord
@@ -37,9 +40,26 @@ def engine() -> Engine:
     return load_engine()
 
 
+@pytest.fixture(scope="session")
+def embedded_template(engine: Engine, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A fresh database whose bundled sample is already embedded, made once and copied per test (saves time)."""
+    path = tmp_path_factory.mktemp("template") / "threadbot.db"
+
+    async def build() -> None:
+        assert engine.embedder is not None
+        async with open_bot(Settings(db=path)) as opened:
+            indexer = indexer_for(opened.context.store.db, engine.embedder)  # type: ignore[attr-defined]
+            assert indexer is not None
+            await indexer.drain()
+
+    asyncio.run(build())
+    return path
+
+
 @pytest.fixture
-async def bot(tmp_path: Path, engine: Engine) -> AsyncIterator[Bot]:
+async def bot(tmp_path: Path, engine: Engine, embedded_template: Path) -> AsyncIterator[Bot]:
     """The whole bot, sharing the session's loaded engine; vector checks are never cached stale."""
+    shutil.copy(embedded_template, tmp_path / "threadbot.db")
     async with open_bot(Settings(db=tmp_path / "threadbot.db")) as opened:
         opened.context.services[ENGINE] = engine
         vector_cache(opened.context).refresh_seconds = 0.0

@@ -141,7 +141,7 @@ async def test_a_failing_batch_is_logged_and_the_loop_goes_on(bot: Bot, engine: 
 
 
 async def test_event_loop_stays_responsive_while_the_indexer_embeds(bot: Bot, engine: Engine) -> None:
-    """A heartbeat coroutine keeps ticking (no gap over 0.25 s) while hundreds of comments are embedded."""
+    """A heartbeat coroutine keeps ticking (no gap over 0.3 s) while hundreds of comments are embedded."""
     texts = [
         f"Comment {i}: {GARDEN[i % len(GARDEN)]} And some more words about topic {i}." for i in range(256)
     ]
@@ -164,4 +164,4 @@ async def test_event_loop_stays_responsive_while_the_indexer_embeds(bot: Bot, en
     await beating
     assert embedded >= len(texts)
     assert len(gaps) > 20
-    assert max(gaps) < 0.25, max(gaps)
+    assert max(gaps) < 0.3, max(gaps)  # embedding 64 comments on the loop would take ~0.45 s
