@@ -15,6 +15,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
+from pathlib import Path
 from typing import cast
 
 import numpy as np
@@ -66,9 +67,16 @@ async def get_engine(ctx: Context) -> Engine:
             engine = ctx.services.get(ENGINE)
             if engine is None:
                 folder = ctx.settings.model_dir
-                engine = await asyncio.to_thread(load_engine, folder, folder)
+                engine = await asyncio.to_thread(_load_with_identities, folder)
                 ctx.services[ENGINE] = engine
     return cast(Engine, engine)
+
+
+def _load_with_identities(folder: Path | None) -> Engine:
+    """Load the engine and hash its model files now (worker thread), so the first cached answer is instant too."""
+    engine = load_engine(folder, folder)
+    _identities(engine)
+    return engine
 
 
 def _claim(command: Command) -> str:
