@@ -94,6 +94,23 @@ def test_head_round_trip_and_logits(tmp_path: Path) -> None:
     np.testing.assert_allclose(z, [1.0 - 2.0 + 1.0 + 0.25, 2.0 - 2.0 + 0.25])
 
 
+def test_identity_follows_the_weights(tmp_path: Path) -> None:
+    """A cache keyed by the head's identity survives a save and load, and is invalidated by new weights."""
+    head = _head(tmp_path)
+    head.save(tmp_path / "head.npz")
+    assert StanceHead.load(tmp_path / "head.npz").identity == head.identity
+    retrained = StanceHead(
+        model_sha256=head.model_sha256,
+        output=head.output,
+        templates=head.templates,
+        pooled_weights=head.pooled_weights * 1.01,
+        logit_weights=head.logit_weights,
+        bias=head.bias,
+        trained_on="a test",
+    )
+    assert retrained.identity != head.identity
+
+
 def test_head_rejects_wrong_shapes(tmp_path: Path) -> None:
     """Vectors of another model's width, or a missing hypothesis, are refused with a message that says so."""
     head = _head(tmp_path)

@@ -52,6 +52,14 @@ class StanceHead:
             )
 
     @property
+    def identity(self) -> str:
+        """A digest of everything z depends on in this head, for a cache of z beside the model's own identity."""
+        digest = hashlib.sha256(repr((self.model_sha256, self.output, self.templates, self.bias)).encode())
+        digest.update(np.ascontiguousarray(self.pooled_weights, dtype=np.float32).tobytes())
+        digest.update(np.ascontiguousarray(self.logit_weights, dtype=np.float32).tobytes())
+        return digest.hexdigest()
+
+    @property
     def hidden_size(self) -> int:
         return int(self.pooled_weights.shape[1])
 
