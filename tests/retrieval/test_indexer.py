@@ -11,10 +11,12 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
+from adapters.runner import start_indexer
 from bot.core import Bot
 from bot.engine.embedder import Embedder
 from bot.engine.loader import Engine
 from bot.retrieval.indexer import Indexer, indexer_for
+from bot.retrieval.search import vector_store
 from storage.embedding_store import EmbeddingStore
 from storage.sqlite_store import SqliteStore
 from tests.retrieval.conftest import GARDEN, SPACE, import_garden
@@ -165,3 +167,15 @@ async def test_event_loop_stays_responsive_while_the_indexer_embeds(bot: Bot, en
     assert embedded >= len(texts)
     assert len(gaps) > 20
     assert max(gaps) < 0.3, max(gaps)  # embedding 64 comments on the loop would take ~0.45 s
+
+
+async def test_the_runner_starts_the_indexer_beside_the_background_ticker(bot: Bot) -> None:
+    """`threadbot run`'s indexer task, on the bot's own engine and database, embeds what was imported."""
+    garden = await import_garden(bot)
+    store = vector_store(bot.context)
+    assert store is not None
+    task = start_indexer(bot)
+    try:
+        await _eventually(lambda: _archive_has(store, garden.id, len(GARDEN)))
+    finally:
+        await _stop(task)
