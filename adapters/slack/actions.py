@@ -25,6 +25,7 @@ from adapters.slack.blocks import SlackMessage, render_messages
 from adapters.slack.buttons import ACTION_PREFIX, ANOTHER, SHOW_ALL, BadButtonError, ClaimRef, vote_choice
 from adapters.slack.delivery import deliver
 from adapters.slack.work import Work
+from bot.claims import claim_text
 from bot.core import Bot
 from bot.models import Actor, Command, ErrorReply, Place, Reply
 
@@ -67,14 +68,6 @@ class Click:
             channel=str(channel),
             thread=str(thread) if thread else None,
         )
-
-
-async def claim_text(bot: Bot, space_key: str, claim_id: int) -> str | None:
-    """The stored claim's text in this space (bot/claims), or None if this space has no such claim."""
-    from bot.claims import claim_text as stored_claim_text  # TODO: import at the top once bot/claims lands
-
-    found = await stored_claim_text(bot.context, space_key, claim_id)
-    return found if isinstance(found, str) else None
 
 
 def command_for(click: Click, claim: str, ref: ClaimRef, actor: Actor, place: Place) -> Command | None:
@@ -136,7 +129,7 @@ class ButtonHandlers:
         except BadButtonError as error:
             log.info("button %s with an unreadable value: %s", click.action_id, error)
             return BAD_BUTTON
-        claim = await claim_text(self.bot, place.space_key, ref.claim_id)
+        claim = await claim_text(self.bot.context, place.space_key, ref.claim_id)
         if claim is None:
             return CLAIM_GONE
         command = command_for(click, claim, ref, actor, place)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -65,14 +64,6 @@ def buttons(message: dict[str, Any]) -> dict[str, str]:
     return {e["action_id"]: e["value"] for b in blocks if b["type"] == "actions" for e in b["elements"]}
 
 
-def needs_claims(bot: Bot, *, votes: bool = False) -> None:
-    """Skip while the core cannot store claims (bot/claims.py) or vote on them (`stance vote`)."""
-    if importlib.util.find_spec("bot.claims") is None:
-        pytest.skip("bot/claims.py (stored claims behind the buttons) has not landed yet")
-    if votes and bot.registry.get("stance vote") is None:
-        pytest.skip("the core command `stance vote` is not registered yet")
-
-
 async def ask(send: Sender, runtime: SlackRuntime, fake: FakeSlack, text: str) -> dict[str, Any]:
     """Run a slash command and return the one public message it posted."""
     before = len(fake.posts())
@@ -91,7 +82,6 @@ async def test_show_all_answers_only_the_clicker(
     bot: Bot, archive: str, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
 ) -> None:
     """ "Show all" lists every counted comment to the one who clicked (ephemeral), acked at once."""
-    needs_claims(bot)
     posted = await ask(send, http_slack, fake, f"stance {CLAIM} --archive {archive}")
     value = buttons(posted)[SHOW_ALL]
     assert ClaimRef.decode(value).archive == archive
@@ -114,7 +104,6 @@ async def test_show_all_over_socket_mode(
     bot: Bot, archive: str, fake: FakeSlack, socket_slack: SlackRuntime
 ) -> None:
     """An `interactive` envelope is acked by id at once; the list goes only to the clicker."""
-    needs_claims(bot)
     await fake.send_envelope("slash_commands", slash_command(f"stance {CLAIM} --archive {archive}"))
     await socket_slack.work.drain(10)
     [posted] = fake.posts()
@@ -132,7 +121,6 @@ async def test_votes_from_buttons_show_in_the_next_stance(
     bot: Bot, archive: str, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
 ) -> None:
     """Agree / Disagree / Pass vote as the clicker (answered only to them); the next stance shows the tally."""
-    needs_claims(bot, votes=True)
     found = buttons(await ask(send, http_slack, fake, f"stance {CLAIM} --archive {archive}"))
     await send.interaction(
         block_actions("threadbot.vote_agree", found["threadbot.vote_agree"], user="UALICE")
@@ -158,7 +146,6 @@ async def test_another_gives_a_different_counter(
     bot: Bot, archive: str, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
 ) -> None:
     """ "Another" runs counter again for the same claim in the channel: a different comment, publicly."""
-    needs_claims(bot)
     first = await ask(send, http_slack, fake, f"counter {CLAIM} --archive {archive}")
     value = buttons(first)[ANOTHER]
     answer = await send.interaction(block_actions(ANOTHER, value, user="UALICE"))
@@ -174,7 +161,6 @@ async def test_a_button_from_another_workspace_finds_no_claim(
     bot: Bot, archive: str, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
 ) -> None:
     """A claim id stored in one workspace, clicked in another: "that claim is gone", nothing of the claim shown."""
-    needs_claims(bot)
     fake.add_workspace("T456", "xoxb-T456")
     fake.add_user("T456", "UBOB", "Bob")
     value = buttons(await ask(send, http_slack, fake, f"stance {CLAIM} --archive {archive}"))[SHOW_ALL]
