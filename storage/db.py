@@ -115,26 +115,69 @@ async def open_database(path: Path | str) -> Database:
     return db
 
 
-async def migrate(db: Database) -> int:
-    """Apply every migration newer than `PRAGMA user_version`, each atomically with its version bump."""
+LEGACY_VERSIONS = (1, 20, 30, 40)
+"""The migrations that existed when only `PRAGMA user_version` recorded the schema: a database from then, at
+version V, has exactly those of them that are <= V."""
+
+LEDGER = """CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))
+)"""
+
+
+async def applied_versions(db: Database) -> set[int]:
+    """Which migrations this database has: its ledger, seeded once from `user_version` for older databases."""
+    await db.conn.execute(LEDGER)
+    rows = await db.fetchall("SELECT version FROM schema_migrations")
+    if rows:
+        return {int(row[0]) for row in rows}
     row = await db.fetchone("PRAGMA user_version")
     current = int(row[0]) if row else 0
+    if current > max(LEGACY_VERSIONS):
+        return {current}  # not written by a threadbot we know: `migrate` refuses it without writing
+    legacy = [v for v in LEGACY_VERSIONS if v <= current]
+    await db.conn.executemany(
+        "INSERT OR IGNORE INTO schema_migrations (version, name) VALUES (?, 'before the ledger')",
+        [(v,) for v in legacy],
+    )
+    return set(legacy)
+
+
+async def migrate(db: Database) -> int:
+    """Apply every migration this database lacks, in version order, each atomically with its ledger row.
+
+    A ledger (not only the highest number) because feature ranges are numbered apart: a database at 40 may
+    still lack a later-written 10. Two processes starting at once are safe: the ledger row goes in first, so
+    the second one's attempt fails on its key, rolls back, and skips that migration.
+    """
     known = load_migrations()
-    newest = known[-1].version if known else 0
-    if current > newest:
+    applied = await applied_versions(db)
+    newer = sorted(applied - {m.version for m in known})
+    if newer:
         raise DatabaseError(
-            f"{db.path} was written by a newer threadbot (schema {current}, this one knows {newest}); upgrade."
+            f"{db.path} was written by a newer threadbot (it has schema migration {newer[-1]}, which this one "
+            "does not know); upgrade threadbot."
         )
     for migration in known:
-        if migration.version <= current:
+        if migration.version in applied:
             continue
         log.info("applying migration %s", migration.name)
-        script = f"BEGIN IMMEDIATE;\n{migration.sql}\nPRAGMA user_version = {migration.version};\nCOMMIT;"
+        top = max(applied | {migration.version})
+        script = (
+            "BEGIN IMMEDIATE;\n"
+            f"INSERT INTO schema_migrations (version, name) VALUES ({migration.version}, '{migration.name}');\n"
+            f"{migration.sql}\nPRAGMA user_version = {top};\nCOMMIT;"
+        )
         try:
             await db.conn.executescript(script)
+        except sqlite3.IntegrityError:
+            if db.conn.in_transaction:
+                await db.conn.execute("ROLLBACK")
+            log.info("migration %s was applied by another process", migration.name)
         except BaseException:
             if db.conn.in_transaction:
                 await db.conn.execute("ROLLBACK")
             raise
-        current = migration.version
-    return current
+        applied.add(migration.version)
+    return max(applied, default=0)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
 from pathlib import Path
 
 import pytest
 
-from storage.db import DatabaseError, load_migrations
+from storage.db import LEGACY_VERSIONS, DatabaseError, load_migrations
 from storage.importers.records import CommentRecord
 from storage.interface import SHARED_SPACE
 from storage.sqlite_store import SqliteStore
@@ -30,11 +31,49 @@ async def test_migrations_are_recorded_in_user_version(tmp_path: Path) -> None:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
+async def test_a_database_from_before_the_ledger_gets_the_migrations_it_lacks(tmp_path: Path) -> None:
+    """A database made when the schema stopped at 40 still gets the stance tables numbered 10-19."""
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        for migration in load_migrations():
+            if migration.version in LEGACY_VERSIONS:
+                conn.executescript(migration.sql)
+        conn.execute("PRAGMA user_version = 40")
+    store = await SqliteStore.open(path)
+    await store.close()
+    with sqlite3.connect(path) as conn:
+        ledger = {row[0] for row in conn.execute("SELECT version FROM schema_migrations")}
+        tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert ledger == {m.version for m in load_migrations()}
+    assert any(10 <= m.version < 20 for m in load_migrations())
+    assert {"stance_claims", "stance_fixes", "stance_votes", "nli_cache"} <= tables
+
+
+async def test_two_processes_opening_a_new_database_at_once_both_succeed(tmp_path: Path) -> None:
+    path = tmp_path / "race.db"
+    stores = await asyncio.gather(SqliteStore.open(path), SqliteStore.open(path))
+    for store in stores:
+        await store.close()
+    with sqlite3.connect(path) as conn:
+        ledger = [row[0] for row in conn.execute("SELECT version FROM schema_migrations ORDER BY version")]
+    assert ledger == [m.version for m in load_migrations()]
+
+
 async def test_database_from_a_newer_threadbot_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(tmp_path / "t.db") as conn:
         conn.execute("PRAGMA user_version = 999")
     with pytest.raises(DatabaseError, match="newer threadbot"):
         await SqliteStore.open(tmp_path / "t.db")
+
+
+async def test_a_database_with_a_migration_this_version_lacks_is_refused_untouched(tmp_path: Path) -> None:
+    path = tmp_path / "t.db"
+    store = await SqliteStore.open(path)
+    await store.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("INSERT INTO schema_migrations (version, name) VALUES (9999, 'm9999_future')")
+    with pytest.raises(DatabaseError, match="newer threadbot"):
+        await SqliteStore.open(path)
 
 
 async def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) -> None:
