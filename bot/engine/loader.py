@@ -7,6 +7,7 @@ from pathlib import Path
 
 from bot.engine.counter import CounterRanker
 from bot.engine.embedder import Embedder
+from bot.engine.heads.stance_head import head_for_model
 from bot.engine.modelfiles import resolve_embedder, resolve_nli
 from bot.engine.nli import NliScorer
 from bot.engine.stance import StanceClassifier
@@ -36,6 +37,12 @@ def load_engine(
     embedder_files = resolve_embedder(embedder_dir)
     nli_files = resolve_nli(nli_dir)
     embedder = Embedder(embedder_files, threads=threads) if embedder_files else None
-    nli = NliScorer(nli_files, threads=threads) if nli_files else None
-    stance = StanceClassifier(nli, embedder, max_nli=max_nli)
+    # The stance head trained for this exact model file, if any; any other NLI model keeps the 2-logit calibration.
+    head = head_for_model(nli_files.onnx) if nli_files else None
+    nli = (
+        NliScorer(nli_files, threads=threads, extra_output=head.output if head else None)
+        if nli_files
+        else None
+    )
+    stance = StanceClassifier(nli, embedder, max_nli=max_nli, head=head)
     return Engine(embedder, nli, stance, CounterRanker(stance, embedder))

@@ -18,6 +18,7 @@ import onnxruntime as ort
 from tokenizers import Tokenizer
 
 from bot.engine.embedder import session_options
+from bot.engine.heads.graph import add_graph_outputs
 from bot.engine.modelfiles import ModelFiles
 from bot.engine.onnxshape import free_sequence_dim
 
@@ -37,6 +38,8 @@ class NliScores:
 
     entailment: FloatArray
     contradiction: FloatArray | None
+    # (premises, hidden) vectors of the scorer's `extra_output` tensor (e.g. the pooled vector a stance head reads)
+    extra: FloatArray | None = None
 
 
 def _label_index(labels: tuple[str, ...], names: tuple[str, ...]) -> int | None:
@@ -65,11 +68,15 @@ class NliScorer:
         max_tokens: int = 256,
         free_length: bool = True,
         cache_size: int = 8192,
+        extra_output: str | None = None,
     ) -> None:
         self.files = files
         self.batch_size = batch_size
+        self.extra_output = extra_output
         options = session_options(threads)
         model_bytes = files.onnx.read_bytes()
+        if extra_output is not None:  # returned by the same runs as the logits: no extra inference
+            model_bytes = add_graph_outputs(model_bytes, [extra_output])
         fixed_session = ort.InferenceSession(model_bytes, options, providers=["CPUExecutionProvider"])
         self._inputs = {i.name for i in fixed_session.get_inputs()}
         seq_dim = fixed_session.get_inputs()[0].shape[1]
@@ -89,7 +96,7 @@ class NliScorer:
         self.pad_to: int | None = self.fixed_length
         if self.fixed_length and free_length:
             self._try_free_length(model_bytes, options)
-        self._cache: OrderedDict[tuple[str, str], FloatArray] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, str], tuple[FloatArray, FloatArray | None]] = OrderedDict()
         self._cache_size = cache_size
         self._lock = threading.Lock()
 
@@ -112,15 +119,17 @@ class NliScorer:
             return
         try:
             free_session = ort.InferenceSession(rewritten, options, providers=["CPUExecutionProvider"])
-            reference = self._run(self._session, [_PROBE], self.fixed_length)
-            candidate = self._run(free_session, [_PROBE], None)
+            reference = self._run(self._session, [_PROBE], self.fixed_length)[0]
+            candidate = self._run(free_session, [_PROBE], None)[0]
         except Exception:  # any failure just means: keep the fixed-length model
             return
         if float(np.abs(reference - candidate).max()) < 0.03:
             self._session = free_session
             self.pad_to = None
 
-    def _run(self, session: ort.InferenceSession, pairs: list[tuple[str, str]], pad_to: int | None) -> FloatArray:
+    def _run(
+        self, session: ort.InferenceSession, pairs: list[tuple[str, str]], pad_to: int | None
+    ) -> tuple[FloatArray, FloatArray | None]:
         encodings = self._tokenizer.encode_batch(pairs)
         width = pad_to or max(len(e.ids) for e in encodings)
         ids = np.zeros((len(pairs), width), dtype=np.int64)
@@ -134,13 +143,17 @@ class NliScorer:
         feeds = {"input_ids": ids, "attention_mask": mask}
         if "token_type_ids" in self._inputs:
             feeds["token_type_ids"] = types
-        logits = np.asarray(session.run(None, feeds)[0], dtype=np.float32)
-        return _softmax(logits)
+        outputs = session.run(None, feeds)
+        logits = np.asarray(outputs[0], dtype=np.float32)
+        extra = np.asarray(outputs[1], dtype=np.float32) if self.extra_output is not None else None
+        return _softmax(logits), extra
 
-    def probabilities(self, pairs: list[tuple[str, str]]) -> FloatArray:
-        """Softmax over the model's labels (order: `self.labels`) for each (premise, hypothesis) pair."""
+    def outputs(self, pairs: list[tuple[str, str]]) -> tuple[FloatArray, FloatArray | None]:
+        """Label probabilities (order: `self.labels`) and, with `extra_output`, its vector for each pair."""
         out = np.zeros((len(pairs), len(self.labels)), dtype=np.float32)
+        extra: FloatArray | None = None
         todo: list[int] = []
+        hits: list[tuple[int, FloatArray | None]] = []
         with self._lock:
             for i, pair in enumerate(pairs):
                 hit = self._cache.get(pair)
@@ -148,25 +161,39 @@ class NliScorer:
                     todo.append(i)
                 else:
                     self._cache.move_to_end(pair)
-                    out[i] = hit
+                    out[i] = hit[0]
+                    hits.append((i, hit[1]))
         # Batches of similar length waste little padding.
         todo.sort(key=lambda i: len(pairs[i][0]) + len(pairs[i][1]))
         for start in range(0, len(todo), self.batch_size):
             chunk = todo[start : start + self.batch_size]
-            probs = self._run(self._session, [pairs[i] for i in chunk], self.pad_to)
+            probs, vectors = self._run(self._session, [pairs[i] for i in chunk], self.pad_to)
             out[chunk] = probs
+            if vectors is not None:
+                if extra is None:
+                    extra = np.zeros((len(pairs), vectors.shape[1]), dtype=np.float32)
+                extra[chunk] = vectors
             with self._lock:
-                for i, row in zip(chunk, probs, strict=True):
-                    self._cache[pairs[i]] = row
+                for n, i in enumerate(chunk):
+                    self._cache[pairs[i]] = (probs[n], None if vectors is None else vectors[n])
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
-        return out
+        for i, vector in hits:
+            if vector is not None:
+                if extra is None:
+                    extra = np.zeros((len(pairs), vector.shape[0]), dtype=np.float32)
+                extra[i] = vector
+        return out, extra
+
+    def probabilities(self, pairs: list[tuple[str, str]]) -> FloatArray:
+        """Softmax over the model's labels (order: `self.labels`) for each (premise, hypothesis) pair."""
+        return self.outputs(pairs)[0]
 
     def score(self, premises: list[str], hypothesis: str) -> NliScores:
         """Entailment (and, for a 3-way model, contradiction) probability of `hypothesis` given each premise."""
-        probs = self.probabilities([(p, hypothesis) for p in premises])
+        probs, extra = self.outputs([(p, hypothesis) for p in premises])
         contra = probs[:, self._contra] if self._contra is not None else None
-        return NliScores(entailment=probs[:, self._entail], contradiction=contra)
+        return NliScores(entailment=probs[:, self._entail], contradiction=contra, extra=extra)
 
     @property
     def three_way(self) -> bool:

@@ -6,6 +6,8 @@ Pipeline (see bench/README_engine.md for the measurements behind each choice):
 2. The most relevant comments, at most `max_nli`, go through NLI with the comment as premise and several
    hypotheses built from the claim (the claim, its negation, ...). A logistic model over the entailment logits,
    fitted on training splits only, gives P(agree | on topic); near 0.5 (|z| < `neutral_margin`) means neutral.
+   For the default NLI model a trained head (bot/engine/heads) reads the model's pooled vector from the same
+   forward passes and replaces the 2-logit model (IBM Claim Stance test 0.756 vs 0.702); any other model keeps it.
 3. Without an NLI model, a lexical fallback guesses from negation and agreement cue words; its result is marked
    rough, because it is barely better than chance.
 """
@@ -15,7 +17,7 @@ from __future__ import annotations
 import hashlib
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -23,6 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.engine.embedder import Embedder
+from bot.engine.heads.stance_head import StanceHead
 from bot.engine.lexical import coverage
 from bot.engine.nli import NliScorer
 from bot.engine.text import negate_claim, words
@@ -62,7 +65,12 @@ DEFAULT_CALIBRATION = StanceCalibration()
 # Four hypotheses per comment (twice the NLI time): a little better on IBM-style implicit claims in held-out
 # training sets (0.743 vs 0.736 on IBM train when fitted on ArgKP), the same on ArgKP.
 THOROUGH_CALIBRATION = StanceCalibration(
-    templates=("{claim}", "{negation}", "This is an argument for: {claim}", "This is an argument against: {claim}"),
+    templates=(
+        "{claim}",
+        "{negation}",
+        "This is an argument for: {claim}",
+        "This is an argument against: {claim}",
+    ),
     weights=(0.353, -0.594, 0.519, -0.187),
     neutral_margin=0.4,
 )
@@ -125,10 +133,14 @@ class StanceClassifier:
         *,
         calibration: StanceCalibration = DEFAULT_CALIBRATION,
         max_nli: int = 64,
+        head: StanceHead | None = None,
     ) -> None:
         self.nli = nli
         self.embedder = embedder
+        if head is not None:  # the head decides the side: its hypotheses and its neutral band
+            calibration = replace(calibration, templates=head.templates, neutral_margin=head.neutral_margin)
         self.calibration = calibration
+        self.head = head
         self.max_nli = max_nli
         self._identity: str | None = None
         self._relevance_identity: str | None = None
@@ -147,6 +159,8 @@ class StanceClassifier:
             return None
         if self._identity is None:
             calibration = repr((self.calibration.templates, self.calibration.weights, self.calibration.bias))
+            if self.head is not None:
+                calibration = f"head:{self.head.identity}"
             self._identity = _file_digest(self.nli.files.onnx, f"nli:{calibration}")
         return self._identity
 
@@ -192,6 +206,13 @@ class StanceClassifier:
         z = np.full(len(comments), cal.bias, dtype=np.float64)
         if not comments:
             return z
+        if self.head is not None:
+            scores = [self.nli.score(comments, hypothesis) for hypothesis in cal.hypotheses(claim)]
+            vectors = [s.extra for s in scores]
+            if all(v is not None for v in vectors):
+                return self.head.agree_logits(
+                    [v for v in vectors if v is not None], [_logit(s.entailment) for s in scores]
+                )
         for hypothesis, weight in zip(cal.hypotheses(claim), cal.weights, strict=True):
             z += weight * _logit(self.nli.score(comments, hypothesis).entailment)
         return z
