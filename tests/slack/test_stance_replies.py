@@ -81,8 +81,13 @@ async def test_counter_is_a_cited_quote_or_says_none(
     await send.command("remote work is productive --archive big", command="/counter")
     await send.command("xylophone zeppelin --archive big", command="/counter")
     await http_slack.work.drain(20)
-    found, none = fake.posts()
+    posts = fake.posts()
+    assert len(posts) == 2
+    # the two commands run concurrently: tell the replies apart by what they say, not by arrival order
+    none_note = "I found no comment that argues against that."
+    found = next(post for post in posts if none_note not in visible(post))
+    none = next(post for post in posts if post is not found)
     assert (
         "*Against*" in visible(found) and "I disagree" in visible(found) and not PINGS.search(visible(found))
     )
-    assert "I found no comment that argues against that." in visible(none)
+    assert none_note in visible(none)
