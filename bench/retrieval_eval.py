@@ -109,8 +109,10 @@ def ndcg(split: Split, rank: str, **params: float) -> float:
     return statistics.fmean(scores)
 
 
-RRF_GRID = [{"k": k, "dense_weight": w} for k in (10, 30, 60, 100) for w in (0.5, 1.0, 1.5, 2.0, 3.0)]
-BLEND_GRID = [{"alpha": a} for a in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)]
+RRF_GRID = [
+    {"k": k, "dense_weight": w} for k in (5, 10, 20, 30, 60) for w in (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0)
+]
+BLEND_GRID = [{"alpha": a} for a in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9)]
 
 
 async def end_to_end(

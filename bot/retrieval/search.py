@@ -31,9 +31,9 @@ MODEL_KEY_SERVICE = "retrieval-model-key"
 
 DEPTH = 100  # how deep each ranking goes before fusion
 MIN_SIMILARITY = 0.3  # cosine below which a comment is not taken as about the query (dense side only)
-RRF_K = 60
+RRF_K = 10  # k and weights chosen on ArguAna validation (bench/retrieval_eval.py)
 BM25_WEIGHT = 1.0
-DENSE_WEIGHT = 1.0
+DENSE_WEIGHT = 2.0
 
 
 @dataclass(frozen=True, slots=True)
