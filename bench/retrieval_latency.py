@@ -2,7 +2,8 @@
 
 Imports N synthetic comments (bench/synth.py) through the store, then gives every comment a random unit vector
 (latency depends on how many vectors there are, not on what they say; embedding 100k comments for real takes
-~12 minutes on 2 cores, see `threadbot embed`). The query's embedding is real. Prints p50/p99 in ms of:
+~12 minutes on 2 cores, see `threadbot embed`). The query's embedding is real. Random vectors fall below
+the similarity floor, so one row turns the floor off to time fusing every dense hit too. Prints p50/p99 in ms of:
 BM25 alone (`store.search`), `retrieve` as `quote` calls it (50 hits), `retrieve` as stance/counter would
 (200 hits with their vectors), the first call after start (the archive's matrix loads), and the same with the
 cache cap below N (dense then only re-ranks BM25's candidates).
@@ -84,6 +85,10 @@ async def bench(size: int, query_count: int, folder: Path) -> None:
         "store.search (BM25 only), 50 hits", await timed(texts, lambda q: store.search([archive.id], q, 50))
     )
     report("retrieve, 50 hits (quote)", await timed(texts, lambda q: retrieve(ctx, [archive.id], q, 50)))
+    report(
+        "retrieve, 50 hits, no similarity floor (all fused)",
+        await timed(texts, lambda q: retrieve(ctx, [archive.id], q, 50, min_similarity=-1.0)),
+    )
     report(
         "retrieve, 200 hits with vectors (stance/counter)",
         await timed(texts, lambda q: retrieve(ctx, [archive.id], q, 200, with_vectors=True)),
