@@ -1,12 +1,12 @@
 """The process's engine, shared by every feature: loaded once, lazily, off the event loop.
 
-Uses the same `ctx.services` keys ("engine", "engine-lock") as `bot.features.stance.get_engine`, so whichever
-feature asks first loads it and the others reuse it.
+Whichever feature asks first (stance, counter, retrieval, the indexer) loads it and the others reuse it.
 """
 
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 from typing import cast
 
 from bot.context import Context
@@ -30,6 +30,14 @@ async def get_engine(ctx: Context) -> Engine:
             engine = ctx.services.get(ENGINE)
             if engine is None:
                 folder = ctx.settings.model_dir
-                engine = await asyncio.to_thread(load_engine, folder, folder)
+                engine = await asyncio.to_thread(_load_with_identities, folder)
                 ctx.services[ENGINE] = engine
     return cast(Engine, engine)
+
+
+def _load_with_identities(folder: Path | None) -> Engine:
+    """Load the engine and hash its model files now (worker thread), so the first cached answer is instant too."""
+    engine = load_engine(folder, folder)
+    engine.stance.logit_identity()
+    engine.stance.relevance_identity()
+    return engine

@@ -1,7 +1,7 @@
 """`stance` and `counter`: where the thread stands on a claim, and the comment that best argues against it.
 
-Both read the archive's comments that share words with the claim (storage's BM25, at most `CANDIDATES`) and run
-the engine (bot/engine) on them in a worker thread. The engine loads once per process, lazily, and is kept in
+Both read the archive's comments most relevant to the claim (hybrid retrieval, bot/retrieval: BM25 fused with
+stored sentence vectors, at most `CANDIDATES`) and run the engine (bot/engine) on them in a worker thread. The engine loads once per process, lazily, and is kept in
 `ctx.services["engine"]`; with no model installed it falls back to word-based guesses and the reply says so.
 
 The NLI model's z per (model and calibration, claim, comment) is kept in SQLite, so a repeated claim (in this
@@ -15,8 +15,6 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
-from pathlib import Path
-from typing import cast
 
 import numpy as np
 
@@ -24,7 +22,8 @@ from bot.archive_choice import ARCHIVE_OPTION, resolve_archive
 from bot.claims import remember_claim, stance_store
 from bot.context import Context
 from bot.engine.counter import CounterReport
-from bot.engine.loader import Engine, load_engine
+from bot.engine.loader import Engine
+from bot.engine.service import get_engine
 from bot.engine.stance import StanceReport, lexical_polarity
 from bot.errors import UsageError
 from bot.features import stance_feedback
@@ -42,6 +41,9 @@ from bot.models import (
     StanceReply,
 )
 from bot.registry import Option, Param, Registry
+from bot.retrieval import retrieve
+from bot.retrieval.cache import FloatMatrix
+from bot.retrieval.search import hit_vectors, vector_store
 from storage.interface import ArchiveInfo, SearchHit, StoredComment
 from storage.stance_store import claim_key
 
@@ -49,6 +51,11 @@ commands = Registry()
 commands.extend(stance_feedback.commands)
 
 CANDIDATES = 200
+EMBED_NOW = 48
+UNINDEXED_NOTE = (
+    "{count} more matching comments are still being indexed and were left out; ask again in a few minutes for "
+    "a fuller count."
+)
 COUNTER_LIST = 10
 ENGINE = "engine"
 ENGINE_LOCK = "engine-lock"
@@ -58,25 +65,25 @@ LEXICAL_COUNTER_COVERAGE = 0.4
 ROUGH_COUNTER = "Rough: no NLI model is installed, so counters are keyword matches only."
 
 
-async def get_engine(ctx: Context) -> Engine:
-    """The process's engine, loaded on first use in a worker thread (settings.model_dir, else installed models)."""
-    engine = ctx.services.get(ENGINE)
-    if engine is None:
-        lock = ctx.services.setdefault(ENGINE_LOCK, asyncio.Lock())
-        async with lock:
-            engine = ctx.services.get(ENGINE)
-            if engine is None:
-                folder = ctx.settings.model_dir
-                engine = await asyncio.to_thread(_load_with_identities, folder)
-                ctx.services[ENGINE] = engine
-    return cast(Engine, engine)
+async def _candidates(
+    ctx: Context, archive_id: int, claim: str
+) -> tuple[list[SearchHit], FloatMatrix | None, int]:
+    """The comments to judge (hybrid retrieval, best first), their vectors, and how many were left out.
 
-
-def _load_with_identities(folder: Path | None) -> Engine:
-    """Load the engine and hash its model files now (worker thread), so the first cached answer is instant too."""
-    engine = load_engine(folder, folder)
-    _identities(engine)
-    return engine
+    Vectors come from storage; the indexer fills them in the background after an import. Until it has reached
+    these comments, at most `EMBED_NOW` are embedded during the command (a long comment takes ~10 ms), so a
+    fresh 100k archive still answers within the platforms' patience; the rest wait for the indexer.
+    """
+    hits = (await retrieve(ctx, [archive_id], claim, CANDIDATES)).hits
+    store = vector_store(ctx)
+    embedder = (await get_engine(ctx)).embedder if store is not None and hits else None
+    if store is None or embedder is None:
+        return hits, None, 0
+    stored = await store.vectors([h.comment.id for h in hits])
+    missing = [i for i, h in enumerate(hits) if h.comment.id not in stored]
+    left_out = set(missing[EMBED_NOW:])
+    kept = [h for i, h in enumerate(hits) if i not in left_out]
+    return kept, await hit_vectors(store, embedder, kept, {}), len(left_out)
 
 
 def _claim(command: Command) -> str:
@@ -92,7 +99,9 @@ CachedFetch = Callable[[str, str, Sequence[int]], Awaitable[dict[int, float]]]
 CachedStore = Callable[[str, str, Mapping[int, float]], Awaitable[None]]
 
 
-async def _cached_by_index(fetch: CachedFetch, identity: str | None, key: str, hits: list[SearchHit]) -> dict[int, float]:
+async def _cached_by_index(
+    fetch: CachedFetch, identity: str | None, key: str, hits: list[SearchHit]
+) -> dict[int, float]:
     """Cached values (z or relevance) by index into `hits`; nothing without an identity (no model)."""
     if identity is None or not hits:
         return {}
@@ -114,7 +123,9 @@ async def _remember_new(
         await store(identity, key, new)
 
 
-async def _classify(ctx: Context, engine: Engine, claim: str, key: str, hits: list[SearchHit]) -> StanceReport:
+async def _classify(
+    ctx: Context, engine: Engine, claim: str, key: str, hits: list[SearchHit], vectors: FloatMatrix | None
+) -> StanceReport:
     """The engine's stance report, with cached relevance and z from SQLite and the new ones stored back."""
     store = stance_store(ctx)
     nli_identity, relevance_identity = await asyncio.to_thread(_identities, engine)
@@ -125,6 +136,7 @@ async def _classify(ctx: Context, engine: Engine, claim: str, key: str, hits: li
             engine.stance.classify,
             claim,
             [h.comment.text for h in hits],
+            embeddings=vectors,
             known_logits=known_z,
             known_relevance=known_rel,
         )
@@ -187,7 +199,7 @@ async def stance(ctx: Context, command: Command) -> Reply:
     space = command.place.space_key
     claim_id = await remember_claim(ctx, space, claim)
     key = claim_key(claim)
-    hits = await ctx.store.search([archive.id], claim, CANDIDATES)
+    hits, vectors, unindexed = await _candidates(ctx, archive.id, claim)
     fixes = await fixed_labels(ctx, space, key, archive.id)
     members = await members_tally(ctx, space, key)
     if not hits and not fixes:
@@ -202,15 +214,19 @@ async def stance(ctx: Context, command: Command) -> Reply:
     notes: list[str] = []
     rough = False
     if hits:
-        report = await _classify(ctx, await get_engine(ctx), claim, key, hits)
+        report = await _classify(ctx, await get_engine(ctx), claim, key, hits, vectors)
         rows = _engine_rows(hits, report, fixes)
         rough = report.rough
         notes = [report.note] if report.note else []
+        if unindexed:
+            notes.append(UNINDEXED_NOTE.format(count=unindexed))
         unscored = [i for i in report.unscored if hits[i].comment.id not in fixes]
         if unscored:
             notes.append(f"{len(unscored)} more on-topic comments were not scored (too many to read).")
     rows += await _fixed_rows(ctx, fixes, {row.comment.id for row in rows})
-    return _stance_reply(claim, claim_id, archive, rows, members, rough, notes, bool(command.options.get("all")))
+    return _stance_reply(
+        claim, claim_id, archive, rows, members, rough, notes, bool(command.options.get("all"))
+    )
 
 
 def _stance_reply(
@@ -258,9 +274,13 @@ class _Counters:
     eligible: list[int]  # indices into the hits, best first: related and leaning against the claim
 
 
-def _rank_counters(engine: Engine, claim: str, texts: list[str], known: dict[int, float]) -> _Counters:
+def _rank_counters(
+    engine: Engine, claim: str, texts: list[str], known: dict[int, float], vectors: FloatMatrix | None
+) -> _Counters:
     """Rank counterarguments and keep only those that are on topic and lean against the claim (worker thread)."""
-    embeddings = engine.embedder.embed(texts) if engine.embedder is not None else None
+    embeddings = vectors
+    if embeddings is None and engine.embedder is not None:
+        embeddings = engine.embedder.embed(texts)
     report = engine.counter.rank(
         claim,
         texts,
@@ -310,7 +330,9 @@ async def _offers(
     offered = {o.comment.id for o in offers}
     extra = [cid for cid, label in fixes.items() if label == "disagree" and cid not in offered]
     by_id = {h.comment.id: h for h in hits}
-    fetched = {c.id: c for c in await ctx.store.get_comments([c for c in extra if c not in by_id])} if extra else {}
+    fetched = (
+        {c.id: c for c in await ctx.store.get_comments([c for c in extra if c not in by_id])} if extra else {}
+    )
     for cid in extra:
         if cid in by_id:
             offers.append(_Offer(by_id[cid].comment, by_id[cid].highlighted, None))
@@ -335,7 +357,7 @@ async def counter(ctx: Context, command: Command) -> Reply:
     archive = await resolve_archive(ctx, command)
     place = command.place
     claim_id = await remember_claim(ctx, place.space_key, claim)
-    hits = await ctx.store.search([archive.id], claim, CANDIDATES)
+    hits, vectors, _ = await _candidates(ctx, archive.id, claim)
     fixes = await fixed_labels(ctx, place.space_key, claim_key(claim), archive.id)
     ranked: _Counters | None = None
     if hits:
@@ -344,7 +366,8 @@ async def counter(ctx: Context, command: Command) -> Reply:
         identity = await asyncio.to_thread(engine.stance.logit_identity)
         key = claim_key(engine.counter.nli_claim(claim))
         known = await _cached_by_index(store.cached_logits, identity, key, hits)
-        ranked = await asyncio.to_thread(_rank_counters, engine, claim, [h.comment.text for h in hits], known)
+        texts = [h.comment.text for h in hits]
+        ranked = await asyncio.to_thread(_rank_counters, engine, claim, texts, known, vectors)
         await _remember_new(store.store_logits, identity, key, hits, ranked.report.logits, known)
     rough = ranked is not None and ranked.report.rough
     reply = CounterReply(claim=claim, claim_id=claim_id, archive=archive.name, rough=rough)
@@ -365,9 +388,7 @@ async def counter(ctx: Context, command: Command) -> Reply:
     fresh = [o for o in offers if o.comment.id not in shown]
     if not fresh:
         await ctx.store.forget_shown(place.space_key, place.channel, ids)
-        reply.note = (
-            "Every comment I found arguing against that has been shown in this channel; ask again to start over."
-        )
+        reply.note = "Every comment I found arguing against that has been shown in this channel; ask again to start over."
         return reply
     chosen = fresh[0]
     await ctx.store.record_shown(place.space_key, place.channel, [chosen.comment.id], _now(ctx))

@@ -17,6 +17,7 @@ from bot.core import Bot
 from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScores
+from bot.features import stance as stance_feature
 from bot.features.stance import ENGINE
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
@@ -81,9 +82,11 @@ async def test_repeated_claim_in_a_new_process_runs_no_nli(
     async with open_bot(settings) as second_bot:
         second_bot.context.services[ENGINE] = real_engine
         started = time.perf_counter()
-        again = await ConsoleAdapter(second_bot).ask(f"stance {CLAIM.lower()}. --all --archive t")
+        asked = f"{CLAIM.lower()}."
+        again = await ConsoleAdapter(second_bot).ask(f"stance {asked} --all --archive t")
         elapsed = time.perf_counter() - started
-    assert premises == [] and embedded == []
+    # no comment goes through either model again: only the claim itself is embedded (for retrieval)
+    assert premises == [] and set(embedded) <= {asked}
     assert isinstance(again, StanceReply) and again.counts == first.counts
     assert [(i.comment_id, i.label) for i in again.items] == [(i.comment_id, i.label) for i in first.items]
     print(f"repeated stance over a fresh store: {elapsed * 1000:.0f} ms")
@@ -114,3 +117,20 @@ async def test_deleting_an_archive_removes_its_cached_logits(bot: Bot, real_engi
     assert await _cached_rows(bot) > 0 and await _cached_rows(bot, "relevance_cache") > 0
     assert await bot.context.store.delete_archive(SPACE, "t")
     assert await _cached_rows(bot) == 0 and await _cached_rows(bot, "relevance_cache") == 0
+
+
+async def test_a_fresh_archive_answers_before_the_indexer_and_says_what_it_left_out(
+    bot: Bot, real_engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With no stored vectors, only a bounded number of comments are embedded during the command; the reply says
+    how many were left for the indexer, and once they are stored the next ask counts them all."""
+    await bot.context.store.import_records(SPACE, "t", THREAD)
+    bot.context.services[ENGINE] = real_engine
+    monkeypatch.setattr(stance_feature, "EMBED_NOW", 2)
+    console = ConsoleAdapter(bot)
+    partial = await console.ask(f"stance {CLAIM} --archive t")
+    assert isinstance(partial, StanceReply) and partial.note and "still being indexed" in partial.note
+    monkeypatch.setattr(stance_feature, "EMBED_NOW", 1000)
+    full = await console.ask(f"stance {CLAIM} --archive t")
+    assert isinstance(full, StanceReply) and "still being indexed" not in (full.note or "")
+    assert sum(full.counts.model_dump().values()) > sum(partial.counts.model_dump().values())
