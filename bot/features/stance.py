@@ -12,6 +12,7 @@ stance_feedback.py) override the engine's label in every count and counter choic
 from __future__ import annotations
 
 import asyncio
+import random
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -306,7 +307,7 @@ def _rank_counters(
 
 
 @dataclass(frozen=True)
-class _Offer:
+class Offer:
     """A comment that may be offered as a counter."""
 
     comment: StoredComment
@@ -316,17 +317,17 @@ class _Offer:
 
 async def _offers(
     ctx: Context, hits: list[SearchHit], ranked: _Counters | None, fixes: dict[int, Label]
-) -> list[_Offer]:
+) -> list[Offer]:
     """Eligible counters best first: the engine's, minus comments fixed as anything but disagree, plus every
     comment fixed as disagree (ranked ones in their place, the rest after)."""
-    offers: list[_Offer] = []
+    offers: list[Offer] = []
     if ranked is not None:
         engine_ok = set(ranked.eligible)
         for cand in ranked.report.candidates:
             comment = hits[cand.index].comment
             fixed = fixes.get(comment.id)
             if fixed == "disagree" or (fixed is None and cand.index in engine_ok):
-                offers.append(_Offer(comment, hits[cand.index].highlighted, cand.score))
+                offers.append(Offer(comment, hits[cand.index].highlighted, cand.score))
     offered = {o.comment.id for o in offers}
     extra = [cid for cid, label in fixes.items() if label == "disagree" and cid not in offered]
     by_id = {h.comment.id: h for h in hits}
@@ -335,9 +336,9 @@ async def _offers(
     )
     for cid in extra:
         if cid in by_id:
-            offers.append(_Offer(by_id[cid].comment, by_id[cid].highlighted, None))
+            offers.append(Offer(by_id[cid].comment, by_id[cid].highlighted, None))
         elif cid in fetched:
-            offers.append(_Offer(fetched[cid], None, None))
+            offers.append(Offer(fetched[cid], None, None))
     return offers
 
 
@@ -390,11 +391,28 @@ async def counter(ctx: Context, command: Command) -> Reply:
         await ctx.store.forget_shown(place.space_key, place.channel, ids)
         reply.note = "Every comment I found arguing against that has been shown in this channel; ask again to start over."
         return reply
-    chosen = fresh[0]
+    chosen = pick_counter(fresh, ctx.services.get(RANDOM_SERVICE, _RANDOM))
     await ctx.store.record_shown(place.space_key, place.channel, [chosen.comment.id], _now(ctx))
     reply.quote = to_quote(chosen.comment, chosen.highlighted, chosen.score)
     reply.note = rough_note
     return reply
+
+
+RANDOM_SERVICE = "counter-random"
+SAMPLE_TOP = 3
+SAMPLE_MARGIN = 0.1
+_RANDOM = random.SystemRandom()
+
+
+def pick_counter(fresh: list[Offer], rng: random.Random) -> Offer:
+    """One of the best few fresh counters: those among the top `SAMPLE_TOP` scoring within `SAMPLE_MARGIN` of
+    the best. Near-ties are the engine's noise, so sampling them varies what a channel sees without ever
+    offering a clearly weaker comment; a moderator's unscored pick is only taken when nothing scored is left."""
+    best = fresh[0]
+    if best.score is None:
+        return best
+    close = [o for o in fresh[:SAMPLE_TOP] if o.score is not None and o.score >= best.score - SAMPLE_MARGIN]
+    return rng.choice(close)
 
 
 def _now(ctx: Context) -> str:

@@ -178,3 +178,20 @@ async def test_fallback_claim_about_nothing(thread: ConsoleAdapter) -> None:
     assert reply.note and "no comment that argues against" in reply.note
     stance = await thread.ask("stance xylophone zeppelin --archive t")
     assert isinstance(stance, StanceReply) and stance.counts.agree == 0 and stance.note
+
+
+def test_counter_samples_only_among_near_ties_of_the_best() -> None:
+    """Asked in many channels, a counter varies among the near-best comments and never picks a clearly weaker one."""
+    import random
+
+    from bot.features.stance import Offer, pick_counter
+    from storage.interface import StoredComment
+
+    def offer(cid: int, score: float | None) -> Offer:
+        return Offer(StoredComment(id=cid, archive="t", source_id=str(cid), text=f"c{cid}"), None, score)
+
+    rng = random.Random(1)
+    fresh = [offer(1, 1.20), offer(2, 1.15), offer(3, 0.60), offer(4, 1.19)]
+    picked = {pick_counter(fresh, rng).comment.id for _ in range(200)}
+    assert picked == {1, 2}
+    assert pick_counter([offer(9, None), offer(1, 1.0)], rng).comment.id == 9
