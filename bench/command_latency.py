@@ -9,7 +9,10 @@ Claims are ArguAna test conclusions, each new to the NLI cache unless stated.
 Baseline in the same run: one NLI pass over 64 (comment, claim) pairs with both hypotheses, the engine's fixed
 cost per new claim; the ratios say how much the command adds around it.
 
-    .venv/bin/python -m bench.command_latency [--size 100000] [--claims 12]
+    .venv/bin/python -m bench.command_latency [--size 100000] [--claims 12] [--embed]
+
+With `--embed` the large archive is fully indexed first (`threadbot embed`, what the bot's background indexer
+does after an import): the steady state. Without it, no vector exists yet: the minutes right after an import.
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import asyncio
 import json
 import random
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -117,7 +122,15 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
     )
 
 
-async def main_async(size: int, claim_count: int, folder: Path) -> None:
+def embed_all(db: Path) -> None:
+    start = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "embed", "--db", str(db)], check=True, capture_output=True
+    )
+    print(f"embedded every comment (threadbot embed) in {time.perf_counter() - start:.0f} s", flush=True)
+
+
+async def main_async(size: int, claim_count: int, folder: Path, embed: bool) -> None:
     records, test_claims = arguana_records()
     rng = random.Random(5)
     claims = rng.sample(test_claims, claim_count)
@@ -135,7 +148,7 @@ async def main_async(size: int, claim_count: int, folder: Path) -> None:
     await store.close()
     print(
         f"\nimported {len(records) + len(padding):,} comments ({len(records):,} ArguAna arguments) in "
-        f"{time.perf_counter() - start:.0f} s; no vectors computed beforehand",
+        f"{time.perf_counter() - start:.0f} s; {'vectors next' if embed else 'no vectors computed beforehand'}",
         flush=True,
     )
     await measure(
@@ -147,9 +160,10 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--claims", type=int, default=12)
+    parser.add_argument("--embed", action="store_true", help="index the large archive fully before measuring")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(main_async(args.size, args.claims, Path(tmp)))
+        asyncio.run(main_async(args.size, args.claims, Path(tmp), args.embed))
 
 
 if __name__ == "__main__":

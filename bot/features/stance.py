@@ -53,6 +53,9 @@ commands.extend(stance_feedback.commands)
 
 CANDIDATES = 200
 EMBED_NOW = 48
+NLI_BUDGET_SECONDS = 2.0
+"""NLI time per `stance` call: keeps a new claim's answer near 2-3 s on 2 cores; cached z carry over, so asking
+again reads further."""
 UNINDEXED_NOTE = (
     "{count} more matching comments are still being indexed and were left out; ask again in a few minutes for "
     "a fuller count."
@@ -140,6 +143,7 @@ async def _classify(
             embeddings=vectors,
             known_logits=known_z,
             known_relevance=known_rel,
+            budget_seconds=NLI_BUDGET_SECONDS,
         )
     )
     await _remember_new(store.store_logits, nli_identity, key, hits, report.logits, known_z)
@@ -223,7 +227,11 @@ async def stance(ctx: Context, command: Command) -> Reply:
             notes.append(UNINDEXED_NOTE.format(count=unindexed))
         unscored = [i for i in report.unscored if hits[i].comment.id not in fixes]
         if unscored:
-            notes.append(f"{len(unscored)} more on-topic comments were not scored (too many to read).")
+            late = sum(1 for i in report.late if hits[i].comment.id not in fixes)
+            if late:
+                notes.append(f"{late} more on-topic comments were not read in time; ask again to count them too.")
+            if len(unscored) > late:
+                notes.append(f"{len(unscored) - late} more on-topic comments were not scored (too many to read).")
     rows += await _fixed_rows(ctx, fixes, {row.comment.id for row in rows})
     return _stance_reply(
         claim, claim_id, archive, rows, members, rough, notes, bool(command.options.get("all"))

@@ -90,3 +90,22 @@ def test_known_relevance_spares_the_embedder(engine: Engine, monkeypatch: pytest
     partial_known = {i: v for i, v in first.relevance.items() if i != 0}
     engine.stance.classify(CLAIM, COMMENTS, known_logits=first.logits, known_relevance=partial_known)
     assert embedded == [COMMENTS[0], CLAIM]
+
+
+@needs_models
+def test_a_spent_time_budget_leaves_comments_for_the_next_ask(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With no time left, only known z count and the rest are reported late; asking again with them known and a
+    budget to spare finishes the job with the same labels as an unbudgeted run."""
+    full = engine.stance.classify(CLAIM, COMMENTS)
+    scored = sorted(full.logits)
+    assert len(scored) >= 2
+    head = {scored[0]: full.logits[scored[0]]}
+    calls = _count_nli_calls(engine, monkeypatch)
+    rushed = engine.stance.classify(CLAIM, COMMENTS, known_logits=head, budget_seconds=0.0)
+    assert calls == []
+    assert set(rushed.logits) == set(head)
+    assert set(rushed.late) == set(scored) - set(head) and set(rushed.late) <= set(rushed.unscored)
+    assert sum(rushed.counts[s] for s in ("agree", "disagree", "neutral")) == 1
+    finished = engine.stance.classify(CLAIM, COMMENTS, known_logits=rushed.logits, budget_seconds=60.0)
+    assert finished.late == []
+    assert [r.stance for r in finished.results] == [r.stance for r in full.results]
