@@ -151,6 +151,8 @@ async def main_async(size: int, claim_count: int, folder: Path, embed: bool) -> 
         f"{time.perf_counter() - start:.0f} s; {'vectors next' if embed else 'no vectors computed beforehand'}",
         flush=True,
     )
+    if embed:
+        embed_all(folder / "big.db")
     await measure(
         folder / "big.db", "big", claims, f"{len(records) + len(padding):,}-comment archive", baseline
     )
