@@ -52,8 +52,8 @@ commands = Registry()
 commands.extend(stance_feedback.commands)
 
 CANDIDATES = 200
-EMBED_NOW = 48
-NLI_BUDGET_SECONDS = 2.0
+EMBED_NOW = 24
+NLI_BUDGET_SECONDS = 1.5
 """NLI time per `stance` call: keeps a new claim's answer near 2-3 s on 2 cores; cached z carry over, so asking
 again reads further."""
 UNINDEXED_NOTE = (
