@@ -82,6 +82,22 @@ class Database:
         await self.conn.close()
 
 
+WAL_ATTEMPTS = 100
+
+
+async def _use_wal(conn: aiosqlite.Connection) -> None:
+    """Switch to WAL. SQLite answers "locked" at once, without waiting, when another connection is creating
+    the same new file, so retry for a few seconds (the other process soon finishes that)."""
+    for attempt in range(WAL_ATTEMPTS):
+        try:
+            await conn.execute("PRAGMA journal_mode = WAL")
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == WAL_ATTEMPTS - 1:
+                raise
+            await asyncio.sleep(0.05)
+
+
 async def open_database(path: Path | str) -> Database:
     """Open (creating if needed) and migrate the database at `path`."""
     path = Path(path)
@@ -98,9 +114,9 @@ async def open_database(path: Path | str) -> Database:
     conn.row_factory = sqlite3.Row
     db = Database(conn, path)
     try:
-        await conn.execute("PRAGMA journal_mode = WAL")
+        await conn.execute("PRAGMA busy_timeout = 10000")  # first: even switching to WAL may wait for a lock
+        await _use_wal(conn)
         await conn.execute("PRAGMA foreign_keys = ON")
-        await conn.execute("PRAGMA busy_timeout = 10000")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports stay in memory until commit
         await migrate(db)
