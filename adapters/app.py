@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from bot.context import Context
 from bot.core import Bot
 from bot.features import build_registry
+from bot.features.stance_reading import close_reading
 from bot.settings import Settings
 from storage.sample import ensure_sample
 from storage.sqlite_store import SqliteStore
@@ -19,8 +20,12 @@ from storage.sqlite_store import SqliteStore
 @asynccontextmanager
 async def open_bot(settings: Settings) -> AsyncIterator[Bot]:
     store = await SqliteStore.open(settings.db)
+    context: Context | None = None
     try:
         await ensure_sample(store)
-        yield Bot(Context(store=store, settings=settings, registry=build_registry()))
+        context = Context(store=store, settings=settings, registry=build_registry())
+        yield Bot(context)
     finally:
+        if context is not None:
+            await close_reading(context)  # background NLI writes to the store: stop it first
         await store.close()

@@ -32,7 +32,9 @@ from pathlib import Path
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bench.synth import comments
+from bot.core import Bot
 from bot.engine.loader import load_engine
+from bot.features.stance_reading import READING, StanceReading
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
 from storage.importers.records import CommentRecord
@@ -88,6 +90,13 @@ def nli_baseline(claims: list[str], texts: list[str], rounds: int = 3) -> float:
     return statistics.median(times)
 
 
+async def _read_on(bot: Bot) -> None:
+    """Until the background reader has read what `stance` left."""
+    reader = bot.context.services.get(READING)
+    if isinstance(reader, StanceReading):
+        await reader.wait_until_read()
+
+
 async def measure(db: Path, archive: str | None, claims: list[str], label: str, baseline: float) -> None:
     option = f" --archive {archive}" if archive else ""
     async with open_bot(Settings(db=db)) as bot:
@@ -95,7 +104,10 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
         start = time.perf_counter()
         await console.ask(f"stance warming up the engine{option}")
         load = time.perf_counter() - start
-        stance_s, repeat_s, counter_s, scored = [], [], [], []
+        await _read_on(bot)
+        stance_s, repeat_s, counter_s, read_s = [], [], [], []
+        scored: list[int] = []
+        read_on: list[int] = []
         for claim in claims:
             start = time.perf_counter()
             reply = await console.ask(f"stance {claim}{option}")
@@ -109,15 +121,22 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
             counter = await console.ask(f"counter {claim}{option}")
             counter_s.append(time.perf_counter() - start)
             assert isinstance(counter, CounterReply), counter
+            await _read_on(bot)
+            start = time.perf_counter()
+            done = await console.ask(f"stance {claim}{option}")
+            read_s.append(time.perf_counter() - start)
+            assert isinstance(done, StanceReply), done
+            read_on.append(done.counts.agree + done.counts.disagree + done.counts.neutral)
     print(
         f"\n{label}: first call (loads the models) {load:.2f} s; on-topic comments per claim, median "
-        f"{statistics.median(scored):.0f}",
+        f"{statistics.median(scored):.0f} in the first reply, {statistics.median(read_on):.0f} once read on",
         flush=True,
     )
     print(
         f"  stance, new claim      {summary(stance_s)}  (p50 / NLI baseline {statistics.median(stance_s) / baseline:.2f})"
     )
-    print(f"  stance, repeated claim {summary(repeat_s)}")
+    print(f"  stance, repeated claim {summary(repeat_s)}  (asked at once: reading on may still run)")
+    print(f"  stance, repeated later {summary(read_s)}  (after the background reading)")
     print(
         f"  counter, new claim     {summary(counter_s)}  (p50 / NLI baseline {statistics.median(counter_s) / baseline:.2f})"
     )
@@ -156,17 +175,23 @@ def embed_all(db: Path) -> None:
     print(f"embedded every comment (threadbot embed) in {time.perf_counter() - start:.0f} s", flush=True)
 
 
-async def main_async(size: int, claim_count: int, folder: Path, embed: bool) -> None:
+async def main_async(size: int, claim_count: int, folder: Path, embed: bool, seed: int) -> None:
     records, test_claims = arguana_records()
-    rng = random.Random(5)
+    rng = random.Random(seed)
     claims = rng.sample(test_claims, claim_count)
     baseline = nli_baseline(claims, [r.text for r in records[:64]])
     print(f"baseline: one NLI pass over 64 comments x 2 hypotheses, median {baseline:.2f} s", flush=True)
 
+    (folder / "sample.db").unlink(missing_ok=True)
     await measure(
         folder / "sample.db", None, SAMPLE_CLAIMS[:claim_count], "bundled sample (49 comments)", baseline
     )
 
+    big = folder / "big.db"
+    if big.exists():  # --keep: a previous run's archive (and its vectors), as it was left
+        print(f"\nreusing {big}", flush=True)
+        await measure(big, "big", claims, f"{big.name} (kept)", baseline)
+        return
     padding = list(comments(max(0, size - len(records)), seed=3))
     store = await SqliteStore.open(folder / "big.db")
     start = time.perf_counter()
@@ -190,9 +215,17 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--claims", type=int, default=12)
     parser.add_argument("--embed", action="store_true", help="index the large archive fully before measuring")
+    parser.add_argument("--seed", type=int, default=5, help="which test claims to ask (another seed: new claims)")
+    parser.add_argument(
+        "--keep", type=Path, help="keep the databases in this folder and reuse a large archive already there"
+    )
     args = parser.parse_args()
+    if args.keep is not None:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        asyncio.run(main_async(args.size, args.claims, args.keep, args.embed, args.seed))
+        return
     with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(main_async(args.size, args.claims, Path(tmp), args.embed))
+        asyncio.run(main_async(args.size, args.claims, Path(tmp), args.embed, args.seed))
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -30,6 +31,7 @@ from bot.errors import UsageError
 from bot.features import stance_feedback
 from bot.features.quote import to_quote
 from bot.features.stance_feedback import Label, fixed_labels, members_tally
+from bot.features.stance_reading import reading
 from bot.models import (
     Command,
     CounterCandidateRef,
@@ -53,9 +55,13 @@ commands.extend(stance_feedback.commands)
 
 CANDIDATES = 200
 EMBED_NOW = 24
+STANCE_SECONDS = 2.0
 NLI_BUDGET_SECONDS = 1.5
-"""NLI time per `stance` call: keeps a new claim's answer near 2-3 s on 2 cores; cached z carry over, so asking
-again reads further."""
+MIN_NLI_SECONDS = 0.5
+"""A `stance` call runs NLI until about `STANCE_SECONDS` have passed since the command began (at least
+`MIN_NLI_SECONDS`, at most `NLI_BUDGET_SECONDS`), so a new claim answers in 2-3 s on 2 cores even when
+retrieval had to embed; the comments left are read in the background (stance_reading.py) and cached."""
+READING_NOTE = "{count} more on-topic comments are being read now; ask again in a few seconds to count them too."
 UNINDEXED_NOTE = (
     "{count} more matching comments are still being indexed and were left out; ask again in a few minutes for "
     "a fuller count."
@@ -128,7 +134,13 @@ async def _remember_new(
 
 
 async def _classify(
-    ctx: Context, engine: Engine, claim: str, key: str, hits: list[SearchHit], vectors: FloatMatrix | None
+    ctx: Context,
+    engine: Engine,
+    claim: str,
+    key: str,
+    hits: list[SearchHit],
+    vectors: FloatMatrix | None,
+    budget_seconds: float,
 ) -> StanceReport:
     """The engine's stance report, with cached relevance and z from SQLite and the new ones stored back."""
     store = stance_store(ctx)
@@ -143,12 +155,32 @@ async def _classify(
             embeddings=vectors,
             known_logits=known_z,
             known_relevance=known_rel,
-            budget_seconds=NLI_BUDGET_SECONDS,
+            budget_seconds=budget_seconds,
         )
     )
     await _remember_new(store.store_logits, nli_identity, key, hits, report.logits, known_z)
     await _remember_new(store.store_relevance, relevance_identity, key, hits, report.relevance, known_rel)
     return report
+
+
+def _nli_budget(started: float) -> float:
+    """NLI seconds left for a `stance` call that started at `started` (perf_counter): what keeps the whole
+    command near `STANCE_SECONDS`, within [`MIN_NLI_SECONDS`, `NLI_BUDGET_SECONDS`]."""
+    left = STANCE_SECONDS - (time.perf_counter() - started)
+    return min(NLI_BUDGET_SECONDS, max(MIN_NLI_SECONDS, left))
+
+
+async def _read_later(
+    ctx: Context, engine: Engine, claim: str, key: str, archive_id: int, hits: list[SearchHit], late: list[int],
+    relevance: Mapping[int, float],
+) -> bool:
+    """Hand the comments a reply had no time for to the background reader, most relevant first."""
+    identity = await asyncio.to_thread(engine.stance.logit_identity)
+    if identity is None:
+        return False
+    ordered = sorted(late, key=lambda i: -relevance.get(i, 0.0))
+    pending = [(hits[i].comment.id, hits[i].comment.text) for i in ordered]
+    return reading(ctx, engine).submit(archive_id, key, identity, claim, pending)
 
 
 def _identities(engine: Engine) -> tuple[str | None, str | None]:
@@ -199,6 +231,7 @@ async def stance(ctx: Context, command: Command) -> Reply:
     Shows the clearest quote on each side and the members' votes (`stance vote`); `--all` lists every comment
     considered with its number, label and score. Labels a moderator set with `stance fix` replace the engine's.
     """
+    started = time.perf_counter()
     claim = _claim(command)
     archive = await resolve_archive(ctx, command)
     space = command.place.space_key
@@ -219,19 +252,26 @@ async def stance(ctx: Context, command: Command) -> Reply:
     notes: list[str] = []
     rough = False
     if hits:
-        report = await _classify(ctx, await get_engine(ctx), claim, key, hits, vectors)
+        engine = await get_engine(ctx)
+        reader = reading(ctx, engine)
+        identity = await asyncio.to_thread(engine.stance.logit_identity)
+        being_read = reader.unread(archive.id, key, identity) if identity else 0
+        async with reader.command():
+            budget = 0.0 if being_read else _nli_budget(started)
+            report = await _classify(ctx, engine, claim, key, hits, vectors, budget)
         rows = _engine_rows(hits, report, fixes)
         rough = report.rough
         notes = [report.note] if report.note else []
         if unindexed:
             notes.append(UNINDEXED_NOTE.format(count=unindexed))
         unscored = [i for i in report.unscored if hits[i].comment.id not in fixes]
-        if unscored:
-            late = sum(1 for i in report.late if hits[i].comment.id not in fixes)
-            if late:
-                notes.append(f"{late} more on-topic comments were not read in time; ask again to count them too.")
-            if len(unscored) > late:
-                notes.append(f"{len(unscored) - late} more on-topic comments were not scored (too many to read).")
+        late = [i for i in report.late if hits[i].comment.id not in fixes]
+        if late and await _read_later(ctx, engine, claim, key, archive.id, hits, late, report.relevance):
+            notes.append(READING_NOTE.format(count=len(late)))
+        elif late:
+            notes.append(f"{len(late)} more on-topic comments were not read in time; ask again to count them too.")
+        if len(unscored) > len(late):
+            notes.append(f"{len(unscored) - len(late)} more on-topic comments were not scored (too many to read).")
     rows += await _fixed_rows(ctx, fixes, {row.comment.id for row in rows})
     return _stance_reply(
         claim, claim_id, archive, rows, members, rough, notes, bool(command.options.get("all"))
@@ -376,7 +416,8 @@ async def counter(ctx: Context, command: Command) -> Reply:
         key = claim_key(engine.counter.nli_claim(claim))
         known = await _cached_by_index(store.cached_logits, identity, key, hits)
         texts = [h.comment.text for h in hits]
-        ranked = await asyncio.to_thread(_rank_counters, engine, claim, texts, known, vectors)
+        async with reading(ctx, engine).command():
+            ranked = await asyncio.to_thread(_rank_counters, engine, claim, texts, known, vectors)
         await _remember_new(store.store_logits, identity, key, hits, ranked.report.logits, known)
     rough = ranked is not None and ranked.report.rough
     reply = CounterReply(claim=claim, claim_id=claim_id, archive=archive.name, rough=rough)

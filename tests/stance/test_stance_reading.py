@@ -1,0 +1,119 @@
+"""Reading on in the background: what a `stance` reply had no time for is scored after it, so the next ask of
+the claim is complete and runs no NLI, and an ask while reading goes on answers at once and says so. Needs the
+real models."""
+
+from __future__ import annotations
+
+import pytest
+
+from adapters.app import open_bot
+from adapters.console import ConsoleAdapter
+from bot.core import Bot
+from bot.engine.loader import Engine
+from bot.features import stance as stance_feature
+from bot.features.stance import ENGINE
+from bot.features.stance_reading import READING, StanceReading
+from bot.models import StanceReply
+from bot.settings import Settings
+
+from .test_nli_cache import _cached_rows, _record_nli, real_engine  # noqa: F401 (fixture)
+from .test_stance_commands import CLAIM, THREAD
+
+SPACE = "console:local"
+
+
+def _no_time_for_nli(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every `stance` call gets no NLI time of its own, as on a big archive whose comments outnumber the budget."""
+    monkeypatch.setattr(stance_feature, "NLI_BUDGET_SECONDS", 0.0)
+    monkeypatch.setattr(stance_feature, "MIN_NLI_SECONDS", 0.0)
+
+
+def _reader(bot: Bot) -> StanceReading:
+    reader = bot.context.services[READING]
+    assert isinstance(reader, StanceReading)
+    return reader
+
+
+async def _stance(console: ConsoleAdapter) -> StanceReply:
+    reply = await console.ask(f"stance {CLAIM} --all --archive t")
+    assert isinstance(reply, StanceReply), reply
+    return reply
+
+
+async def _unhurried_counts(settings: Settings, engine: Engine) -> StanceReply:
+    """The same claim over the same thread with all the time it needs, in a database of its own."""
+    async with open_bot(settings.model_copy(update={"db": settings.db.with_name("unhurried.db")})) as bot:
+        await bot.context.store.import_records(SPACE, "t", THREAD)
+        bot.context.services[ENGINE] = engine
+        return await _stance(ConsoleAdapter(bot))
+
+
+async def test_comments_left_unread_are_read_after_the_reply(
+    bot: Bot, settings: Settings, real_engine: Engine, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """The rushed reply says how many comments are still being read; once read, the same claim gets the counts
+    and labels an unhurried run gives, without the model running again."""
+    expected = await _unhurried_counts(settings, real_engine)
+    await bot.context.store.import_records(SPACE, "t", THREAD)
+    bot.context.services[ENGINE] = real_engine
+    _no_time_for_nli(monkeypatch)
+    console = ConsoleAdapter(bot)
+
+    rushed = await _stance(console)
+    on_topic = expected.counts.agree + expected.counts.disagree + expected.counts.neutral
+    assert on_topic >= 3
+    assert rushed.counts.agree + rushed.counts.disagree + rushed.counts.neutral == 0
+    assert rushed.note and f"{on_topic} more on-topic comments are being read now" in rushed.note
+
+    await _reader(bot).wait_until_read()
+    premises = _record_nli(real_engine, monkeypatch)
+    complete = await _stance(console)
+    assert premises == []
+    assert complete.counts == expected.counts
+    assert sorted((i.comment_id, i.label) for i in complete.items) == sorted(
+        (i.comment_id, i.label) for i in expected.items
+    )
+    assert "being read" not in (complete.note or "")
+
+
+async def test_an_ask_while_reading_goes_on_answers_from_the_cache(
+    bot: Bot, real_engine: Engine, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """Reading waits while a command uses the engine; meanwhile a repeated ask runs no NLI itself and still says
+    how many comments are being read. The reading is done once commands leave the engine alone."""
+    await bot.context.store.import_records(SPACE, "t", THREAD)
+    bot.context.services[ENGINE] = real_engine
+    _no_time_for_nli(monkeypatch)
+    console = ConsoleAdapter(bot)
+    first = await _stance(console)
+    reader = _reader(bot)
+    monkeypatch.setattr(stance_feature, "NLI_BUDGET_SECONDS", 60.0)  # time to spare: only the reader may wait
+    monkeypatch.setattr(stance_feature, "MIN_NLI_SECONDS", 60.0)
+    async with reader.command():  # a long command holds the engine: no reading meanwhile
+        premises = _record_nli(real_engine, monkeypatch)
+        again = await _stance(console)
+        assert premises == [] and await _cached_rows(bot) == 0
+        assert again.counts == first.counts and again.note == first.note
+    await reader.wait_until_read()
+    done = await _stance(console)
+    assert "being read" not in (done.note or "")
+    assert done.counts.agree >= 1 and done.counts.disagree >= 1
+
+
+async def test_closing_the_bot_stops_reading_and_keeps_what_was_read(
+    settings: Settings, real_engine: Engine, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """Shutting down mid-reading neither fails nor loses the z already cached; the next process reads the rest."""
+    _no_time_for_nli(monkeypatch)
+    async with open_bot(settings) as bot:
+        await bot.context.store.import_records(SPACE, "t", THREAD)
+        bot.context.services[ENGINE] = real_engine
+        rushed = await _stance(ConsoleAdapter(bot))
+        assert rushed.note and "being read now" in rushed.note
+    monkeypatch.setattr(stance_feature, "NLI_BUDGET_SECONDS", 60.0)
+    monkeypatch.setattr(stance_feature, "MIN_NLI_SECONDS", 60.0)
+    async with open_bot(settings) as bot:
+        bot.context.services[ENGINE] = real_engine
+        full = await _stance(ConsoleAdapter(bot))
+    assert "being read" not in (full.note or "")
+    assert full.counts.agree >= 1 and full.counts.disagree >= 1
