@@ -101,6 +101,10 @@ class Store(Protocol):
 
     async def count_comments(self, archive_ids: Sequence[int]) -> int: ...
 
+    async def archive_revisions(self, archive_ids: Sequence[int]) -> dict[int, int]:
+        """Each archive's revision: a token that changes whenever its comments do (absent: no such archive)."""
+        ...
+
     # per-channel memory
     async def shown_in_channel(
         self, space_key: str, channel: str, comment_ids: Sequence[int]

@@ -48,7 +48,7 @@ DELETE FROM comments
 WHERE author = ? AND archive_id IN (SELECT id FROM archives WHERE space_key = ? AND name = ?)
 """
 SELECT_MAX_ID = "SELECT coalesce(max(id), 0) FROM comments"
-ADD_TO_COUNT = "UPDATE archives SET comment_count = comment_count + ? WHERE id = ?"
+ADD_TO_COUNT = "UPDATE archives SET comment_count = comment_count + ?, revision = random() WHERE id = ?"
 INSERT_SEGMENT = """
 INSERT INTO archive_segments (archive_id, first_id, last_id)
 SELECT ?, min(id), max(id) FROM comments WHERE id > ? HAVING count(*) > 0
@@ -72,6 +72,7 @@ SELECT_COMMENTS = f"""
 SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id WHERE c.id IN ({{ids}})
 """
 COUNT_COMMENTS = "SELECT coalesce(sum(comment_count), 0) FROM archives WHERE id IN ({ids})"
+SELECT_REVISIONS = "SELECT id, revision FROM archives WHERE id IN ({ids})"
 SELECT_SHOWN = """
 SELECT comment_id FROM quote_history WHERE space_key = ? AND channel = ? AND comment_id IN ({ids})
 """
@@ -256,6 +257,12 @@ class SqliteStore:
             return 0
         row = await self.db.fetchone(COUNT_COMMENTS.format(ids=_placeholders(archive_ids)), list(archive_ids))
         return int(row[0]) if row else 0
+
+    async def archive_revisions(self, archive_ids: Sequence[int]) -> dict[int, int]:
+        if not archive_ids:
+            return {}
+        rows = await self.db.fetchall(SELECT_REVISIONS.format(ids=_placeholders(archive_ids)), list(archive_ids))
+        return {int(row[0]): int(row[1]) for row in rows}
 
     async def shown_in_channel(self, space_key: str, channel: str, comment_ids: Sequence[int]) -> set[int]:
         if not comment_ids:

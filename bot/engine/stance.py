@@ -235,7 +235,8 @@ class StanceClassifier:
         those comments the NLI model and the embedder. With `budget_seconds`, NLI runs in small batches in
         relevance order and stops once the budget is spent; the comments left go to `unscored` (a caller that
         caches z gets further on the next ask)."""
-        if known_relevance and self.embedder is not None and embeddings is None:
+        complete = known_relevance is not None and len(known_relevance) >= len(comments)
+        if known_relevance and self.embedder is not None and (embeddings is None or complete):
             rel, threshold = self._relevance_known(self.embedder, claim, comments, known_relevance)
         else:
             rel, threshold = self.relevance(claim, comments, embeddings)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import numpy as np
@@ -23,11 +23,13 @@ from bot.engine.fusion import reciprocal_rank_fusion
 from bot.engine.service import get_engine
 from bot.retrieval.cache import ArchiveMatrix, DenseView, FloatMatrix, VectorCache
 from bot.retrieval.identity import configured_model_key
+from bot.retrieval.memo import Memo
 from storage.embedding_store import EmbeddingStore, store_for
 from storage.interface import SearchHit
 
 CACHE_SERVICE = "retrieval-vectors"
 MODEL_KEY_SERVICE = "retrieval-model-key"
+MEMO_SERVICE = "retrieval-memo"
 
 DEPTH = 100  # how deep each ranking goes before fusion
 MIN_SIMILARITY = 0.3  # cosine below which a comment is not taken as about the query (dense side only)
@@ -59,6 +61,13 @@ def _model_key(ctx: Context) -> str | None:
     return cast(str | None, ctx.services[MODEL_KEY_SERVICE])
 
 
+def _memo(ctx: Context) -> Memo[Retrieved]:
+    memo = ctx.services.get(MEMO_SERVICE)
+    if not isinstance(memo, Memo):
+        memo = ctx.services[MEMO_SERVICE] = Memo()
+    return cast(Memo[Retrieved], memo)
+
+
 def vector_store(ctx: Context) -> EmbeddingStore | None:
     """The vector store of the configured embedder on the bot's database (None: no embedder or no SQL)."""
     key = _model_key(ctx)
@@ -77,12 +86,34 @@ async def retrieve(
     """The `limit` comments of these archives most relevant to `query`, best first (see the module docstring).
 
     With `with_vectors`, also each hit's vector (missing ones are embedded now in a worker thread and stored,
-    so the next call is fast) and the query's vector; both are None when no embedder is installed."""
+    so the next call is fast) and the query's vector; both are None when no embedder is installed. The same
+    question over unchanged archives is answered from memory (memo.py)."""
     store = vector_store(ctx)
+    views = {aid: await vector_cache(ctx).view(store, aid) for aid in archive_ids} if store is not None else {}
+    revisions = await ctx.store.archive_revisions(archive_ids)
+    state = tuple((aid, revisions.get(aid), views[aid].count if aid in views else None) for aid in archive_ids)
+    key = (query, limit, with_vectors, min_similarity, _model_key(ctx), state)
+    memo = _memo(ctx)
+    remembered = memo.get(key)
+    if remembered is not None:
+        return replace(remembered, hits=list(remembered.hits))
+    found = await _retrieve(ctx, store, views, archive_ids, query, limit, with_vectors, min_similarity)
+    memo.put(key, replace(found, hits=list(found.hits)))
+    return found
+
+
+async def _retrieve(
+    ctx: Context,
+    store: EmbeddingStore | None,
+    views: dict[int, DenseView],
+    archive_ids: Sequence[int],
+    query: str,
+    limit: int,
+    with_vectors: bool,
+    min_similarity: float,
+) -> Retrieved:
     if store is None:
         return Retrieved(await ctx.store.search(archive_ids, query, limit))
-    cache = vector_cache(ctx)
-    views = {aid: await cache.view(store, aid) for aid in archive_ids}
     has_vectors = any(view.count for view in views.values())
     if not has_vectors and not with_vectors:
         return Retrieved(await ctx.store.search(archive_ids, query, limit))
