@@ -180,7 +180,7 @@ async def _read_later(
         return False
     ordered = sorted(late, key=lambda i: -relevance.get(i, 0.0))
     pending = [(hits[i].comment.id, hits[i].comment.text) for i in ordered]
-    return reading(ctx, engine).submit(archive_id, key, identity, claim, pending)
+    return reading(ctx).submit(engine, archive_id, key, identity, claim, pending)
 
 
 def _identities(engine: Engine) -> tuple[str | None, str | None]:
@@ -231,6 +231,11 @@ async def stance(ctx: Context, command: Command) -> Reply:
     Shows the clearest quote on each side and the members' votes (`stance vote`); `--all` lists every comment
     considered with its number, label and score. Labels a moderator set with `stance fix` replace the engine's.
     """
+    async with reading(ctx).command():  # background reading waits: this answer gets both cores
+        return await _stance(ctx, command)
+
+
+async def _stance(ctx: Context, command: Command) -> Reply:
     started = time.perf_counter()
     claim = _claim(command)
     archive = await resolve_archive(ctx, command)
@@ -253,12 +258,10 @@ async def stance(ctx: Context, command: Command) -> Reply:
     rough = False
     if hits:
         engine = await get_engine(ctx)
-        reader = reading(ctx, engine)
         identity = await asyncio.to_thread(engine.stance.logit_identity)
-        being_read = reader.unread(archive.id, key, identity) if identity else 0
-        async with reader.command():
-            budget = 0.0 if being_read else _nli_budget(started)
-            report = await _classify(ctx, engine, claim, key, hits, vectors, budget)
+        being_read = reading(ctx).unread(archive.id, key, identity) if identity else 0
+        budget = 0.0 if being_read else _nli_budget(started)
+        report = await _classify(ctx, engine, claim, key, hits, vectors, budget)
         rows = _engine_rows(hits, report, fixes)
         rough = report.rough
         notes = [report.note] if report.note else []
@@ -402,6 +405,11 @@ async def counter(ctx: Context, command: Command) -> Reply:
     Asked again in the same channel, the next best one not yet shown. A comment a moderator fixed as
     disagreeing (`stance fix`) always qualifies; one fixed as anything else never does.
     """
+    async with reading(ctx).command():  # background reading waits: this answer gets both cores
+        return await _counter(ctx, command)
+
+
+async def _counter(ctx: Context, command: Command) -> Reply:
     claim = _claim(command)
     archive = await resolve_archive(ctx, command)
     place = command.place
@@ -416,8 +424,7 @@ async def counter(ctx: Context, command: Command) -> Reply:
         key = claim_key(engine.counter.nli_claim(claim))
         known = await _cached_by_index(store.cached_logits, identity, key, hits)
         texts = [h.comment.text for h in hits]
-        async with reading(ctx, engine).command():
-            ranked = await asyncio.to_thread(_rank_counters, engine, claim, texts, known, vectors)
+        ranked = await asyncio.to_thread(_rank_counters, engine, claim, texts, known, vectors)
         await _remember_new(store.store_logits, identity, key, hits, ranked.report.logits, known)
     rough = ranked is not None and ranked.report.rough
     reply = CounterReply(claim=claim, claim_id=claim_id, archive=archive.name, rough=rough)

@@ -6,7 +6,7 @@ worker thread, a few at a time, most relevant first, and each batch's z goes to 
 next ask of the claim counts them without running the model, and while reading goes on a repeated ask answers
 from the cache straight away and says how many comments are still being read.
 
-Commands come first: reading pauses while a command uses the engine (NLI already takes both cores). One claim
+Commands come first: reading pauses while `stance` or `counter` runs (NLI already takes both cores). One claim
 is read at a time; at most `MAX_WAITING` wait, and a claim beyond that is left to be read by its next ask.
 """
 
@@ -25,7 +25,7 @@ from bot.engine.loader import Engine
 log = logging.getLogger(__name__)
 
 READING = "stance-reading"
-READ_BATCH = 4
+READ_BATCH = 2
 """Comments per NLI step: small, so a command arriving mid-step waits little for a core."""
 MAX_WAITING = 8
 
@@ -35,6 +35,7 @@ class _Job:
     """The unread comments of one claim over one archive, best first: (comment id, text)."""
 
     claim: str
+    engine: Engine
     comments: list[tuple[int, str]] = field(default_factory=list)
 
 
@@ -44,9 +45,8 @@ JobKey = tuple[int, str, str]  # archive id, claim key, NLI cache identity
 class StanceReading:
     """The background reader of one bot process; `stance` hands it work, `close` stops it."""
 
-    def __init__(self, ctx: Context, engine: Engine) -> None:
+    def __init__(self, ctx: Context) -> None:
         self._ctx = ctx
-        self._engine = engine
         self._jobs: dict[JobKey, _Job] = {}
         self._commands = 0
         self._idle = asyncio.Event()
@@ -60,7 +60,13 @@ class StanceReading:
         return len(job.comments) if job else 0
 
     def submit(
-        self, archive_id: int, key: str, identity: str, claim: str, comments: Sequence[tuple[int, str]]
+        self,
+        engine: Engine,
+        archive_id: int,
+        key: str,
+        identity: str,
+        claim: str,
+        comments: Sequence[tuple[int, str]],
     ) -> bool:
         """Queue comments of a claim to be read; ones already queued are not added twice. False when the queue is
         full (or closed): the caller's next ask reads them instead."""
@@ -71,7 +77,7 @@ class StanceReading:
         if job is None:
             if len(self._jobs) >= MAX_WAITING:
                 return False
-            job = self._jobs[job_key] = _Job(claim)
+            job = self._jobs[job_key] = _Job(claim, engine)
         queued = {comment_id for comment_id, _ in job.comments}
         job.comments.extend((cid, text) for cid, text in comments if cid not in queued)
         if self._worker is None or self._worker.done():
@@ -80,7 +86,8 @@ class StanceReading:
 
     @asynccontextmanager
     async def command(self) -> AsyncIterator[None]:
-        """Hold while a command runs the engine: reading waits (after its current step) until no command does."""
+        """Hold while a command runs: reading waits (after its current step) until no command does, so the
+        command has both cores."""
         self._commands += 1
         self._idle.clear()
         try:
@@ -122,17 +129,17 @@ class StanceReading:
             batch = job.comments[:READ_BATCH]
             texts = [text for _, text in batch]
             logits = await asyncio.to_thread(
-                self._engine.stance.complete_logits, job.claim, texts, list(range(len(batch))), None
+                job.engine.stance.complete_logits, job.claim, texts, list(range(len(batch))), None
             )
             await store.store_logits(identity, key, {cid: logits[i] for i, (cid, _) in enumerate(batch)})
             del job.comments[: len(batch)]
 
 
-def reading(ctx: Context, engine: Engine) -> StanceReading:
+def reading(ctx: Context) -> StanceReading:
     """The process's background reader, made on first use."""
     reader = ctx.services.get(READING)
     if not isinstance(reader, StanceReading):
-        reader = ctx.services[READING] = StanceReading(ctx, engine)
+        reader = ctx.services[READING] = StanceReading(ctx)
     return reader
 
 
