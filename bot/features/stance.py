@@ -31,7 +31,7 @@ from bot.errors import UsageError
 from bot.features import stance_feedback
 from bot.features.quote import to_quote
 from bot.features.stance_feedback import Label, fixed_labels, members_tally
-from bot.features.stance_reading import reading
+from bot.features.stance_reading import Candidates, reading
 from bot.models import (
     Command,
     CounterCandidateRef,
@@ -61,10 +61,11 @@ MIN_NLI_SECONDS = 0.5
 """A `stance` call runs NLI until about `STANCE_SECONDS` have passed since the command began (at least
 `MIN_NLI_SECONDS`, at most `NLI_BUDGET_SECONDS`), so a new claim answers in 2-3 s on 2 cores even when
 retrieval had to embed; the comments left are read in the background (stance_reading.py) and cached."""
-READING_NOTE = "{count} more on-topic comments are being read now; ask again in a few seconds to count them too."
+READING_NOTE = "{count} more comments are being read now; ask again in a few seconds to count them too."
+NOT_READ_NOTE = "{count} more on-topic comments were not read in time; ask again to count them too."
 UNINDEXED_NOTE = (
-    "{count} more matching comments are still being indexed and were left out; ask again in a few minutes for "
-    "a fuller count."
+    "{count} more matching comments are still being indexed and were left out; ask again shortly for a fuller "
+    "count."
 )
 COUNTER_LIST = 10
 ENGINE = "engine"
@@ -76,24 +77,25 @@ ROUGH_COUNTER = "Rough: no NLI model is installed, so counters are keyword match
 
 
 async def _candidates(
-    ctx: Context, archive_id: int, claim: str
-) -> tuple[list[SearchHit], FloatMatrix | None, int]:
-    """The comments to judge (hybrid retrieval, best first), their vectors, and how many were left out.
+    ctx: Context, archive_id: int, claim: str, embed_now: int = EMBED_NOW
+) -> tuple[list[SearchHit], FloatMatrix | None, list[SearchHit]]:
+    """The comments to judge (hybrid retrieval, best first), their vectors, and the hits left out.
 
     Vectors come from storage; the indexer fills them in the background after an import. Until it has reached
-    these comments, at most `EMBED_NOW` are embedded during the command (a long comment takes ~10 ms), so a
-    fresh 100k archive still answers within the platforms' patience; the rest wait for the indexer.
+    these comments, at most `embed_now` are embedded during the command (a long comment takes ~10-40 ms), so a
+    fresh 100k archive still answers within the platforms' patience; the rest are left out (and embedded after
+    the reply, stance_reading.py, or by the indexer).
     """
     hits = (await retrieve(ctx, [archive_id], claim, CANDIDATES)).hits
     store = vector_store(ctx)
     embedder = (await get_engine(ctx)).embedder if store is not None and hits else None
     if store is None or embedder is None:
-        return hits, None, 0
+        return hits, None, []
     stored = await store.vectors([h.comment.id for h in hits])
     missing = [i for i, h in enumerate(hits) if h.comment.id not in stored]
-    left_out = set(missing[EMBED_NOW:])
+    left_out = set(missing[embed_now:])
     kept = [h for i, h in enumerate(hits) if i not in left_out]
-    return kept, await hit_vectors(store, embedder, kept, {}), len(left_out)
+    return kept, await hit_vectors(store, embedder, kept, {}), [hits[i] for i in sorted(left_out)]
 
 
 def _claim(command: Command) -> str:
@@ -170,17 +172,27 @@ def _nli_budget(started: float) -> float:
     return min(NLI_BUDGET_SECONDS, max(MIN_NLI_SECONDS, left))
 
 
-async def _read_later(
-    ctx: Context, engine: Engine, claim: str, key: str, archive_id: int, hits: list[SearchHit], late: list[int],
-    relevance: Mapping[int, float],
+def _read_later(
+    ctx: Context,
+    engine: Engine,
+    claim: str,
+    key: str,
+    archive_id: int,
+    identity: str,
+    found: tuple[list[SearchHit], FloatMatrix | None, list[SearchHit]],
+    report: StanceReport | None,
 ) -> bool:
-    """Hand the comments a reply had no time for to the background reader, most relevant first."""
-    identity = await asyncio.to_thread(engine.stance.logit_identity)
-    if identity is None:
-        return False
-    ordered = sorted(late, key=lambda i: -relevance.get(i, 0.0))
-    pending = [(hits[i].comment.id, hits[i].comment.text) for i in ordered]
-    return reading(ctx).submit(engine, archive_id, key, identity, claim, pending)
+    """Hand what the reply left (comments unread, or left out for want of a vector) to the background reader."""
+    hits, vectors, left_out = found
+    candidates = Candidates(
+        ids=[h.comment.id for h in hits],
+        texts=[h.comment.text for h in hits],
+        vectors=vectors,
+        left_out=[(h.comment.id, h.comment.text) for h in left_out],
+    )
+    unread = (len(report.late) if report else 0) + len(left_out)
+    logits, relevance = (report.logits, report.relevance) if report else ({}, {})
+    return reading(ctx).submit(engine, archive_id, key, identity, claim, candidates, unread, logits, relevance)
 
 
 def _identities(engine: Engine) -> tuple[str | None, str | None]:
@@ -242,10 +254,16 @@ async def _stance(ctx: Context, command: Command) -> Reply:
     space = command.place.space_key
     claim_id = await remember_claim(ctx, space, claim)
     key = claim_key(claim)
-    hits, vectors, unindexed = await _candidates(ctx, archive.id, claim)
+    engine = await get_engine(ctx)
+    identity = await asyncio.to_thread(engine.stance.logit_identity)
+    reader = reading(ctx)
+    being_read = identity is not None and reader.reading_now(archive.id, key, identity)
+    # While the claim is being read in the background the cache only grows: answer from it, add no work.
+    found = await _candidates(ctx, archive.id, claim, embed_now=0 if being_read else EMBED_NOW)
+    hits, vectors, left_out = found
     fixes = await fixed_labels(ctx, space, key, archive.id)
     members = await members_tally(ctx, space, key)
-    if not hits and not fixes:
+    if not hits and not fixes and not left_out:
         return StanceReply(
             claim=claim,
             claim_id=claim_id,
@@ -255,26 +273,28 @@ async def _stance(ctx: Context, command: Command) -> Reply:
         )
     rows: list[_Counted] = []
     notes: list[str] = []
-    rough = False
+    report: StanceReport | None = None
+    late: list[int] = []
     if hits:
-        engine = await get_engine(ctx)
-        identity = await asyncio.to_thread(engine.stance.logit_identity)
-        being_read = reading(ctx).unread(archive.id, key, identity) if identity else 0
         budget = 0.0 if being_read else _nli_budget(started)
         report = await _classify(ctx, engine, claim, key, hits, vectors, budget)
         rows = _engine_rows(hits, report, fixes)
-        rough = report.rough
         notes = [report.note] if report.note else []
-        if unindexed:
-            notes.append(UNINDEXED_NOTE.format(count=unindexed))
-        unscored = [i for i in report.unscored if hits[i].comment.id not in fixes]
         late = [i for i in report.late if hits[i].comment.id not in fixes]
-        if late and await _read_later(ctx, engine, claim, key, archive.id, hits, late, report.relevance):
-            notes.append(READING_NOTE.format(count=len(late)))
-        elif late:
-            notes.append(f"{len(late)} more on-topic comments were not read in time; ask again to count them too.")
+        unscored = [i for i in report.unscored if hits[i].comment.id not in fixes]
         if len(unscored) > len(late):
             notes.append(f"{len(unscored) - len(late)} more on-topic comments were not scored (too many to read).")
+    if being_read and identity is not None:
+        notes.append(READING_NOTE.format(count=max(reader.unread(archive.id, key, identity), 1)))
+    else:
+        submitted = bool(late or left_out) and identity is not None and _read_later(
+            ctx, engine, claim, key, archive.id, identity, found, report
+        )
+        if left_out:
+            notes.append(UNINDEXED_NOTE.format(count=len(left_out)))
+        if late:
+            notes.append((READING_NOTE if submitted else NOT_READ_NOTE).format(count=len(late)))
+    rough = report is not None and report.rough
     rows += await _fixed_rows(ctx, fixes, {row.comment.id for row in rows})
     return _stance_reply(
         claim, claim_id, archive, rows, members, rough, notes, bool(command.options.get("all"))

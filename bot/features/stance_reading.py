@@ -1,42 +1,62 @@
-"""Reading on after a `stance` reply: the comments its time budget left unread are scored in the background.
+"""Reading on after a `stance` reply: what its time budget left undone is finished in the background.
 
 A new claim over a big archive has more on-topic comments than the NLI model reads within the platforms'
-patience, so `stance` answers with what it read in time (stance.py) and hands the rest here. They are read in a
-worker thread, a few at a time, most relevant first, and each batch's z goes to the SQLite cache at once; the
-next ask of the claim counts them without running the model, and while reading goes on a repeated ask answers
-from the cache straight away and says how many comments are still being read.
+patience, and right after an import most comments have no vector yet, so `stance` answers with what it managed
+(stance.py) and hands the rest here: the candidates it left out for want of a vector are embedded (and stored,
+as the indexer would), then the claim is classified again over all candidates in short budgeted steps until no
+comment is left unread, each step's z and relevance going to the SQLite cache. The next ask of the claim counts
+them without running a model; an ask while reading goes on answers from the cache at once and says so.
 
-Commands come first: reading pauses while `stance` or `counter` runs (NLI already takes both cores). One claim
-is read at a time; at most `MAX_WAITING` wait, and a claim beyond that is left to be read by its next ask.
+Commands come first: reading pauses while `stance` or `counter` runs (NLI already takes both cores), finishing
+only the step it is in. One claim is read at a time; at most `MAX_WAITING` wait, and a claim beyond that is left
+to be read by its own next ask.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from bot.claims import stance_store
 from bot.context import Context
 from bot.engine.loader import Engine
+from bot.retrieval.cache import FloatMatrix
+from bot.retrieval.search import vector_store
 
 log = logging.getLogger(__name__)
 
 READING = "stance-reading"
-READ_BATCH = 2
-"""Comments per NLI step: small, so a command arriving mid-step waits little for a core."""
+STEP_SECONDS = 0.2
+"""NLI time per background step: short, so a command arriving mid-step waits little for a core."""
+EMBED_BATCH = 8
 MAX_WAITING = 8
 
 
 @dataclass
-class _Job:
-    """The unread comments of one claim over one archive, best first: (comment id, text)."""
+class Candidates:
+    """A claim's candidate comments as `stance` judged them: ids and texts in retrieval order, their vectors
+    (None without an embedder), and those it left out for want of a vector."""
 
+    ids: list[int]
+    texts: list[str]
+    vectors: FloatMatrix | None
+    left_out: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Job:
     claim: str
+    key: str
     engine: Engine
-    comments: list[tuple[int, str]] = field(default_factory=list)
+    candidates: Candidates
+    unread: int  # comments still to embed or to read, for the replies meanwhile
+    logits: dict[int, float] = field(default_factory=dict)  # by index into the candidates
+    relevance: dict[int, float] = field(default_factory=dict)
 
 
 JobKey = tuple[int, str, str]  # archive id, claim key, NLI cache identity
@@ -54,10 +74,14 @@ class StanceReading:
         self._worker: asyncio.Task[None] | None = None
         self._closed = False
 
+    def reading_now(self, archive_id: int, key: str, identity: str) -> bool:
+        """Whether this claim is being read (or waits to be)."""
+        return (archive_id, key, identity) in self._jobs
+
     def unread(self, archive_id: int, key: str, identity: str) -> int:
-        """How many of this claim's comments are waiting to be read (0: nothing is being read for it)."""
+        """How many of this claim's comments are still to be read (0: nothing is being read for it)."""
         job = self._jobs.get((archive_id, key, identity))
-        return len(job.comments) if job else 0
+        return job.unread if job else 0
 
     def submit(
         self,
@@ -66,20 +90,19 @@ class StanceReading:
         key: str,
         identity: str,
         claim: str,
-        comments: Sequence[tuple[int, str]],
+        candidates: Candidates,
+        unread: int,
+        logits: Mapping[int, float],
+        relevance: Mapping[int, float],
     ) -> bool:
-        """Queue comments of a claim to be read; ones already queued are not added twice. False when the queue is
-        full (or closed): the caller's next ask reads them instead."""
-        if self._closed or not comments:
-            return False
+        """Finish this claim in the background, starting from the z and relevance the reply computed (by index
+        into the candidates). False when it is being read already, or too many claims wait (or it is closed)."""
         job_key = (archive_id, key, identity)
-        job = self._jobs.get(job_key)
-        if job is None:
-            if len(self._jobs) >= MAX_WAITING:
-                return False
-            job = self._jobs[job_key] = _Job(claim, engine)
-        queued = {comment_id for comment_id, _ in job.comments}
-        job.comments.extend((cid, text) for cid, text in comments if cid not in queued)
+        if self._closed or job_key in self._jobs or len(self._jobs) >= MAX_WAITING:
+            return False
+        self._jobs[job_key] = _Job(
+            claim, key, engine, candidates, unread, dict(logits), dict(relevance)
+        )
         if self._worker is None or self._worker.done():
             self._worker = asyncio.create_task(self._read_all(), name="threadbot-stance-reading")
         return True
@@ -114,25 +137,60 @@ class StanceReading:
         while self._jobs:
             job_key = next(iter(self._jobs))
             try:
-                await self._read(job_key, self._jobs[job_key])
+                await self._embed_left_out(self._jobs[job_key])
+                await self._classify_until_read(self._jobs[job_key])
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("reading on for a claim failed; its next ask reads the rest itself")
             self._jobs.pop(job_key, None)
 
-    async def _read(self, job_key: JobKey, job: _Job) -> None:
-        _, key, identity = job_key
-        store = stance_store(self._ctx)
-        while job.comments:
+    async def _embed_left_out(self, job: _Job) -> None:
+        """Give the comments left out for want of a vector one (stored for every later command), batch by batch."""
+        found = job.candidates
+        embedder = job.engine.embedder
+        store = vector_store(self._ctx)
+        if embedder is None or store is None or found.vectors is None:
+            return
+        while found.left_out:
             await self._idle.wait()
-            batch = job.comments[:READ_BATCH]
-            texts = [text for _, text in batch]
-            logits = await asyncio.to_thread(
-                job.engine.stance.complete_logits, job.claim, texts, list(range(len(batch))), None
+            batch = found.left_out[:EMBED_BATCH]
+            rows = await asyncio.to_thread(embedder.embed, [text for _, text in batch])
+            await store.save([cid for cid, _ in batch], rows)
+            found.ids += [cid for cid, _ in batch]
+            found.texts += [text for _, text in batch]
+            found.vectors = np.vstack([found.vectors, rows.astype(np.float32)])
+            del found.left_out[: len(batch)]
+            job.unread -= len(batch)
+
+    async def _classify_until_read(self, job: _Job) -> None:
+        """Classify over every candidate in `STEP_SECONDS` steps until none is left unread, caching as it goes."""
+        found = job.candidates
+        store = stance_store(self._ctx)
+        nli_identity = job.engine.stance.logit_identity()
+        relevance_identity = job.engine.stance.relevance_identity()
+        while True:
+            await self._idle.wait()
+            report = await asyncio.to_thread(
+                job.engine.stance.classify,
+                job.claim,
+                found.texts,
+                embeddings=found.vectors,
+                known_logits=job.logits,
+                known_relevance=job.relevance,
+                budget_seconds=STEP_SECONDS,
             )
-            await store.store_logits(identity, key, {cid: logits[i] for i, (cid, _) in enumerate(batch)})
-            del job.comments[: len(batch)]
+            new_z = {found.ids[i]: z for i, z in report.logits.items() if i not in job.logits}
+            new_rel = {found.ids[i]: r for i, r in report.relevance.items() if i not in job.relevance}
+            if nli_identity is not None and new_z:
+                await store.store_logits(nli_identity, job.key, new_z)
+            if relevance_identity is not None and new_rel:
+                await store.store_relevance(relevance_identity, job.key, new_rel)
+            job.logits.update(report.logits)
+            job.relevance.update(report.relevance)
+            job.unread = len(report.late)
+            if not report.late:
+                return
 
 
 def reading(ctx: Context) -> StanceReading:

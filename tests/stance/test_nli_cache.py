@@ -19,7 +19,9 @@ from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScores
 from bot.features import stance as stance_feature
 from bot.features.stance import ENGINE
+from bot.features.stance_reading import READING, StanceReading
 from bot.models import CounterReply, StanceReply
+from bot.retrieval.search import vector_store
 from bot.settings import Settings
 
 from .test_stance_commands import CLAIM, THREAD
@@ -123,14 +125,23 @@ async def test_a_fresh_archive_answers_before_the_indexer_and_says_what_it_left_
     bot: Bot, real_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With no stored vectors, only a bounded number of comments are embedded during the command; the reply says
-    how many were left for the indexer, and once they are stored the next ask counts them all."""
+    how many were left out. They are embedded (and stored) after the reply, so the next ask counts them all and
+    sends no comment through the embedder or NLI again."""
     await bot.context.store.import_records(SPACE, "t", THREAD)
     bot.context.services[ENGINE] = real_engine
     monkeypatch.setattr(stance_feature, "EMBED_NOW", 2)
     console = ConsoleAdapter(bot)
     partial = await console.ask(f"stance {CLAIM} --archive t")
     assert isinstance(partial, StanceReply) and partial.note and "still being indexed" in partial.note
-    monkeypatch.setattr(stance_feature, "EMBED_NOW", 1000)
+    reader = bot.context.services[READING]
+    assert isinstance(reader, StanceReading)
+    await reader.wait_until_read()
+    vectors, archive = vector_store(bot.context), await bot.context.store.find_archive(SPACE, "t")
+    assert vectors is not None and archive is not None
+    assert await vectors.count_archive(archive.id) > 2  # stored for every later command, as the indexer would
+    premises = _record_nli(real_engine, monkeypatch)
+    embedded = _record_embedder(real_engine, monkeypatch)
     full = await console.ask(f"stance {CLAIM} --archive t")
-    assert isinstance(full, StanceReply) and "still being indexed" not in (full.note or "")
+    assert isinstance(full, StanceReply) and not full.note
+    assert premises == [] and set(embedded) <= {CLAIM}
     assert sum(full.counts.model_dump().values()) > sum(partial.counts.model_dump().values())

@@ -63,7 +63,7 @@ async def test_comments_left_unread_are_read_after_the_reply(
     on_topic = expected.counts.agree + expected.counts.disagree + expected.counts.neutral
     assert on_topic >= 3
     assert rushed.counts.agree + rushed.counts.disagree + rushed.counts.neutral == 0
-    assert rushed.note and f"{on_topic} more on-topic comments are being read now" in rushed.note
+    assert rushed.note and f"{on_topic} more comments are being read now" in rushed.note
 
     await _reader(bot).wait_until_read()
     premises = _record_nli(real_engine, monkeypatch)
