@@ -229,12 +229,13 @@ class StanceClassifier:
         known_logits: Mapping[int, float] | None = None,
         known_relevance: Mapping[int, float] | None = None,
         budget_seconds: float | None = None,
+        budget_batch: int = BUDGET_BATCH,
     ) -> StanceReport:
         """Stance of every comment toward `claim`. `embeddings` (rows of the comments) saves re-embedding;
         `known_logits` (index -> z) and `known_relevance` (index -> dense relevance), e.g. from a cache, spare
         those comments the NLI model and the embedder. With `budget_seconds`, NLI runs in small batches in
-        relevance order and stops once the budget is spent; the comments left go to `unscored` (a caller that
-        caches z gets further on the next ask)."""
+        relevance order (`budget_batch` comments a pass) and stops once the budget is spent; the comments left go
+        to `unscored` (a caller that caches z gets further on the next ask)."""
         complete = known_relevance is not None and len(known_relevance) >= len(comments)
         if known_relevance and self.embedder is not None and (embeddings is None or complete):
             rel, threshold = self._relevance_known(self.embedder, claim, comments, known_relevance)
@@ -252,7 +253,7 @@ class StanceClassifier:
         if self.nli is not None:
             if budget_seconds is not None:
                 chosen, late, known_logits = self._within_budget(
-                    claim, comments, chosen, known_logits, budget_seconds
+                    claim, comments, chosen, known_logits, budget_seconds, budget_batch
                 )
                 unscored = sorted(set(unscored) | set(late))
                 late_scored = late
@@ -290,7 +291,13 @@ class StanceClassifier:
         return {i: float(known[i]) if i in known else found[i] for i in indices}
 
     def _within_budget(
-        self, claim: str, comments: list[str], chosen: list[int], known: Mapping[int, float] | None, budget: float
+        self,
+        claim: str,
+        comments: list[str],
+        chosen: list[int],
+        known: Mapping[int, float] | None,
+        budget: float,
+        batch_size: int = BUDGET_BATCH,
     ) -> tuple[list[int], list[int], dict[int, float]]:
         """Score `chosen` (best first) batch by batch until `budget` seconds pass.
 
@@ -299,7 +306,7 @@ class StanceClassifier:
         started = time.perf_counter()
         todo = [i for i in chosen if i not in logits]
         while todo and time.perf_counter() - started < budget:
-            batch, todo = todo[:BUDGET_BATCH], todo[BUDGET_BATCH:]
+            batch, todo = todo[:batch_size], todo[batch_size:]
             logits.update(self.complete_logits(claim, comments, batch, None))
         return [i for i in chosen if i in logits], todo, logits
 

@@ -54,7 +54,7 @@ commands = Registry()
 commands.extend(stance_feedback.commands)
 
 CANDIDATES = 200
-EMBED_NOW = 24
+EMBED_NOW = 8
 STANCE_SECONDS = 2.0
 NLI_BUDGET_SECONDS = 1.5
 MIN_NLI_SECONDS = 0.5
@@ -77,7 +77,7 @@ ROUGH_COUNTER = "Rough: no NLI model is installed, so counters are keyword match
 
 
 async def _candidates(
-    ctx: Context, archive_id: int, claim: str, embed_now: int = EMBED_NOW
+    ctx: Context, archive_id: int, claim: str, embed_now: int
 ) -> tuple[list[SearchHit], FloatMatrix | None, list[SearchHit]]:
     """The comments to judge (hybrid retrieval, best first), their vectors, and the hits left out.
 
@@ -96,6 +96,15 @@ async def _candidates(
     left_out = set(missing[embed_now:])
     kept = [h for i, h in enumerate(hits) if i not in left_out]
     return kept, await hit_vectors(store, embedder, kept, {}), [hits[i] for i in sorted(left_out)]
+
+
+async def _embed_budget(ctx: Context, archive_id: int, claim: str) -> int:
+    """How many comments a command may embed itself: none while the claim's own are embedded in the background."""
+    engine = await get_engine(ctx)
+    identity = await asyncio.to_thread(engine.stance.logit_identity)
+    if identity is not None and reading(ctx).reading_now(archive_id, claim_key(claim), identity):
+        return 0
+    return EMBED_NOW
 
 
 def _claim(command: Command) -> str:
@@ -434,7 +443,7 @@ async def _counter(ctx: Context, command: Command) -> Reply:
     archive = await resolve_archive(ctx, command)
     place = command.place
     claim_id = await remember_claim(ctx, place.space_key, claim)
-    hits, vectors, _ = await _candidates(ctx, archive.id, claim)
+    hits, vectors, _ = await _candidates(ctx, archive.id, claim, await _embed_budget(ctx, archive.id, claim))
     fixes = await fixed_labels(ctx, place.space_key, claim_key(claim), archive.id)
     ranked: _Counters | None = None
     if hits:
