@@ -13,10 +13,10 @@ from bot.engine.loader import Engine
 from bot.features import stance as stance_feature
 from bot.features.stance import ENGINE
 from bot.features.stance_reading import READING, StanceReading
-from bot.models import StanceReply
+from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
 
-from .test_nli_cache import _cached_rows, _record_nli, real_engine  # noqa: F401 (fixture)
+from .test_nli_cache import _cached_rows, _record_embedder, _record_nli, real_engine  # noqa: F401 (fixture)
 from .test_stance_commands import CLAIM, THREAD
 
 SPACE = "console:local"
@@ -117,3 +117,28 @@ async def test_closing_the_bot_stops_reading_and_keeps_what_was_read(
         full = await _stance(ConsoleAdapter(bot))
     assert "being read" not in (full.note or "")
     assert full.counts.agree >= 1 and full.counts.disagree >= 1
+
+
+async def test_counter_leaves_embedding_to_the_reader_of_its_claim(
+    bot: Bot,
+    real_engine: Engine,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """On a fresh archive, while the claim's comments are being embedded in the background, `counter` embeds
+    none itself (it answers from the vectors there are) and does not wait for the reader either."""
+    await bot.context.store.import_records(SPACE, "t", THREAD)
+    bot.context.services[ENGINE] = real_engine
+    monkeypatch.setattr(stance_feature, "EMBED_NOW", 1)
+    console = ConsoleAdapter(bot)
+    rushed = await _stance(console)
+    assert rushed.note and "still being indexed" in rushed.note
+    reader = _reader(bot)
+    async with reader.command():  # keep the reader from getting anywhere meanwhile
+        embedded = _record_embedder(real_engine, monkeypatch)
+        reply = await console.ask(f"counter {CLAIM} --archive t")
+        assert isinstance(reply, CounterReply)
+        assert set(embedded) <= {CLAIM}
+    await reader.wait_until_read()
+    monkeypatch.undo()
+    again = await console.ask(f"counter {CLAIM} --archive t")
+    assert isinstance(again, CounterReply) and again.quote is not None
