@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import cast
+from typing import Any, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -30,6 +30,7 @@ from storage.interface import SearchHit
 CACHE_SERVICE = "retrieval-vectors"
 MODEL_KEY_SERVICE = "retrieval-model-key"
 MEMO_SERVICE = "retrieval-memo"
+LEXICAL_MEMO_SERVICE = "retrieval-lexical-memo"
 
 DEPTH = 100  # how deep each ranking goes before fusion
 MIN_SIMILARITY = 0.3  # cosine below which a comment is not taken as about the query (dense side only)
@@ -61,11 +62,11 @@ def _model_key(ctx: Context) -> str | None:
     return cast(str | None, ctx.services[MODEL_KEY_SERVICE])
 
 
-def _memo(ctx: Context) -> Memo[Retrieved]:
-    memo = ctx.services.get(MEMO_SERVICE)
+def _memo(ctx: Context, name: str = MEMO_SERVICE) -> Memo[Any]:
+    memo = ctx.services.get(name)
     if not isinstance(memo, Memo):
-        memo = ctx.services[MEMO_SERVICE] = Memo()
-    return cast(Memo[Retrieved], memo)
+        memo = ctx.services[name] = Memo()
+    return memo
 
 
 def vector_store(ctx: Context) -> EmbeddingStore | None:
@@ -93,36 +94,65 @@ async def retrieve(
     revisions = await ctx.store.archive_revisions(archive_ids)
     state = tuple((aid, revisions.get(aid), views[aid].count if aid in views else None) for aid in archive_ids)
     key = (query, limit, with_vectors, min_similarity, _model_key(ctx), state)
-    memo = _memo(ctx)
+    memo: Memo[Retrieved] = _memo(ctx)
     remembered = memo.get(key)
     if remembered is not None:
         return replace(remembered, hits=list(remembered.hits))
-    found = await _retrieve(ctx, store, views, archive_ids, query, limit, with_vectors, min_similarity)
+    searched = _Searches(ctx, archive_ids, tuple(sorted(revisions.items())))
+    found = await _retrieve(ctx, searched, store, views, query, limit, with_vectors, min_similarity)
     memo.put(key, replace(found, hits=list(found.hits)))
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class _Searches:
+    """BM25 searches and query vectors, remembered on their own: they do not change when vectors are added, so
+    while the indexer works a repeated question only redoes the (cheap) dense ranking and fusion."""
+
+    ctx: Context
+    archive_ids: Sequence[int]
+    revisions: tuple[tuple[int, int], ...]
+
+    async def lexical(self, query: str, limit: int) -> list[SearchHit]:
+        key = ("bm25", query, limit, tuple(self.archive_ids), self.revisions)
+        memo = _memo(self.ctx, LEXICAL_MEMO_SERVICE)
+        hits = memo.get(key)
+        if hits is None:
+            hits = await self.ctx.store.search(self.archive_ids, query, limit)
+            memo.put(key, hits)
+        return list(hits)
+
+    async def query_vector(self, embedder: Embedder, query: str) -> npt.NDArray[np.float32]:
+        key = ("query", _model_key(self.ctx), query)
+        memo = _memo(self.ctx, LEXICAL_MEMO_SERVICE)
+        vector = memo.get(key)
+        if vector is None:
+            vector = (await asyncio.to_thread(embedder.embed, [query]))[0]
+            memo.put(key, vector)
+        return cast(npt.NDArray[np.float32], vector)
+
+
 async def _retrieve(
     ctx: Context,
+    searched: _Searches,
     store: EmbeddingStore | None,
     views: dict[int, DenseView],
-    archive_ids: Sequence[int],
     query: str,
     limit: int,
     with_vectors: bool,
     min_similarity: float,
 ) -> Retrieved:
     if store is None:
-        return Retrieved(await ctx.store.search(archive_ids, query, limit))
+        return Retrieved(await searched.lexical(query, limit))
     has_vectors = any(view.count for view in views.values())
     if not has_vectors and not with_vectors:
-        return Retrieved(await ctx.store.search(archive_ids, query, limit))
+        return Retrieved(await searched.lexical(query, limit))
     embedder = (await get_engine(ctx)).embedder
     if embedder is None:
-        return Retrieved(await ctx.store.search(archive_ids, query, limit))
+        return Retrieved(await searched.lexical(query, limit))
     depth = max(limit, DEPTH)
-    lexical = await ctx.store.search(archive_ids, query, depth)
-    query_vector = (await asyncio.to_thread(embedder.embed, [query]))[0]
+    lexical = await searched.lexical(query, depth)
+    query_vector = await searched.query_vector(embedder, query)
     dense: list[tuple[int, float]] = []
     if has_vectors:
         dense = await _dense_ranking(store, views, lexical, query_vector, depth, min_similarity)

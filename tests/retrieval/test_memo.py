@@ -12,6 +12,7 @@ from bot.engine.loader import Engine
 from bot.retrieval import retrieve
 from bot.retrieval.indexer import indexer_for
 from bot.retrieval.memo import Memo
+from bot.retrieval.search import vector_cache, vector_store
 from storage.importers.records import CommentRecord
 from tests.retrieval.conftest import GARDEN, PARAPHRASE, SPACE, import_garden
 
@@ -117,3 +118,30 @@ async def test_every_write_to_an_archive_changes_its_revision(bot: Bot) -> None:
     seen.append((await store.archive_revisions([aid]))[aid])
     assert len(set(seen)) == 3
     assert await store.archive_revisions([aid + 1000]) == {}
+
+
+async def test_while_the_indexer_works_a_repeated_question_skips_the_word_search(
+    bot: Bot, engine: Engine, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Vectors arriving change the dense side of the answer, not the words': the full-text search runs once."""
+    ctx = bot.context
+    garden = await import_garden(bot)
+    assert engine.embedder is not None
+    store = vector_store(ctx)
+    assert store is not None
+    comments = (await retrieve(ctx, [garden.id], "cat keyboard tomatoes summer", 10)).hits
+    ids = {h.comment.text: h.comment.id for h in comments}
+    vector_cache(ctx).refresh_seconds = 0.0  # see each batch of vectors at once, as the indexer stores it
+    cat = GARDEN[4]
+    await store.save([ids[cat]], engine.embedder.embed([cat]))
+    searches = _count_searches(bot, monkeypatch)
+    first = await retrieve(ctx, [garden.id], "a kitten lying on my laptop", 3)
+    assert [h.comment.text for h in first.hits] == [cat]
+    doctor = GARDEN[0]
+    rows = await ctx.store.search([garden.id], "physician antibiotics", 1)
+    await store.save([rows[0].comment.id], engine.embedder.embed([doctor]))
+    second = await retrieve(ctx, [garden.id], PARAPHRASE, 3)
+    assert second.hits[0].comment.text == doctor
+    again = await retrieve(ctx, [garden.id], "a kitten lying on my laptop", 3)
+    assert [h.comment.text for h in again.hits] == [cat]
+    assert searches.count("a kitten lying on my laptop") == 1
