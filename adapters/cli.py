@@ -19,6 +19,7 @@ from rich.console import Console
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
 from adapters.importing import import_files
+from bot.features.stance_reading import finish_reading
 from bot.models import ErrorReply
 from bot.settings import Settings
 from storage.db import DatabaseError
@@ -116,11 +117,14 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             if args.archive:
                 text += f" --archive {args.archive}"
             reply = await console.ask(text)
-            print(console.render(reply))
+            print(console.render(reply), flush=True)
+            await finish_reading(bot.context)
             return 1 if isinstance(reply, ErrorReply) else 0
         if sys.stdin.isatty():
             return await console.interactive(sys.stdin, sys.stdout)
-        return await console.run_script(sys.stdin, sys.stdout)
+        status = await console.run_script(sys.stdin, sys.stdout)
+        await finish_reading(bot.context)
+        return status
 
 
 async def _discord_sync(settings: Settings) -> int:

@@ -204,6 +204,14 @@ def reading(ctx: Context) -> StanceReading:
     return reader
 
 
+async def finish_reading(ctx: Context) -> None:
+    """Wait until the background reader has nothing left: a one-shot process (`threadbot ask`, a script) does
+    this before it exits, so "ask again in a few seconds" holds for its next run too."""
+    reader = ctx.services.get(READING)
+    if isinstance(reader, StanceReading):
+        await reader.wait_until_read()
+
+
 async def close_reading(ctx: Context) -> None:
     """Stop the background reader if one was made (before the store closes)."""
     reader = ctx.services.pop(READING, None)

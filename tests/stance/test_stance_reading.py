@@ -4,11 +4,17 @@ real models."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from pathlib import Path
+
 import pytest
 
+from adapters import cli
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bot.core import Bot
+from bot.engine import service
 from bot.engine.loader import Engine
 from bot.features import stance as stance_feature
 from bot.features.stance import ENGINE
@@ -142,3 +148,31 @@ async def test_counter_leaves_embedding_to_the_reader_of_its_claim(
     monkeypatch.undo()
     again = await console.ask(f"counter {CLAIM} --archive t")
     assert isinstance(again, CounterReply) and again.quote is not None
+
+
+def test_a_one_shot_ask_finishes_reading_before_it_exits(
+    tmp_path: Path,
+    real_engine: Engine,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`threadbot ask` prints the rushed reply, then stays until the rest is read, so its promise ("ask again in
+    a few seconds") holds for the next `threadbot ask`, which answers in full without reading anything."""
+    db = tmp_path / "cli.db"
+
+    async def prepare() -> None:
+        async with open_bot(Settings(db=db)) as bot:
+            await bot.context.store.import_records(SPACE, "t", THREAD)
+
+    asyncio.run(prepare())
+    monkeypatch.setattr(service, "load_engine", lambda *_: real_engine)
+    _no_time_for_nli(monkeypatch)
+    ask = ["ask", "--db", str(db), "--archive", "t", "--json", "stance", CLAIM]
+    assert cli.main(ask) == 0
+    rushed = json.loads(capsys.readouterr().out)
+    assert "being read now" in rushed["note"]
+    premises = _record_nli(real_engine, monkeypatch)
+    assert cli.main(ask) == 0
+    full = json.loads(capsys.readouterr().out)
+    assert premises == [] and not full.get("note")
+    assert full["counts"]["agree"] >= 1 and full["counts"]["disagree"] >= 1
