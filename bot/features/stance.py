@@ -54,7 +54,10 @@ commands = Registry()
 commands.extend(stance_feedback.commands)
 
 CANDIDATES = 200
-EMBED_NOW = 8
+EMBED_NOW = 64
+EMBED_SECONDS = 0.5
+EMBED_ALWAYS = 32
+EMBED_BATCH = 8
 STANCE_SECONDS = 2.0
 NLI_BUDGET_SECONDS = 1.5
 MIN_NLI_SECONDS = 0.5
@@ -82,9 +85,10 @@ async def _candidates(
     """The comments to judge (hybrid retrieval, best first), their vectors, and the hits left out.
 
     Vectors come from storage; the indexer fills them in the background after an import. Until it has reached
-    these comments, at most `embed_now` are embedded during the command (a long comment takes ~10-40 ms), so a
-    fresh 100k archive still answers within the platforms' patience; the rest are left out (and embedded after
-    the reply, stance_reading.py, or by the indexer).
+    these comments, the command embeds those it needs, best first: all of them when they are few (up to
+    `EMBED_ALWAYS`: a small thread, once), else for at most `EMBED_SECONDS` (a long comment takes 30-70 ms), so
+    a fresh 100k archive still answers within the platforms' patience. At most `embed_now` either way; the rest
+    are left out (and embedded after the reply, stance_reading.py, or by the indexer).
     """
     hits = (await retrieve(ctx, [archive_id], claim, CANDIDATES)).hits
     store = vector_store(ctx)
@@ -92,10 +96,19 @@ async def _candidates(
     if store is None or embedder is None:
         return hits, None, []
     stored = await store.vectors([h.comment.id for h in hits])
-    missing = [i for i, h in enumerate(hits) if h.comment.id not in stored]
-    left_out = set(missing[embed_now:])
-    kept = [h for i, h in enumerate(hits) if i not in left_out]
-    return kept, await hit_vectors(store, embedder, kept, {}), [hits[i] for i in sorted(left_out)]
+    missing = [h for h in hits if h.comment.id not in stored][:embed_now]
+    seconds = float("inf") if len(missing) <= EMBED_ALWAYS else EMBED_SECONDS
+    started = time.perf_counter()
+    embedded: set[int] = set()
+    while missing and time.perf_counter() - started < seconds:
+        batch, missing = missing[:EMBED_BATCH], missing[EMBED_BATCH:]
+        rows = await asyncio.to_thread(embedder.embed, [h.comment.text for h in batch])
+        await store.save([h.comment.id for h in batch], rows)
+        embedded.update(h.comment.id for h in batch)
+    have = stored.keys() | embedded
+    kept = [h for h in hits if h.comment.id in have]
+    left_out = [h for h in hits if h.comment.id not in have]
+    return kept, await hit_vectors(store, embedder, kept, {}), left_out
 
 
 async def _embed_budget(ctx: Context, archive_id: int, claim: str) -> int:
