@@ -8,13 +8,14 @@ instead of the claim, and no space ever sees another's claims.
 from __future__ import annotations
 
 from bot.context import Context
-from storage.stance_store import StanceDatabase, StanceStore
+from storage.sql import SqlDatabase
+from storage.stance_store import StanceStore
 
 
 def stance_store(ctx: Context) -> StanceStore:
     """The stance SQL, on the same database as the bot's store (the SQLite store exposes it as `.db`)."""
     db = getattr(ctx.store, "db", None)
-    if not isinstance(db, StanceDatabase):
+    if not isinstance(db, SqlDatabase):
         raise RuntimeError("stance memory needs a store with a SQL database (`ctx.store.db`)")
     return StanceStore(db)
 

@@ -1,7 +1,6 @@
 """All SQL of comment vectors (bot/retrieval), as named statements.
 
-Written against the small `VectorDatabase` protocol (which `storage.db.Database` satisfies), so retrieval names
-no SQLite class. Vectors are float16 blobs keyed by (comment, model). Writes are short transactions of one batch
+Written against the small `SqlDatabase` protocol (storage/sql.py), so retrieval names no SQLite class. Vectors are float16 blobs keyed by (comment, model). Writes are short transactions of one batch
 and never conflict: a vector another process wrote first is kept (ON CONFLICT DO NOTHING), and a comment
 deleted meanwhile gets none (the INSERT selects from `comments`).
 """
@@ -9,30 +8,15 @@ deleted meanwhile gets none (the INSERT selects from `comments`).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import numpy.typing as npt
 
+from storage.sql import SqlDatabase
+
 VECTOR_DTYPE = np.dtype("<f2")
 SCAN_WINDOW = 4096  # comment ids looked at per pending query, so one query never walks a whole archive
-
-
-class Row(Protocol):
-    def __getitem__(self, key: int | str, /) -> Any: ...
-
-
-@runtime_checkable
-class VectorDatabase(Protocol):
-    """What the vector store needs from a database: one write transaction at a time, and reads."""
-
-    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
-
-    async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Sequence[Row]: ...
-
-    async def fetchone(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Row | None: ...
 
 
 CORPUS_STATE = (
@@ -105,7 +89,7 @@ def _placeholders(values: Sequence[object]) -> str:
 class EmbeddingStore:
     """Vectors of one embedding model (`model` is its identity, e.g. file name and content hash)."""
 
-    def __init__(self, db: VectorDatabase, model: str) -> None:
+    def __init__(self, db: SqlDatabase, model: str) -> None:
         self.db = db
         self.model = model
 
@@ -174,4 +158,4 @@ class EmbeddingStore:
 
 def store_for(db: object, model: str) -> EmbeddingStore | None:
     """A vector store on `db` if it is a SQL database this module can use, else None (e.g. a store without SQL)."""
-    return EmbeddingStore(db, model) if isinstance(db, VectorDatabase) else None
+    return EmbeddingStore(db, model) if isinstance(db, SqlDatabase) else None

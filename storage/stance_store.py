@@ -1,8 +1,7 @@
 """All SQL of stance memory (bot/claims.py, bot/features/stance*.py), as named statements.
 
-Written against the small `StanceDatabase` protocol, which `storage.db.Database` satisfies. Claims, fixes and
-votes are scoped by space key and keyed by `claim_key`, so "Remote work is better." and "remote work is  better"
-are one claim. One logical write is one transaction.
+Written against the small `SqlDatabase` protocol (storage/sql.py). Claims, fixes and votes are scoped by space
+key and keyed by `claim_key`, so "Remote work is better." and "remote work is  better" are one claim. One logical write is one transaction.
 """
 
 from __future__ import annotations
@@ -10,27 +9,10 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
 
 from storage.interface import SHARED_SPACE
-
-
-class Row(Protocol):
-    def __getitem__(self, key: int | str, /) -> Any: ...
-
-
-@runtime_checkable
-class StanceDatabase(Protocol):
-    """What the stance store needs from a database: one write transaction at a time, and reads."""
-
-    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
-
-    async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Sequence[Row]: ...
-
-    async def fetchone(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Row | None: ...
-
+from storage.sql import SqlDatabase
 
 _SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[\s.!?,;:\u2026]+$")
@@ -119,7 +101,7 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 class StanceStore:
     """Claims, fixes, votes and cached NLI logits on one database."""
 
-    def __init__(self, db: StanceDatabase) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
     # claims
