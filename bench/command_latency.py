@@ -32,9 +32,8 @@ from pathlib import Path
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bench.synth import comments
-from bot.core import Bot
 from bot.engine.loader import load_engine
-from bot.features.stance_reading import READING, StanceReading
+from bot.features.stance_reading import finish_reading
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
 from storage.importers.records import CommentRecord
@@ -90,13 +89,6 @@ def nli_baseline(claims: list[str], texts: list[str], rounds: int = 3) -> float:
     return statistics.median(times)
 
 
-async def _read_on(bot: Bot) -> None:
-    """Until the background reader has read what `stance` left."""
-    reader = bot.context.services.get(READING)
-    if isinstance(reader, StanceReading):
-        await reader.wait_until_read()
-
-
 async def measure(db: Path, archive: str | None, claims: list[str], label: str, baseline: float) -> None:
     option = f" --archive {archive}" if archive else ""
     async with open_bot(Settings(db=db)) as bot:
@@ -104,7 +96,7 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
         start = time.perf_counter()
         await console.ask(f"stance warming up the engine{option}")
         load = time.perf_counter() - start
-        await _read_on(bot)
+        await finish_reading(bot.context)
         stance_s, repeat_s, counter_s, read_s = [], [], [], []
         scored: list[int] = []
         read_on: list[int] = []
@@ -121,7 +113,7 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
             counter = await console.ask(f"counter {claim}{option}")
             counter_s.append(time.perf_counter() - start)
             assert isinstance(counter, CounterReply), counter
-            await _read_on(bot)
+            await finish_reading(bot.context)
             start = time.perf_counter()
             done = await console.ask(f"stance {claim}{option}")
             read_s.append(time.perf_counter() - start)
