@@ -14,7 +14,6 @@ from __future__ import annotations
 import asyncio
 import random
 import time
-from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 
@@ -30,6 +29,7 @@ from bot.engine.stance import StanceReport, lexical_polarity
 from bot.errors import UsageError
 from bot.features import stance_feedback
 from bot.features.quote import to_quote
+from bot.features.stance_cache import cached_by_index, remember_new
 from bot.features.stance_feedback import Label, fixed_labels, members_tally
 from bot.features.stance_reading import Candidates, reading
 from bot.models import (
@@ -71,8 +71,6 @@ UNINDEXED_NOTE = (
     "count."
 )
 COUNTER_LIST = 10
-ENGINE = "engine"
-ENGINE_LOCK = "engine-lock"
 ALL_OPTION = Option("all", "List every comment with its label and score")
 NO_COUNTER = "I found no comment that argues against that."
 LEXICAL_COUNTER_COVERAGE = 0.4
@@ -111,13 +109,10 @@ async def _candidates(
     return kept, await hit_vectors(store, embedder, kept, {}), left_out
 
 
-async def _embed_budget(ctx: Context, archive_id: int, claim: str) -> int:
-    """How many comments a command may embed itself: none while the claim's own are embedded in the background."""
-    engine = await get_engine(ctx)
-    identity = await asyncio.to_thread(engine.stance.logit_identity)
-    if identity is not None and reading(ctx).reading_now(archive_id, claim_key(claim), identity):
-        return 0
-    return EMBED_NOW
+def _being_read(ctx: Context, archive_id: int, key: str, identity: str | None) -> bool:
+    """Whether the background reader is at this claim: then a command answers from the cache and adds no work
+    (no embedding, no NLI of its own), since the cache only grows."""
+    return identity is not None and reading(ctx).reading_now(archive_id, key, identity)
 
 
 def _claim(command: Command) -> str:
@@ -129,34 +124,6 @@ def _claim(command: Command) -> str:
     return claim
 
 
-CachedFetch = Callable[[str, str, Sequence[int]], Awaitable[dict[int, float]]]
-CachedStore = Callable[[str, str, Mapping[int, float]], Awaitable[None]]
-
-
-async def _cached_by_index(
-    fetch: CachedFetch, identity: str | None, key: str, hits: list[SearchHit]
-) -> dict[int, float]:
-    """Cached values (z or relevance) by index into `hits`; nothing without an identity (no model)."""
-    if identity is None or not hits:
-        return {}
-    by_id = await fetch(identity, key, [h.comment.id for h in hits])
-    return {i: by_id[h.comment.id] for i, h in enumerate(hits) if h.comment.id in by_id}
-
-
-async def _remember_new(
-    store: CachedStore,
-    identity: str | None,
-    key: str,
-    hits: list[SearchHit],
-    values: dict[int, float],
-    known: dict[int, float],
-) -> None:
-    """Store the values the engine has just computed (those not already cached)."""
-    new = {hits[i].comment.id: v for i, v in values.items() if i not in known}
-    if identity is not None and new:
-        await store(identity, key, new)
-
-
 async def _classify(
     ctx: Context,
     engine: Engine,
@@ -165,12 +132,14 @@ async def _classify(
     hits: list[SearchHit],
     vectors: FloatMatrix | None,
     budget_seconds: float,
+    identities: tuple[str | None, str | None],
 ) -> StanceReport:
     """The engine's stance report, with cached relevance and z from SQLite and the new ones stored back."""
     store = stance_store(ctx)
-    nli_identity, relevance_identity = await asyncio.to_thread(_identities, engine)
-    known_z = await _cached_by_index(store.cached_logits, nli_identity, key, hits)
-    known_rel = await _cached_by_index(store.cached_relevance, relevance_identity, key, hits)
+    nli_identity, relevance_identity = identities
+    ids = [h.comment.id for h in hits]
+    known_z = await cached_by_index(store.cached_logits, nli_identity, key, ids)
+    known_rel = await cached_by_index(store.cached_relevance, relevance_identity, key, ids)
     report: StanceReport = await asyncio.to_thread(
         partial(
             engine.stance.classify,
@@ -182,8 +151,8 @@ async def _classify(
             budget_seconds=budget_seconds,
         )
     )
-    await _remember_new(store.store_logits, nli_identity, key, hits, report.logits, known_z)
-    await _remember_new(store.store_relevance, relevance_identity, key, hits, report.relevance, known_rel)
+    await remember_new(store.store_logits, nli_identity, key, ids, report.logits, known_z)
+    await remember_new(store.store_relevance, relevance_identity, key, ids, report.relevance, known_rel)
     return report
 
 
@@ -277,10 +246,9 @@ async def _stance(ctx: Context, command: Command) -> Reply:
     claim_id = await remember_claim(ctx, space, claim)
     key = claim_key(claim)
     engine = await get_engine(ctx)
-    identity = await asyncio.to_thread(engine.stance.logit_identity)
-    reader = reading(ctx)
-    being_read = identity is not None and reader.reading_now(archive.id, key, identity)
-    # While the claim is being read in the background the cache only grows: answer from it, add no work.
+    identities = await asyncio.to_thread(_identities, engine)
+    identity = identities[0]
+    being_read = _being_read(ctx, archive.id, key, identity)
     found = await _candidates(ctx, archive.id, claim, embed_now=0 if being_read else EMBED_NOW)
     hits, vectors, left_out = found
     fixes = await fixed_labels(ctx, space, key, archive.id)
@@ -299,7 +267,7 @@ async def _stance(ctx: Context, command: Command) -> Reply:
     late: list[int] = []
     if hits:
         budget = 0.0 if being_read else _nli_budget(started)
-        report = await _classify(ctx, engine, claim, key, hits, vectors, budget)
+        report = await _classify(ctx, engine, claim, key, hits, vectors, budget, identities)
         rows = _engine_rows(hits, report, fixes)
         notes = [report.note] if report.note else []
         late = [i for i in report.late if hits[i].comment.id not in fixes]
@@ -307,7 +275,7 @@ async def _stance(ctx: Context, command: Command) -> Reply:
         if len(unscored) > len(late):
             notes.append(f"{len(unscored) - len(late)} more on-topic comments were not scored (too many to read).")
     if being_read and identity is not None:
-        notes.append(READING_NOTE.format(count=max(reader.unread(archive.id, key, identity), 1)))
+        notes.append(READING_NOTE.format(count=max(reading(ctx).unread(archive.id, key, identity), 1)))
     else:
         submitted = bool(late or left_out) and identity is not None and _read_later(
             ctx, engine, claim, key, archive.id, identity, found, report
@@ -456,18 +424,20 @@ async def _counter(ctx: Context, command: Command) -> Reply:
     archive = await resolve_archive(ctx, command)
     place = command.place
     claim_id = await remember_claim(ctx, place.space_key, claim)
-    hits, vectors, _ = await _candidates(ctx, archive.id, claim, await _embed_budget(ctx, archive.id, claim))
+    engine = await get_engine(ctx)
+    identity = await asyncio.to_thread(engine.stance.logit_identity)
+    embed_now = 0 if _being_read(ctx, archive.id, claim_key(claim), identity) else EMBED_NOW
+    hits, vectors, _ = await _candidates(ctx, archive.id, claim, embed_now)
     fixes = await fixed_labels(ctx, place.space_key, claim_key(claim), archive.id)
     ranked: _Counters | None = None
     if hits:
-        engine = await get_engine(ctx)
         store = stance_store(ctx)
-        identity = await asyncio.to_thread(engine.stance.logit_identity)
         key = claim_key(engine.counter.nli_claim(claim))
-        known = await _cached_by_index(store.cached_logits, identity, key, hits)
+        ids = [h.comment.id for h in hits]
+        known = await cached_by_index(store.cached_logits, identity, key, ids)
         texts = [h.comment.text for h in hits]
         ranked = await asyncio.to_thread(_rank_counters, engine, claim, texts, known, vectors)
-        await _remember_new(store.store_logits, identity, key, hits, ranked.report.logits, known)
+        await remember_new(store.store_logits, identity, key, ids, ranked.report.logits, known)
     rough = ranked is not None and ranked.report.rough
     reply = CounterReply(claim=claim, claim_id=claim_id, archive=archive.name, rough=rough)
     if ranked is not None:

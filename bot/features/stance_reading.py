@@ -25,6 +25,7 @@ import numpy as np
 from bot.claims import stance_store
 from bot.context import Context
 from bot.engine.loader import Engine
+from bot.features.stance_cache import remember_new
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.search import vector_store
 
@@ -140,7 +141,7 @@ class StanceReading:
             job_key = next(iter(self._jobs))
             try:
                 await self._embed_left_out(self._jobs[job_key])
-                await self._classify_until_read(self._jobs[job_key])
+                await self._classify_until_read(job_key, self._jobs[job_key])
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -165,11 +166,11 @@ class StanceReading:
             del found.left_out[: len(batch)]
             job.unread -= len(batch)
 
-    async def _classify_until_read(self, job: _Job) -> None:
+    async def _classify_until_read(self, job_key: JobKey, job: _Job) -> None:
         """Classify over every candidate in short steps until none is left unread, caching as it goes."""
         found = job.candidates
         store = stance_store(self._ctx)
-        nli_identity = job.engine.stance.logit_identity()
+        nli_identity = job_key[2]
         relevance_identity = job.engine.stance.relevance_identity()
         while True:
             await self._idle.wait()
@@ -183,12 +184,10 @@ class StanceReading:
                 budget_seconds=STEP_SECONDS,
                 budget_batch=STEP_BATCH,
             )
-            new_z = {found.ids[i]: z for i, z in report.logits.items() if i not in job.logits}
-            new_rel = {found.ids[i]: r for i, r in report.relevance.items() if i not in job.relevance}
-            if nli_identity is not None and new_z:
-                await store.store_logits(nli_identity, job.key, new_z)
-            if relevance_identity is not None and new_rel:
-                await store.store_relevance(relevance_identity, job.key, new_rel)
+            await remember_new(store.store_logits, nli_identity, job.key, found.ids, report.logits, job.logits)
+            await remember_new(
+                store.store_relevance, relevance_identity, job.key, found.ids, report.relevance, job.relevance
+            )
             job.logits.update(report.logits)
             job.relevance.update(report.relevance)
             job.unread = len(report.late)

@@ -17,8 +17,8 @@ from bot.core import Bot
 from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScores
+from bot.engine.service import ENGINE
 from bot.features import stance as stance_feature
-from bot.features.stance import ENGINE
 from bot.features.stance_reading import READING, StanceReading
 from bot.models import CounterReply, StanceReply
 from bot.retrieval.search import vector_store

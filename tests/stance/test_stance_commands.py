@@ -12,7 +12,7 @@ from adapters.plain_render import render_plain
 from bot.core import Bot
 from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
-from bot.features.stance import ENGINE
+from bot.engine.service import ENGINE
 from bot.models import CounterReply, StanceReply
 from storage.importers.records import CommentRecord
 

@@ -16,8 +16,8 @@ from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.engine import service
 from bot.engine.loader import Engine
+from bot.engine.service import ENGINE
 from bot.features import stance as stance_feature
-from bot.features.stance import ENGINE
 from bot.features.stance_reading import READING, StanceReading
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
