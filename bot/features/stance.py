@@ -46,6 +46,7 @@ from bot.models import (
 from bot.registry import Option, Param, Registry
 from bot.retrieval import retrieve
 from bot.retrieval.cache import FloatMatrix
+from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.search import hit_vectors, vector_store
 from storage.interface import ArchiveInfo, SearchHit, StoredComment
 from storage.stance_store import claim_key
@@ -100,8 +101,7 @@ async def _candidates(
     embedded: set[int] = set()
     while missing and time.perf_counter() - started < seconds:
         batch, missing = missing[:EMBED_BATCH], missing[EMBED_BATCH:]
-        rows = await asyncio.to_thread(embedder.embed, [h.comment.text for h in batch])
-        await store.save([h.comment.id for h in batch], rows)
+        await embed_and_store(store, embedder, [h.comment.id for h in batch], [h.comment.text for h in batch])
         embedded.update(h.comment.id for h in batch)
     have = stored.keys() | embedded
     kept = [h for h in hits if h.comment.id in have]

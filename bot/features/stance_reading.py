@@ -27,6 +27,7 @@ from bot.context import Context
 from bot.engine.loader import Engine
 from bot.features.stance_cache import remember_new
 from bot.retrieval.cache import FloatMatrix
+from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.search import vector_store
 
 log = logging.getLogger(__name__)
@@ -158,8 +159,7 @@ class StanceReading:
         while found.left_out:
             await self._idle.wait()
             batch = found.left_out[:EMBED_BATCH]
-            rows = await asyncio.to_thread(embedder.embed, [text for _, text in batch])
-            await store.save([cid for cid, _ in batch], rows)
+            rows = await embed_and_store(store, embedder, [cid for cid, _ in batch], [text for _, text in batch])
             found.ids += [cid for cid, _ in batch]
             found.texts += [text for _, text in batch]
             found.vectors = np.vstack([found.vectors, rows.astype(np.float32)])

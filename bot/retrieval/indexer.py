@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from bot.context import Context
 from bot.engine.embedder import Embedder
 from bot.engine.service import get_engine
+from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.identity import model_key
 from storage.embedding_store import CorpusState, EmbeddingStore, store_for
 
@@ -24,6 +25,15 @@ BATCH_SIZE = 64
 IDLE_SECONDS = 5.0  # how soon after an import the indexer notices it
 RETRY_SECONDS = 10.0  # after a failing batch
 RETRY_PASSES = 3  # passes that had a failing batch are repeated this many times before the indexer idles
+
+
+async def embed_and_store(
+    store: EmbeddingStore, embedder: Embedder, ids: Sequence[int], texts: Sequence[str]
+) -> FloatMatrix:
+    """Embed these comments in a worker thread and store their vectors, so no later command embeds them again."""
+    vectors = await asyncio.to_thread(embedder.embed, list(texts))
+    await store.save(ids, vectors)
+    return vectors
 
 
 @dataclass(slots=True)
@@ -50,8 +60,7 @@ class Indexer:
                 self._end_pass(state)
             return 0
         ids = [cid for cid, _ in rows]
-        vectors = await asyncio.to_thread(self.embedder.embed, [text for _, text in rows])
-        await self.store.save(ids, vectors)
+        await embed_and_store(self.store, self.embedder, ids, [text for _, text in rows])
         self.embedded += len(ids)
         return len(ids)
 

@@ -23,6 +23,7 @@ from bot.engine.fusion import reciprocal_rank_fusion
 from bot.engine.service import get_engine
 from bot.retrieval.cache import ArchiveMatrix, DenseView, FloatMatrix, VectorCache
 from bot.retrieval.identity import configured_model_key
+from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.memo import Memo
 from storage.embedding_store import EmbeddingStore, store_for
 from storage.interface import SearchHit
@@ -236,7 +237,7 @@ async def hit_vectors(
             have.add(cid)
     todo = [i for i, cid in enumerate(ids) if cid not in have]
     if todo:
-        fresh = await asyncio.to_thread(embedder.embed, [hits[i].comment.text for i in todo])
-        out[todo] = fresh
-        await store.save([ids[i] for i in todo], fresh)
+        out[todo] = await embed_and_store(
+            store, embedder, [ids[i] for i in todo], [hits[i].comment.text for i in todo]
+        )
     return out
