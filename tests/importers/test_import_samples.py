@@ -33,8 +33,15 @@ EXPECTED: dict[str, tuple[str, int, dict[str, int]]] = {
     # 7 comments on the first post, 1 on the second (reusing id 11)
     "disqus/isso_tests_wordpress.xml": ("wxr", 8, {}),
     "disqus/isso_tests_generic.json": ("json", 2, {}),
+    # two r/changemyview threads re-serialised as Reddit listings: every t1 has a body, no stubs
+    "cmv/cmv_driving_2rk7my.reddit.json": ("reddit", 198, {}),
+    "cmv/cmv_paris_guns_2rnr30.reddit.json": ("reddit", 137, {}),
 }
-NO_TEXT = {"mastodon/bigbone_context_skeleton.json": "json"}
+NO_TEXT = {
+    "mastodon/bigbone_context_skeleton.json": "json",
+    # ten CMV conversations as nested trees (conversation_id, op_text, tree): no flat comment records
+    "cmv/cmv_10_conversation_trees.json": "json",
+}
 
 
 def _sample(relative: str) -> Path:
@@ -67,7 +74,7 @@ def test_shared_sample(relative: str) -> None:
 
 @pytest.mark.parametrize("relative", sorted(NO_TEXT))
 def test_shared_skeleton_without_text_fails_clearly(relative: str) -> None:
-    """The Mastodon skeleton has ids but no words: a clear error, not a silent empty import."""
+    """A file without flat comment records (the Mastodon skeleton, the CMV trees): a clear error, not a silent empty import."""
     path = _sample(relative)
     assert detect_format(path.read_bytes(), path.name) == NO_TEXT[relative]
     with pytest.raises(ImportFormatError, match="no comment text found in record 1"):
