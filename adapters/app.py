@@ -1,6 +1,7 @@
-"""Wiring: open the store, make sure the sample is there, build the registry and the bot.
+"""Wiring: open the stores, make sure the sample is there, build the context, the feature units and the bot.
 
-This is the composition root, so it is the one place that names the concrete SQLite store.
+This is the composition root, so it is the one place that chooses the storage backend (through
+`storage.stores.open_stores`) and the one place that starts and stops the bot's features.
 """
 
 from __future__ import annotations
@@ -10,22 +11,29 @@ from contextlib import asynccontextmanager
 
 from bot.context import Context
 from bot.core import Bot
-from bot.features import build_registry
-from bot.features.stance_reading import close_reading
+from bot.features import FEATURES, build_registry
+from bot.services import Services
 from bot.settings import Settings
 from storage.sample import ensure_sample
-from storage.sqlite_store import SqliteStore
+from storage.stores import open_stores
 
 
 @asynccontextmanager
 async def open_bot(settings: Settings) -> AsyncIterator[Bot]:
-    store = await SqliteStore.open(settings.db)
-    context: Context | None = None
+    stores = await open_stores(settings.db)
+    bot: Bot | None = None
     try:
-        await ensure_sample(store)
-        context = Context(store=store, settings=settings, registry=build_registry())
-        yield Bot(context)
+        await ensure_sample(stores.archives)
+        context = Context(
+            stores=stores,
+            settings=settings,
+            registry=build_registry(FEATURES),
+            services=Services(settings),
+        )
+        bot = Bot(context, FEATURES)
+        await bot.start()
+        yield bot
     finally:
-        if context is not None:
-            await close_reading(context)  # background NLI writes to the store: stop it first
-        await store.close()
+        if bot is not None:
+            await bot.stop()  # background work writes to the stores: stop it first
+        await stores.close()

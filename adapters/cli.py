@@ -19,14 +19,14 @@ from rich.console import Console
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
 from adapters.importing import import_files
-from bot.features.stance_reading import finish_reading
+from bot.features.stance.reader import finish_reading
 from bot.models import ErrorReply
 from bot.settings import Settings
 from storage.db import DatabaseError
 from storage.importers.detect import FORMATS
 from storage.importers.records import ImportFormatError
 from storage.sample import ensure_sample
-from storage.sqlite_store import SqliteStore
+from storage.stores import open_stores
 
 log = logging.getLogger("threadbot")
 
@@ -148,10 +148,10 @@ async def _discord_sync(settings: Settings) -> int:
 
 async def _import(args: argparse.Namespace, settings: Settings) -> int:
     err = Console(stderr=True)
-    store = await SqliteStore.open(settings.db)
+    stores = await open_stores(settings.db)
     try:
         report = await import_files(
-            store,
+            stores.archives,
             list(args.paths),
             space_key=args.space,
             archive=args.archive,
@@ -160,7 +160,7 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
             console=err,
         )
     finally:
-        await store.close()
+        await stores.close()
     result = report.result
     skipped = report.skipped()
     print(
@@ -189,12 +189,11 @@ async def _embed(settings: Settings) -> int:
         )
         return 1
     err = Console(stderr=True)
-    store = await SqliteStore.open(settings.db)
+    stores = await open_stores(settings.db)
     try:
-        await ensure_sample(store)  # as the bot does on a fresh database, so its comments are embedded too
+        await ensure_sample(stores.archives)  # as the bot does on a fresh database, so its comments are embedded too
         embedder = await asyncio.to_thread(Embedder, files)
-        indexer = indexer_for(store.db, embedder)
-        assert indexer is not None  # the SQLite store always has a SQL database
+        indexer = indexer_for(stores.vectors, embedder)
         pending = await indexer.store.count_pending()
         with Progress(
             TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
@@ -202,7 +201,7 @@ async def _embed(settings: Settings) -> int:
             task = bar.add_task("embed", total=pending)
             done = await indexer.drain(lambda count: bar.advance(task, count))
     finally:
-        await store.close()
+        await stores.close()
     print(f"Embedded {done:,} comments; every comment now has a vector ({indexer.store.model}).")
     return 0
 

@@ -12,10 +12,7 @@ from collections.abc import Awaitable
 
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
-from bot.background import Background
 from bot.core import Bot
-from bot.features import background_ticks
-from bot.retrieval.indexer import run_indexer
 from bot.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -40,28 +37,11 @@ def _start(platform: str, bot: Bot, settings: Settings) -> Awaitable[None]:
     return run_slack(bot, settings)
 
 
-def start_background(bot: Bot) -> asyncio.Task[None]:
-    background = Background(bot.context)
-    for name, tick in background_ticks():
-        background.add(name, tick)
-    return asyncio.create_task(background.run_forever(), name="threadbot-background")
-
-
-def start_indexer(bot: Bot) -> asyncio.Task[None]:
-    """Embed comments that have no vector yet, in the background, for as long as the bot runs."""
-    return asyncio.create_task(run_indexer(bot.context), name="threadbot-indexer")
-
-
 async def run(settings: Settings) -> int:
     platforms = configured_platforms(settings)
     async with open_bot(settings) as bot:
-        tasks = [start_background(bot), start_indexer(bot)]
-        try:
-            return await _run_adapters(bot, settings, platforms)
-        finally:
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
+        bot.start_background()  # the features' ticks and jobs (the indexer); `open_bot` stops them on exit
+        return await _run_adapters(bot, settings, platforms)
 
 
 async def _run_adapters(bot: Bot, settings: Settings, platforms: list[str]) -> int:

@@ -140,13 +140,12 @@ async def random_padding_vectors(db: Path) -> None:
     import numpy as np
 
     from bot.retrieval.identity import configured_model_key
-    from storage.embedding_store import store_for
+    from storage.embedding_store import EmbeddingStore
 
     key = configured_model_key(None)
     assert key is not None, "install threadbot[models] first"
     store = await SqliteStore.open(db)
-    vectors = store_for(store.db, key)
-    assert vectors is not None
+    vectors = EmbeddingStore(store.db, key)
     rows = await store.db.fetchall("SELECT id FROM comments WHERE source_id NOT LIKE 'arguana-%'")
     ids = [int(row[0]) for row in rows]
     rng = np.random.default_rng(1)

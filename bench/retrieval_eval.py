@@ -26,16 +26,17 @@ from bot.context import Context
 from bot.engine.embedder import Embedder
 from bot.engine.fusion import reciprocal_rank_fusion, score_fusion
 from bot.engine.loader import Engine, load_engine
-from bot.engine.service import ENGINE
 from bot.registry import Registry
 from bot.retrieval import search as retrieval
 from bot.retrieval.cache import ArchiveMatrix
 from bot.retrieval.identity import model_key
 from bot.retrieval.indexer import indexer_for
+from bot.services import Services
 from bot.settings import Settings
-from storage.embedding_store import EmbeddingStore
+from storage.embedding_store import EmbeddingStore, VectorStores
 from storage.importers.records import CommentRecord
 from storage.sqlite_store import SqliteStore
+from storage.stores import sqlite_stores
 
 SPACE = "bench:arguana"
 DEPTH = retrieval.DEPTH
@@ -58,7 +59,7 @@ async def open_split(name: str, embedder: Embedder, folder: Path) -> tuple[Sqlit
         start = time.perf_counter()
         archive = (await store.import_records(SPACE, name, records)).archive
         print(f"{name}: imported {archive.comment_count:,} arguments in {time.perf_counter() - start:.1f} s")
-    indexer = indexer_for(store.db, embedder)
+    indexer = indexer_for(VectorStores(store.db), embedder)
     assert indexer is not None
     start = time.perf_counter()
     embedded = await indexer.drain()
@@ -119,8 +120,10 @@ async def end_to_end(
     store: SqliteStore, archive_id: int, split: Split, engine: Engine
 ) -> tuple[float, float]:
     """nDCG@10 of `retrieve` itself with its shipped settings, and its p50 latency in ms."""
-    ctx = Context(store=store, settings=Settings(db=Path(store.db.path)), registry=Registry())
-    ctx.services[ENGINE] = engine
+    ctx = Context(
+        stores=sqlite_stores(store.db), settings=Settings(db=Path(store.db.path)), registry=Registry(), services=Services()
+    )
+    ctx.services.engine = engine
     texts = {c.id: c.text for c in await store.get_comments([q for q, _ in split.queries])}
     scores, times = [], []
     for query_id, relevant in split.queries:

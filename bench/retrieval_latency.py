@@ -26,13 +26,14 @@ import numpy as np
 from bench.synth import comments, queries
 from bot.context import Context
 from bot.engine.loader import load_engine
-from bot.engine.service import ENGINE
 from bot.registry import Registry
 from bot.retrieval.identity import model_key
-from bot.retrieval.search import retrieve, vector_cache
+from bot.retrieval.search import retrieve
+from bot.services import Services
 from bot.settings import Settings
 from storage.embedding_store import EmbeddingStore
 from storage.sqlite_store import SqliteStore
+from storage.stores import sqlite_stores
 
 SPACE = "console:local"
 
@@ -73,8 +74,10 @@ async def bench(size: int, query_count: int, folder: Path) -> None:
         await vectors.save(chunk, random / np.linalg.norm(random, axis=1, keepdims=True))
     print(f"stored {len(ids):,} vectors in {time.perf_counter() - start:.1f} s")
 
-    ctx = Context(store=store, settings=Settings(db=folder / "latency.db"), registry=Registry())
-    ctx.services[ENGINE] = engine
+    ctx = Context(
+        stores=sqlite_stores(store.db), settings=Settings(db=folder / "latency.db"), registry=Registry(), services=Services()
+    )
+    ctx.services.engine = engine
     texts = queries(query_count)
     start = time.perf_counter()
     await retrieve(ctx, [archive.id], texts[0], 50)
@@ -93,8 +96,8 @@ async def bench(size: int, query_count: int, folder: Path) -> None:
         "retrieve, 200 hits with vectors (stance/counter)",
         await timed(texts, lambda q: retrieve(ctx, [archive.id], q, 200, with_vectors=True)),
     )
-    vector_cache(ctx).cap = size // 2
-    vector_cache(ctx).refresh_seconds = 0.0
+    ctx.services.vectors.cap = size // 2
+    ctx.services.vectors.refresh_seconds = 0.0
     report(
         "retrieve, 50 hits, above the cache cap (re-rank only)",
         await timed(texts, lambda q: retrieve(ctx, [archive.id], q, 50)),

@@ -21,18 +21,18 @@ async def resolve_archive(ctx: Context, command: Command) -> ArchiveInfo:
     space = command.place.space_key
     requested = command.options.get("archive")
     if isinstance(requested, str):
-        found = await ctx.store.find_archive(space, requested)
+        found = await ctx.stores.archives.find_archive(space, requested)
         if found is None:
             raise NotFoundError(
                 f"There is no archive named `{requested[:60]}` here.", hint=await _names_hint(ctx, space)
             )
         return found
-    default = await ctx.store.get_channel_setting(space, command.place.channel, CHANNEL_ARCHIVE_KEY)
+    default = await ctx.stores.archives.get_channel_setting(space, command.place.channel, CHANNEL_ARCHIVE_KEY)
     if default is not None:
-        found = await ctx.store.find_archive(space, default)
+        found = await ctx.stores.archives.find_archive(space, default)
         if found is not None:
             return found
-    archives = await ctx.store.list_archives(space)
+    archives = await ctx.stores.archives.list_archives(space)
     if not archives:
         raise NotFoundError("This space has no archive yet.", hint="Import one with `threadbot import FILE`.")
     threads = [a for a in archives if not a.name.startswith(GROUP_ARCHIVE_PREFIX)]
@@ -40,5 +40,5 @@ async def resolve_archive(ctx: Context, command: Command) -> ArchiveInfo:
 
 
 async def _names_hint(ctx: Context, space: str) -> str:
-    names = [a.name for a in await ctx.store.list_archives(space)]
+    names = [a.name for a in await ctx.stores.archives.list_archives(space)]
     return "Archives you can read: " + ", ".join(f"`{n}`" for n in names) if names else "Import one first."

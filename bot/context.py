@@ -1,16 +1,20 @@
-"""What a command handler can reach: storage, settings, the registry and a clock (injectable for tests)."""
+"""What a command handler can reach: the stores, settings, the registry, a clock (injectable for tests), the
+posters and the process's services."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING
 
 from bot.posting import Posters
 from bot.registry import Registry
 from bot.settings import Settings
-from storage.interface import Store
+from storage.stores import Stores
+
+if TYPE_CHECKING:
+    from bot.services import Services  # it imports retrieval, which imports this module
 
 
 def utc_now() -> datetime:
@@ -19,11 +23,11 @@ def utc_now() -> datetime:
 
 @dataclass(slots=True)
 class Context:
-    store: Store
+    stores: Stores
     settings: Settings
     registry: Registry
+    services: Services
+    """The engine, retrieval caches, the stance reader and pipeline; see bot/services.py."""
     clock: Callable[[], datetime] = utc_now
     posters: Posters = field(default_factory=Posters)
     """Adapters that can post on the bot's own initiative (scheduled prompts, session reminders)."""
-    services: dict[str, Any] = field(default_factory=dict)
-    """Optional engines (embedder, stance model) that features look up by name; absent ones mean fallback."""

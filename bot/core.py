@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import logging
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Sequence
 
+from bot.background import Background
 from bot.context import Context
 from bot.errors import PermissionDeniedError, UserFacingError
+from bot.feature import Feature, Observer
 from bot.models import Actor, ChannelMessage, Command, ErrorReply, Place, Reply
 from bot.parsing import parse
 from bot.registry import Registry
@@ -21,20 +23,53 @@ log = logging.getLogger(__name__)
 
 MAX_COMMAND_CHARS = 4000
 
-Observer = Callable[[Context, ChannelMessage], Awaitable[None]]
-
-
-def feature_observers() -> list[Observer]:
-    """`observers = [coroutine_function]` of every feature module (like their `ticks`)."""
-    from bot.features import FEATURES  # here, not at import time: feature modules may import the core
-
-    return [observer for feature in FEATURES for observer in getattr(feature, "observers", ())]
-
 
 class Bot:
-    def __init__(self, context: Context) -> None:
+    """The core as every adapter sees it; it also owns the feature units' lifecycle (start, background, stop)."""
+
+    def __init__(self, context: Context, features: Sequence[Feature] = ()) -> None:
         self.context = context
-        self.observers: list[Observer] = feature_observers()
+        self.features = tuple(features)
+        self.observers: list[Observer] = [observer for unit in self.features for observer in unit.observers]
+        self._started: list[Feature] = []
+        self._background: list[asyncio.Task[None]] = []
+
+    async def start(self) -> None:
+        """Run every unit's start hook, in order (each entry point does this once, before any command)."""
+        for unit in self.features:
+            if unit.start is not None:
+                await unit.start(self.context)
+            self._started.append(unit)
+
+    def start_background(self) -> list[asyncio.Task[None]]:
+        """Start the timed work (one loop over every unit's ticks) and the units' long-running jobs; `stop`
+        cancels them. Only `threadbot run` does this: a one-shot `ask` posts nothing on its own."""
+        background = Background(self.context)
+        for unit in self.features:
+            for name, tick in unit.ticks:
+                background.add(name, tick)
+        tasks = [asyncio.create_task(background.run_forever(), name="threadbot-background")]
+        for unit in self.features:
+            for name, job in unit.jobs:
+                tasks.append(asyncio.create_task(job(self.context), name=f"threadbot-{name}"))
+        self._background += tasks
+        return tasks
+
+    async def stop(self) -> None:
+        """Cancel the background work, then run the started units' stop hooks in reverse order; a failing
+        hook is logged and the others still run."""
+        for task in self._background:
+            task.cancel()
+        await asyncio.gather(*self._background, return_exceptions=True)
+        self._background.clear()
+        while self._started:
+            unit = self._started.pop()
+            if unit.stop is None:
+                continue
+            try:
+                await unit.stop(self.context)
+            except Exception:
+                log.exception("stopping feature %s failed", unit.name)
 
     @property
     def registry(self) -> Registry:

@@ -156,6 +156,11 @@ class EmbeddingStore:
         return int(row[0]) if row else 0
 
 
-def store_for(db: object, model: str) -> EmbeddingStore | None:
-    """A vector store on `db` if it is a SQL database this module can use, else None (e.g. a store without SQL)."""
-    return EmbeddingStore(db, model) if isinstance(db, SqlDatabase) else None
+class VectorStores:
+    """Every model's vectors on one database: `for_model(key)` is that embedder's store."""
+
+    def __init__(self, db: SqlDatabase) -> None:
+        self.db = db
+
+    def for_model(self, model: str) -> EmbeddingStore:
+        return EmbeddingStore(self.db, model)

@@ -1,41 +1,18 @@
 """All SQL of daily discussion prompts (bot/prompts), as named statements.
 
-Written against the small `PromptDatabase` protocol (which `storage.db.Database` satisfies), so the prompt
-feature's type hints name no SQLite class. Every row is scoped by space key and channel; one logical write is
+Written against the one `SqlDatabase` protocol (storage/sql.py), so the prompt feature's type hints name no
+SQLite class. Every row is scoped by space key and channel; one logical write is
 one transaction. The row `UNIQUE (schedule_id, local_date)` in `prompt_posts` is what makes a scheduled prompt
 post at most once a day, however many processes tick and whenever one of them dies.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any
 
 from storage.interface import StoredComment
-
-
-class Row(Protocol):
-    def __getitem__(self, key: int | str, /) -> Any: ...
-
-
-class Connection(Protocol):
-    def execute(self, sql: str, parameters: Iterable[Any] | None = None, /) -> Any:
-        """Run one statement; the result can be awaited or entered (`async with`) for its cursor."""
-        ...
-
-
-@runtime_checkable
-class PromptDatabase(Protocol):
-    """What the prompt store needs from a database: one write transaction at a time, and reads."""
-
-    def transaction(self) -> AbstractAsyncContextManager[Any]: ...
-
-    async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Sequence[Row]: ...
-
-    async def fetchone(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Row | None: ...
-
+from storage.sql import Connection, Row, SqlDatabase
 
 SCHEDULE_COLUMNS = """
 id, space_key, channel, place_json, cron, description, timezone, archive_name, notify_role, open_thread,
@@ -337,7 +314,7 @@ def _comment(row: Row, prefix: str = "") -> StoredComment:
 class PromptStore:
     """Schedules, the per-day post guard, channel history and suggestions, on one database."""
 
-    def __init__(self, db: PromptDatabase) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
     # schedules

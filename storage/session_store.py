@@ -1,4 +1,5 @@
-"""All SQL of reading-group sessions (bot/sessions), as named statements against `storage.db.Database`.
+"""All SQL of reading-group sessions (bot/sessions), as named statements against the
+`SqlDatabase` protocol (storage/sql.py).
 
 Every row is scoped by the space key and channel of the session it belongs to; one logical write is one
 transaction. Message *content* is never stored here: only who wrote, how many words, and what replied to what.
@@ -10,7 +11,7 @@ import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from storage.db import Database
+from storage.sql import Row, SqlDatabase
 
 INSERT_SESSION = """
 INSERT INTO sessions
@@ -216,18 +217,18 @@ class ReadingRow:
     reminded_at: str | None
 
 
-def _session(row: sqlite3.Row) -> SessionRow:
+def _session(row: Row) -> SessionRow:
     return SessionRow(*row)  # the columns are selected in the field order
 
 
-def _reading(row: sqlite3.Row) -> ReadingRow:
+def _reading(row: Row) -> ReadingRow:
     return ReadingRow(*row)
 
 
 class SessionStore:
     """Sessions with their queues, votes and counts, group-archive labels and reading plans."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
     # sessions
@@ -343,11 +344,11 @@ class SessionStore:
         async with self.db.transaction() as conn:
             await conn.execute(JOIN_PARTICIPANT, (session_id, user_id, display_name, at))
             async with conn.execute(RAISE_HAND, (session_id, user_id, display_name, at)) as cursor:
-                return cursor.rowcount == 1
+                return bool(cursor.rowcount == 1)
 
     async def lower_hand(self, session_id: int, user_id: str) -> bool:
         async with self.db.transaction() as conn, conn.execute(LOWER_HAND, (session_id, user_id)) as cursor:
-            return cursor.rowcount == 1
+            return bool(cursor.rowcount == 1)
 
     async def queue(self, session_id: int) -> list[QueueRow]:
         """Everyone waiting, in the order they raised their hands (fairness is decided by the caller)."""
@@ -469,7 +470,7 @@ class SessionStore:
     async def remove_reading(self, space_key: str, channel: str, reading_id: int) -> bool:
         params = (space_key, channel, reading_id)
         async with self.db.transaction() as conn, conn.execute(DELETE_READING, params) as cursor:
-            return cursor.rowcount == 1
+            return bool(cursor.rowcount == 1)
 
     async def pending_readings(self, up_to: str) -> list[ReadingRow]:
         """Readings (in every space) due on or before `up_to` that have not been announced yet."""
@@ -477,4 +478,4 @@ class SessionStore:
 
     async def mark_reminded(self, reading_id: int, at: str) -> bool:
         async with self.db.transaction() as conn, conn.execute(MARK_REMINDED, (at, reading_id)) as cursor:
-            return cursor.rowcount == 1
+            return bool(cursor.rowcount == 1)

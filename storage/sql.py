@@ -1,18 +1,31 @@
-"""The small SQL database protocol the feature stores (vectors, stance memory) are written against.
+"""The one SQL database protocol every store is written against (archives, prompts, sessions, stance, vectors,
+Slack installations).
 
-`storage.db.Database` satisfies it, so those stores name no SQLite class and a PostgreSQL database with the
-same three methods can stand in.
+`storage.db.Database` (SQLite) satisfies it, so no store names a SQLite class and a PostgreSQL database with the
+same methods can stand in.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, runtime_checkable
 
 
 class Row(Protocol):
+    """A result row: by column index or name, or unpacked in column order."""
+
     def __getitem__(self, key: int | str, /) -> Any: ...
+
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class Connection(Protocol):
+    """The connection a write transaction hands out."""
+
+    def execute(self, sql: str, parameters: Iterable[Any] | None = None, /) -> Any:
+        """Run one statement; the result can be awaited or entered (`async with`) for its cursor."""
+        ...
 
 
 @runtime_checkable

@@ -22,6 +22,15 @@ def settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
+def no_models(settings: Settings, tmp_path: Path) -> None:
+    """The bot runs on the engine's word-based fallback (an empty model folder): for tests of a feature's
+    mechanics, not of the models (loading them takes seconds; tests/stance covers them)."""
+    empty = tmp_path / "no-models"
+    empty.mkdir(exist_ok=True)
+    settings.model_dir = empty
+
+
+@pytest.fixture
 async def bot(settings: Settings) -> AsyncIterator[Bot]:
     async with open_bot(settings) as opened:
         yield opened

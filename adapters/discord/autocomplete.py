@@ -32,7 +32,7 @@ def best_choices(candidates: list[str], typed: str) -> list[str]:
 
 
 async def archive_names(bot: Bot, place: Place, typed: str) -> list[str]:
-    return best_choices([a.name for a in await bot.context.store.list_archives(place.space_key)], typed)
+    return best_choices([a.name for a in await bot.context.stores.archives.list_archives(place.space_key)], typed)
 
 
 async def command_names(bot: Bot, place: Place, typed: str) -> list[str]:

@@ -66,7 +66,7 @@ class ThreadbotClient(discord.Client):
         else:
             log.info(NO_CONTENT_NOTE)
         if self.sync_on_start:
-            await sync_if_changed(self, self.slash_commands, self.config.guild_ids, self.bot.context.store)
+            await sync_if_changed(self, self.slash_commands, self.config.guild_ids, self.bot.context.stores.archives)
 
     async def on_ready(self) -> None:
         log.info("connected to Discord as %s in %d guilds", self.user, len(self.guilds))

@@ -104,7 +104,7 @@ async def sync_commands(settings: Settings) -> SyncReport:
         client = discord.Client(intents=discord.Intents.none())
         async with client:
             await client.login(config.token)
-            await push(client, tree, config.guild_ids, bot.context.store)
+            await push(client, tree, config.guild_ids, bot.context.stores.archives)
     return SyncReport(commands=len(tree.payload), target=_target(config.guild_ids), pushed=True)
 
 

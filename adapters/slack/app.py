@@ -38,7 +38,7 @@ class BuiltApp:
 
 def store_database(bot: Bot) -> Database | None:
     """The bot's SQLite database, where installations live; None for a store without one."""
-    db = getattr(bot.context.store, "db", None)
+    db = bot.context.stores.database
     return db if isinstance(db, Database) else None
 
 

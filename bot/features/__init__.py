@@ -1,23 +1,38 @@
-"""Every feature module contributes a `commands` registry (and optionally `ticks` for timed work);
-`build_registry` joins the commands, refusing clashes."""
+"""Every feature unit of the bot, in the order they start (and the reverse order they stop).
+
+A unit (bot/feature.py) declares its commands, ticks, observers, jobs and start/stop hooks; the composition
+root hands `FEATURES` to the `Bot`, which owns their lifecycle. A new feature is a new unit in this list.
+"""
 
 from __future__ import annotations
 
-from bot import prompts, sessions
+from collections.abc import Sequence
+
+from bot import prompts, retrieval, sessions
 from bot.background import Tick
+from bot.feature import Feature
 from bot.features import archives, help, quote, stance
 from bot.registry import Registry
 
-FEATURES = (help, quote, archives, stance, sessions, prompts)
+FEATURES: tuple[Feature, ...] = (
+    help.feature,
+    quote.feature,
+    archives.feature,
+    retrieval.feature,
+    stance.feature,
+    sessions.feature,
+    prompts.feature,
+)
 
 
-def build_registry() -> Registry:
+def build_registry(features: Sequence[Feature] = FEATURES) -> Registry:
+    """Every unit's commands in one registry, refusing clashes."""
     registry = Registry()
-    for feature in FEATURES:
-        registry.extend(feature.commands)
+    for unit in features:
+        registry.extend(unit.commands)
     return registry
 
 
-def background_ticks() -> list[tuple[str, Tick]]:
-    """The timed work of every feature: `ticks = [("name", coroutine_function)]` in its module."""
-    return [tick for feature in FEATURES for tick in getattr(feature, "ticks", ())]
+def background_ticks(features: Sequence[Feature] = FEATURES) -> list[tuple[str, Tick]]:
+    """The timed work of every unit."""
+    return [tick for unit in features for tick in unit.ticks]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.archive_choice import CHANNEL_ARCHIVE_KEY, resolve_archive
 from bot.context import Context
 from bot.errors import NotFoundError
+from bot.feature import Feature
 from bot.models import Command, Reply, TextReply
 from bot.registry import Param, Registry
 
@@ -14,7 +15,7 @@ commands = Registry()
 @commands.command("archives")
 async def list_archives(ctx: Context, command: Command) -> Reply:
     """List the archives this server or workspace can read; the channel's current one is marked."""
-    archives = await ctx.store.list_archives(command.place.space_key)
+    archives = await ctx.stores.archives.list_archives(command.place.space_key)
     if not archives:
         return TextReply(title="Archives", text="No archive yet. Import one with `threadbot import FILE`.")
     current = await resolve_archive(ctx, command)
@@ -39,10 +40,13 @@ async def list_archives(ctx: Context, command: Command) -> Reply:
 async def use_archive(ctx: Context, command: Command) -> Reply:
     """Make an archive this channel's default (moderators)."""
     name = command.text
-    archive = await ctx.store.find_archive(command.place.space_key, name)
+    archive = await ctx.stores.archives.find_archive(command.place.space_key, name)
     if archive is None:
         raise NotFoundError(f"There is no archive named `{name[:60]}` here.", hint="`archives` lists them.")
-    await ctx.store.set_channel_setting(
+    await ctx.stores.archives.set_channel_setting(
         command.place.space_key, command.place.channel, CHANNEL_ARCHIVE_KEY, name
     )
     return TextReply(text=f"This channel now reads `{archive.name}` ({archive.comment_count:,} comments).")
+
+
+feature = Feature(name="archives", commands=commands)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.errors import NotFoundError
+from bot.feature import Feature
 from bot.models import Command, Reply, TextReply
 from bot.registry import Param, Registry
 
@@ -35,3 +36,6 @@ async def help_command(ctx: Context, command: Command) -> Reply:
         text="I answer with real comments from the archived thread, cited, never generated text.",
         lines=lines,
     )
+
+
+feature = Feature(name="help", commands=commands)

@@ -4,36 +4,17 @@ from __future__ import annotations
 
 from bot.archive_choice import ARCHIVE_OPTION, resolve_archive
 from bot.context import Context
-from bot.models import Command, Quote, QuotesReply, Reply, Span
+from bot.feature import Feature
+from bot.models import Command, QuotesReply, Reply
+from bot.quoting import to_quote
 from bot.registry import Param, Registry
 from bot.retrieval import retrieve
-from storage.fts import highlight_spans
-from storage.interface import ArchiveInfo, SearchHit, StoredComment
+from storage.interface import ArchiveInfo, SearchHit
 
 commands = Registry()
 
 CANDIDATES = 50
 QUOTE_SIMILARITY = 0.4  # a comment no query word matched is quoted only when its meaning is this close
-
-
-def to_quote(comment: StoredComment, highlighted: str | None = None, score: float | None = None) -> Quote:
-    """A stored comment as a citable quote; `highlighted` carries FTS5 markers around matched words."""
-    spans: list[Span] = []
-    if highlighted is not None:
-        text, raw_spans = highlight_spans(highlighted)
-        if text == comment.text:
-            spans = [Span(start=s, end=e) for s, e in raw_spans]
-    return Quote(
-        comment_id=comment.id,
-        source_id=comment.source_id,
-        text=comment.text,
-        author=comment.author,
-        url=comment.url,
-        archive=comment.archive,
-        created_at=comment.created_at,
-        highlights=spans,
-        score=score,
-    )
 
 
 @commands.command("quote", param=Param("query", "words to look for in the thread"), options=[ARCHIVE_OPTION])
@@ -65,32 +46,35 @@ async def _fresh(ctx: Context, command: Command, hits: list[SearchHit]) -> tuple
     """The best hits not yet shown in this channel; when none are left, forget them and start over."""
     place = command.place
     ids = [hit.comment.id for hit in hits]
-    shown = await ctx.store.shown_in_channel(place.space_key, place.channel, ids)
+    shown = await ctx.stores.archives.shown_in_channel(place.space_key, place.channel, ids)
     fresh = [hit for hit in hits if hit.comment.id not in shown]
     started_over = False
     if not fresh:
-        await ctx.store.forget_shown(place.space_key, place.channel, ids)
+        await ctx.stores.archives.forget_shown(place.space_key, place.channel, ids)
         fresh, started_over = hits, True
     chosen = fresh[: ctx.settings.quotes_per_reply]
-    await ctx.store.record_shown(place.space_key, place.channel, [h.comment.id for h in chosen], _now(ctx))
+    await ctx.stores.archives.record_shown(place.space_key, place.channel, [h.comment.id for h in chosen], _now(ctx))
     return chosen, started_over
 
 
 async def _random_quote(ctx: Context, command: Command, archive: ArchiveInfo) -> Reply:
     """A random comment this channel has not seen yet (starting over once it has seen them all)."""
     place = command.place
-    shown = await ctx.store.shown_ids(place.space_key, place.channel, [archive.id])
-    comment = await ctx.store.random_comment([archive.id], exclude=shown)
+    shown = await ctx.stores.archives.shown_ids(place.space_key, place.channel, [archive.id])
+    comment = await ctx.stores.archives.random_comment([archive.id], exclude=shown)
     note = None
     if comment is None and shown:
-        await ctx.store.forget_shown(place.space_key, place.channel, sorted(shown))
-        comment = await ctx.store.random_comment([archive.id], exclude=set())
+        await ctx.stores.archives.forget_shown(place.space_key, place.channel, sorted(shown))
+        comment = await ctx.stores.archives.random_comment([archive.id], exclude=set())
         note = "Every comment has been shown in this channel; starting over."
     if comment is None:
         return QuotesReply(quotes=[], note=f"The archive `{archive.name}` is empty.")
-    await ctx.store.record_shown(place.space_key, place.channel, [comment.id], _now(ctx))
+    await ctx.stores.archives.record_shown(place.space_key, place.channel, [comment.id], _now(ctx))
     return QuotesReply(quotes=[to_quote(comment)], note=note)
 
 
 def _now(ctx: Context) -> str:
     return ctx.clock().isoformat(timespec="seconds")
+
+
+feature = Feature(name="quote", commands=commands)

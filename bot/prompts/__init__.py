@@ -1,11 +1,12 @@
 """Daily discussion prompts: built from the thread's own disagreements, on a schedule that never double-posts.
 
-`commands` joins the schedule commands and the suggestion queue; `ticks` is the scheduler the background loop
-runs. See docs/prompts.md.
+The unit `feature` joins the schedule commands and the suggestion queue, with the scheduler as its tick.
+See docs/prompts.md.
 """
 
 from __future__ import annotations
 
+from bot.feature import Feature
 from bot.prompts import commands as schedule_commands
 from bot.prompts import suggestions
 from bot.prompts.scheduler import tick
@@ -15,6 +16,6 @@ commands = Registry()
 commands.extend(schedule_commands.commands)
 commands.extend(suggestions.commands)
 
-ticks = [("prompts", tick)]
+feature = Feature(name="prompts", commands=commands, ticks=(("prompts", tick),))
 
-__all__ = ["commands", "tick", "ticks"]
+__all__ = ["commands", "feature"]

@@ -8,15 +8,7 @@ from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Place, Reply, TextReply
 from bot.posting import ChannelGoneError
-from bot.prompts.common import (
-    archive_for,
-    channel_place,
-    from_iso,
-    iso,
-    now_utc,
-    prompt_store,
-    rule_of,
-)
+from bot.prompts.common import archive_for, channel_place, from_iso, iso, now_utc, rule_of
 from bot.prompts.pool import Chosen, choose
 from bot.prompts.rules import USAGE, parse_rule
 from bot.prompts.timing import Occurrence, local_label, next_occurrence, next_occurrences
@@ -30,7 +22,7 @@ LOOKAHEAD = 60  # occurrences searched for the next one that is not skipped
 
 
 async def _schedule_here(ctx: Context, command: Command) -> ScheduleRecord:
-    found = await prompt_store(ctx).schedule(command.place.space_key, command.place.channel)
+    found = await ctx.stores.prompts.schedule(command.place.space_key, command.place.channel)
     if found is None:
         raise NotFoundError("This channel has no prompt schedule.", hint=NO_SCHEDULE_HINT)
     return found
@@ -90,7 +82,7 @@ async def prompt_schedule(ctx: Context, command: Command) -> Reply:
     place = channel_place(command.place)
     archive_name = command.options.get("archive")
     if isinstance(archive_name, str):
-        found = await ctx.store.find_archive(place.space_key, archive_name)
+        found = await ctx.stores.archives.find_archive(place.space_key, archive_name)
         if found is None:
             raise NotFoundError(
                 f"There is no archive named `{archive_name[:60]}` here.", hint="`archives` lists them."
@@ -98,7 +90,7 @@ async def prompt_schedule(ctx: Context, command: Command) -> Reply:
         archive_name = found.name
     role = command.options.get("role")
     now = now_utc(ctx)
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     await store.save_schedule(
         NewSchedule(
             space_key=place.space_key,
@@ -127,7 +119,7 @@ async def prompt_schedule(ctx: Context, command: Command) -> Reply:
 @commands.command("prompt list", group=GROUP)
 async def prompt_list(ctx: Context, command: Command) -> Reply:
     """List the prompt schedules of this server or workspace, with when each posts next."""
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     now = now_utc(ctx)
     lines = []
     for schedule in await store.space_schedules(command.place.space_key):
@@ -146,7 +138,7 @@ async def prompt_list(ctx: Context, command: Command) -> Reply:
 async def prompt_pause(ctx: Context, command: Command) -> Reply:
     """Stop this channel's prompts until `prompt resume` (the schedule is kept)."""
     schedule = await _schedule_here(ctx, command)
-    await prompt_store(ctx).set_paused(schedule.id, True, f"paused by {command.actor.display_name}")
+    await ctx.stores.prompts.set_paused(schedule.id, True, f"paused by {command.actor.display_name}")
     return TextReply(title="Prompts paused", text="No prompt posts here until `prompt resume`.")
 
 
@@ -156,7 +148,7 @@ async def prompt_resume(ctx: Context, command: Command) -> Reply:
 
     Prompts that fell due while paused are not posted afterwards."""
     schedule = await _schedule_here(ctx, command)
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     now = now_utc(ctx)
     await store.set_paused(schedule.id, False, None, iso(now) if schedule.paused else None)
     coming = next_occurrence(rule_of(schedule), now)  # skips of days already past stay as they are
@@ -172,7 +164,7 @@ async def prompt_resume(ctx: Context, command: Command) -> Reply:
 @commands.command("prompt cancel", moderator_only=True, group=GROUP)
 async def prompt_cancel(ctx: Context, command: Command) -> Reply:
     """Delete this channel's prompt schedule (the channel still remembers which prompts it has seen)."""
-    if not await prompt_store(ctx).delete_schedule(command.place.space_key, command.place.channel):
+    if not await ctx.stores.prompts.delete_schedule(command.place.space_key, command.place.channel):
         raise NotFoundError("This channel has no prompt schedule.", hint=NO_SCHEDULE_HINT)
     return TextReply(title="Prompt schedule cancelled", text="No more scheduled prompts in this channel.")
 
@@ -191,7 +183,7 @@ async def _schedule_and_next(
                   group=GROUP)  # fmt: skip
 async def prompt_next(ctx: Context, command: Command) -> Reply:
     """Preview the next prompt of this channel and when it will post."""
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     place = channel_place(command.place)
     schedule, chosen = await _schedule_and_next(ctx, command, store, place)
     if schedule is None:
@@ -214,7 +206,7 @@ async def prompt_next(ctx: Context, command: Command) -> Reply:
                   moderator_only=True, group=GROUP)  # fmt: skip
 async def prompt_now(ctx: Context, command: Command) -> Reply:
     """Post the next prompt in this channel right away (the schedule, if any, still posts at its time)."""
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     place = channel_place(command.place)
     schedule, chosen = await _schedule_and_next(ctx, command, store, place)
     if chosen is None:
@@ -240,7 +232,7 @@ async def prompt_now(ctx: Context, command: Command) -> Reply:
 async def prompt_skip(ctx: Context, command: Command) -> Reply:
     """Skip this channel's next scheduled prompt (again: the one after). `prompt resume` undoes skips."""
     schedule = await _schedule_here(ctx, command)
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     now = now_utc(ctx)
     following = await upcoming(store, schedule, now)
     if not following:

@@ -1,4 +1,4 @@
-"""Helpers every prompts module shares: the prompt store, times as stored, places, and the archive to read."""
+"""Helpers every prompts module shares: times as stored, places, and the archive to read."""
 
 from __future__ import annotations
 
@@ -10,17 +10,9 @@ from bot.context import Context
 from bot.models import Place
 from bot.prompts.rules import Rule
 from storage.interface import ArchiveInfo
-from storage.prompt_store import PromptDatabase, PromptStore, ScheduleRecord
+from storage.prompt_store import ScheduleRecord
 
 log = logging.getLogger(__name__)
-
-
-def prompt_store(ctx: Context) -> PromptStore:
-    """The prompts' SQL, on the same database as the bot's store (the SQLite store exposes it as `.db`)."""
-    db = getattr(ctx.store, "db", None)
-    if not isinstance(db, PromptDatabase):
-        raise RuntimeError("daily prompts need a store with a SQL database (`ctx.store.db`)")
-    return PromptStore(db)
 
 
 def now_utc(ctx: Context) -> datetime:
@@ -58,14 +50,14 @@ async def archive_for(ctx: Context, place: Place, name: str | None) -> ArchiveIn
     newest (own archives first, the shared sample last). None if the space can read none."""
     space = place.space_key
     if name:
-        found = await ctx.store.find_archive(space, name)
+        found = await ctx.stores.archives.find_archive(space, name)
         if found is not None:
             return found
         log.warning("prompt archive %r is gone in %s; using the channel's default", name, space)
-    default = await ctx.store.get_channel_setting(space, place.channel, CHANNEL_ARCHIVE_KEY)
+    default = await ctx.stores.archives.get_channel_setting(space, place.channel, CHANNEL_ARCHIVE_KEY)
     if default is not None:
-        found = await ctx.store.find_archive(space, default)
+        found = await ctx.stores.archives.find_archive(space, default)
         if found is not None:
             return found
-    archives = await ctx.store.list_archives(space)
+    archives = await ctx.stores.archives.list_archives(space)
     return archives[0] if archives else None

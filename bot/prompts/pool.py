@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from bot.context import Context
-from bot.features.quote import to_quote
 from bot.models import Place, PromptReply, PromptSide
-from bot.prompts.common import prompt_store
-from bot.prompts.pushback import fts_query, judge, judge_pairs
+from bot.prompts.pushback import fts_query, judge_pairs
+from bot.quoting import to_quote
 from storage.interface import ArchiveInfo, StoredComment
 from storage.prompt_store import HistoryEntry, PromptStore
 
@@ -109,7 +108,7 @@ def template(questions: Sequence[str], key: str, **values: object) -> str:
 
 async def archive_candidates(ctx: Context, store: PromptStore, archive: ArchiveInfo) -> list[Candidate]:
     """Disagreements first, then much-replied quotes (or readable quotes when the archive has no replies)."""
-    match = None if judge(ctx) is not None else fts_query()
+    match = None if ctx.services.stance is not None else fts_query()
     pairs = await store.reply_pairs(archive.id, match, PAIR_LIMIT)
     found: list[Candidate] = []
     parents: set[int] = set()
@@ -152,7 +151,7 @@ async def suggestion_candidates(store: PromptStore, place: Place) -> list[Candid
 
 
 async def build_pool(ctx: Context, place: Place, archive: ArchiveInfo | None) -> Pool:
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     pool = Pool()
     if archive is not None:
         pool.add(await archive_candidates(ctx, store, archive))
@@ -168,7 +167,7 @@ def rotation_after(last: str | None) -> list[str]:
 
 async def choose(ctx: Context, place: Place, archive: ArchiveInfo | None) -> Chosen | None:
     """The channel's next prompt, without recording anything (so `prompt next` can preview it)."""
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     pool = await build_pool(ctx, place, archive)
     if not len(pool):
         return None

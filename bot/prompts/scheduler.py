@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from bot.context import Context
 from bot.models import Place
 from bot.posting import ChannelGoneError, Posted
-from bot.prompts.common import archive_for, as_utc, iso, place_of, prompt_store, rule_of
+from bot.prompts.common import archive_for, as_utc, iso, place_of, rule_of
 from bot.prompts.pool import Chosen, choose
 from bot.prompts.timing import Occurrence, local_label, previous_occurrence
 from storage.prompt_store import Claim, PromptStore, ScheduleRecord
@@ -46,7 +46,7 @@ def thread_title(occurrence: Occurrence) -> str:
 async def tick(ctx: Context, now: datetime) -> None:
     """Reconcile stale intents, then give every running schedule its due prompt. One failure stays local."""
     now = as_utc(now)
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     await reconcile(store, now)
     for schedule in await store.running_schedules():
         try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Reply, TextReply
-from bot.prompts.common import iso, now_utc, prompt_store
+from bot.prompts.common import iso, now_utc
 from bot.registry import Param, Registry
 
 commands = Registry()
@@ -26,7 +26,7 @@ async def prompt_suggest(ctx: Context, command: Command) -> Reply:
         raise UsageError(f"Suggestions are at most {MAX_CHARS} characters; that one has {len(text)}.",
                          hint="Shorten it to one question.")  # fmt: skip
     place, actor = command.place, command.actor
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     if await store.same_suggestion(place.space_key, place.channel, text) is not None:
         raise UsageError("That prompt has been suggested here already.", hint="A moderator will review it.")
     if await store.pending_count(place.space_key, place.channel, actor.user_id) >= MAX_PENDING_PER_MEMBER:
@@ -45,7 +45,7 @@ async def prompt_suggest(ctx: Context, command: Command) -> Reply:
 @commands.command("prompt queue", moderator_only=True, group=GROUP)
 async def prompt_queue(ctx: Context, command: Command) -> Reply:
     """List this channel's suggested prompts waiting for review, and the approved ones still in rotation."""
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     place = command.place
     pending = await store.suggestions(place.space_key, place.channel, "pending")
     approved = await store.suggestions(place.space_key, place.channel, "approved")
@@ -67,7 +67,7 @@ async def _decide(ctx: Context, command: Command, state: str, verb: str) -> Repl
             hint=f"Usage: `prompt {verb} ID`; `prompt queue` lists them.",
         )
     number = int(words[0].lstrip("#"))
-    store = prompt_store(ctx)
+    store = ctx.stores.prompts
     place = command.place
     if not await store.decide(
         place.space_key, place.channel, number, state, command.actor.user_id, iso(now_utc(ctx))

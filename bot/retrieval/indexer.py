@@ -14,10 +14,9 @@ from dataclasses import dataclass, field
 
 from bot.context import Context
 from bot.engine.embedder import Embedder
-from bot.engine.service import get_engine
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.identity import model_key
-from storage.embedding_store import CorpusState, EmbeddingStore, store_for
+from storage.embedding_store import CorpusState, EmbeddingStore, VectorStores
 
 log = logging.getLogger(__name__)
 
@@ -107,25 +106,21 @@ class Indexer:
                 await asyncio.sleep(0)  # let commands run between batches
 
 
-def indexer_for(db: object, embedder: Embedder, batch_size: int = BATCH_SIZE) -> Indexer | None:
-    """An indexer over `db` for this embedder, or None when the store has no SQL database."""
-    store = store_for(db, model_key(embedder.files))
-    return Indexer(store, embedder, batch_size) if store is not None else None
+def indexer_for(vectors: VectorStores, embedder: Embedder, batch_size: int = BATCH_SIZE) -> Indexer:
+    """An indexer of this embedder's vectors."""
+    return Indexer(vectors.for_model(model_key(embedder.files)), embedder, batch_size)
 
 
 async def run_indexer(ctx: Context, idle_seconds: float = IDLE_SECONDS) -> None:
-    """The long-running task `threadbot run` starts: load the engine, then embed pending comments forever."""
+    """The long-running job `threadbot run` starts: load the engine, then embed pending comments forever."""
     try:
-        engine = await get_engine(ctx)
+        engine = await ctx.services.load_engine()
     except Exception:
         log.exception("cannot load the embedding model; comments will not be embedded")
         return
     if engine.embedder is None:
         log.info("no embedding model installed: retrieval stays BM25-only")
         return
-    indexer = indexer_for(getattr(ctx.store, "db", None), engine.embedder)
-    if indexer is None:
-        log.info("the store has no SQL database: comments will not be embedded")
-        return
+    indexer = indexer_for(ctx.stores.vectors, engine.embedder)
     log.info("embedding pending comments in the background (%s)", indexer.store.model)
     await indexer.run_forever(idle_seconds)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import numpy.typing as npt
@@ -20,18 +20,11 @@ import numpy.typing as npt
 from bot.context import Context
 from bot.engine.embedder import Embedder
 from bot.engine.fusion import reciprocal_rank_fusion
-from bot.engine.service import get_engine
-from bot.retrieval.cache import ArchiveMatrix, DenseView, FloatMatrix, VectorCache
-from bot.retrieval.identity import configured_model_key
+from bot.retrieval.cache import ArchiveMatrix, DenseView, FloatMatrix
 from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.memo import Memo
-from storage.embedding_store import EmbeddingStore, store_for
+from storage.embedding_store import EmbeddingStore
 from storage.interface import SearchHit
-
-CACHE_SERVICE = "retrieval-vectors"
-MODEL_KEY_SERVICE = "retrieval-model-key"
-MEMO_SERVICE = "retrieval-memo"
-LEXICAL_MEMO_SERVICE = "retrieval-lexical-memo"
 
 DEPTH = 100  # how deep each ranking goes before fusion
 MIN_SIMILARITY = 0.3  # cosine below which a comment is not taken as about the query (dense side only)
@@ -50,30 +43,10 @@ class Retrieved:
     dense: bool = False  # whether dense vectors took part in the ranking
 
 
-def vector_cache(ctx: Context) -> VectorCache:
-    cache = ctx.services.get(CACHE_SERVICE)
-    if cache is None:
-        cache = ctx.services[CACHE_SERVICE] = VectorCache()
-    return cast(VectorCache, cache)
-
-
-def _model_key(ctx: Context) -> str | None:
-    if MODEL_KEY_SERVICE not in ctx.services:
-        ctx.services[MODEL_KEY_SERVICE] = configured_model_key(ctx.settings.model_dir)
-    return cast(str | None, ctx.services[MODEL_KEY_SERVICE])
-
-
-def _memo(ctx: Context, name: str = MEMO_SERVICE) -> Memo[Any]:
-    memo = ctx.services.get(name)
-    if not isinstance(memo, Memo):
-        memo = ctx.services[name] = Memo()
-    return memo
-
-
 def vector_store(ctx: Context) -> EmbeddingStore | None:
-    """The vector store of the configured embedder on the bot's database (None: no embedder or no SQL)."""
-    key = _model_key(ctx)
-    return store_for(getattr(ctx.store, "db", None), key) if key is not None else None
+    """The vector store of the configured embedder (None: no embedder installed)."""
+    key = ctx.services.model_key()
+    return ctx.stores.vectors.for_model(key) if key is not None else None
 
 
 async def retrieve(
@@ -91,11 +64,11 @@ async def retrieve(
     so the next call is fast) and the query's vector; both are None when no embedder is installed. The same
     question over unchanged archives is answered from memory (memo.py)."""
     store = vector_store(ctx)
-    views = {aid: await vector_cache(ctx).view(store, aid) for aid in archive_ids} if store is not None else {}
-    revisions = await ctx.store.archive_revisions(archive_ids)
+    views = {aid: await ctx.services.vectors.view(store, aid) for aid in archive_ids} if store is not None else {}
+    revisions = await ctx.stores.archives.archive_revisions(archive_ids)
     state = tuple((aid, revisions.get(aid), views[aid].count if aid in views else None) for aid in archive_ids)
-    key = (query, limit, with_vectors, min_similarity, _model_key(ctx), state)
-    memo: Memo[Retrieved] = _memo(ctx)
+    key = (query, limit, with_vectors, min_similarity, ctx.services.model_key(), state)
+    memo: Memo[Retrieved] = ctx.services.memo
     remembered = memo.get(key)
     if remembered is not None:
         return replace(remembered, hits=list(remembered.hits))
@@ -116,16 +89,16 @@ class _Searches:
 
     async def lexical(self, query: str, limit: int) -> list[SearchHit]:
         key = ("bm25", query, limit, tuple(self.archive_ids), self.revisions)
-        memo = _memo(self.ctx, LEXICAL_MEMO_SERVICE)
+        memo = self.ctx.services.lexical_memo
         hits = memo.get(key)
         if hits is None:
-            hits = await self.ctx.store.search(self.archive_ids, query, limit)
+            hits = await self.ctx.stores.archives.search(self.archive_ids, query, limit)
             memo.put(key, hits)
         return list(hits)
 
     async def query_vector(self, embedder: Embedder, query: str) -> npt.NDArray[np.float32]:
-        key = ("query", _model_key(self.ctx), query)
-        memo = _memo(self.ctx, LEXICAL_MEMO_SERVICE)
+        key = ("query", self.ctx.services.model_key(), query)
+        memo = self.ctx.services.lexical_memo
         vector = memo.get(key)
         if vector is None:
             vector = (await asyncio.to_thread(embedder.embed, [query]))[0]
@@ -148,7 +121,7 @@ async def _retrieve(
     has_vectors = any(view.count for view in views.values())
     if not has_vectors and not with_vectors:
         return Retrieved(await searched.lexical(query, limit))
-    embedder = (await get_engine(ctx)).embedder
+    embedder = (await ctx.services.load_engine()).embedder
     if embedder is None:
         return Retrieved(await searched.lexical(query, limit))
     depth = max(limit, DEPTH)
@@ -205,7 +178,7 @@ async def _fuse(
     )[:limit]
     by_id = {hit.comment.id: hit for hit in lexical}
     missing = [cid for cid, _ in fused if cid not in by_id]
-    comments = {c.id: c for c in await ctx.store.get_comments(missing)}
+    comments = {c.id: c for c in await ctx.stores.archives.get_comments(missing)}
     hits: list[SearchHit] = []
     for cid, score in fused:
         if cid in by_id:

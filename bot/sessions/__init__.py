@@ -1,10 +1,11 @@
 """Reading-group sessions: a moderator's assistant for live text discussions (docs/sessions.md).
 
-A feature package: `commands` (one registry of all its commands), `ticks` (auto-close and reading reminders)
-and `observers` (counting ordinary channel messages, called through `Bot.observe`)."""
+The unit `feature`: its commands, its tick (auto-close and reading reminders) and its observer (counting
+ordinary channel messages, called through `Bot.observe`)."""
 
 from __future__ import annotations
 
+from bot.feature import Feature
 from bot.registry import Registry
 from bot.sessions import commands as session_commands
 from bot.sessions import floor, reading, recording
@@ -15,7 +16,6 @@ commands = Registry()
 for _part in (session_commands, floor, recording, reading):
     commands.extend(_part.commands)
 
-ticks = [("sessions", tick)]
-observers = [observe_message]
+feature = Feature(name="sessions", commands=commands, ticks=(("sessions", tick),), observers=(observe_message,))
 
-__all__ = ["commands", "observe_message", "observers", "tick", "ticks"]
+__all__ = ["commands", "feature"]

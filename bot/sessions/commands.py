@@ -10,17 +10,7 @@ from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Reply, TextReply
 from bot.registry import Option, Param, Registry
 from bot.sessions.args import parse_start
-from bot.sessions.common import (
-    clock_time,
-    from_iso,
-    iso,
-    now_utc,
-    place_from,
-    place_json,
-    session_store,
-    shorten,
-    user_key,
-)
+from bot.sessions.common import clock_time, from_iso, iso, now_utc, place_from, place_json, shorten, user_key
 from bot.sessions.lifecycle import (
     active_session,
     close_session,
@@ -30,7 +20,8 @@ from bot.sessions.lifecycle import (
 )
 from bot.sessions.people import UNKNOWN_MEMBERS_NOTE, person_line, silent_names, spoke
 from bot.sessions.recording import recording_notice, recording_on
-from bot.sessions.sides import ArchiveSides, archive_sides
+from bot.sessions.sides import archive_sides
+from bot.sides import ArchiveSides
 from storage.interface import StoredComment
 
 commands = Registry()
@@ -84,11 +75,11 @@ async def session_start(ctx: Context, command: Command) -> Reply:
             hint="`session end` closes it first.",
         )
     archive = await resolve_archive(ctx, command)  # never a group's own recording by default
-    sides = await archive_sides(ctx, archive, args.claim or args.topic)
+    sides = await archive_sides(ctx, place.space_key, archive, args.claim or args.topic)
     started = now_utc(ctx)
     minutes = args.minutes or ctx.settings.session_minutes
     ends = started + timedelta(minutes=minutes)
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     session = await store.open_session(
         space_key=place.space_key,
         channel=place.channel,
@@ -104,7 +95,7 @@ async def session_start(ctx: Context, command: Command) -> Reply:
         raise UsageError("A session was just opened here by someone else.", hint="`session` shows it.")
     cited = [c.id for c in (sides.agree, sides.disagree) if c is not None]
     await store.add_citations(session.id, cited)
-    await ctx.store.record_shown(place.space_key, place.channel, cited, iso(started))
+    await ctx.stores.archives.record_shown(place.space_key, place.channel, cited, iso(started))
     recording = await recording_on(ctx, place.space_key, place.channel)
     lines = (
         [f"Claim: \u201c{args.claim}\u201d \u2014 vote with `vote agree|disagree|pass`"] if args.claim else []
@@ -131,7 +122,7 @@ async def session_end(ctx: Context, command: Command) -> Reply:
     """Close this channel's session now and show its recap; the vote closes with it."""
     session = await require_session(ctx, command.place)
     recap = await close_session(ctx, session, closed_by=command.actor.display_name, post=False)
-    closed = await session_store(ctx).get_session(session.id)
+    closed = await ctx.stores.sessions.get_session(session.id)
     reply = await recap_reply(ctx, closed) if recap is not None and closed is not None else None
     if closed is None or reply is None:
         return TextReply(text="That session had just been closed; `session recap` shows it.")
@@ -153,7 +144,7 @@ async def session_status(ctx: Context, command: Command) -> Reply:
                 "`session recap`: the last one.",
             ],
         )
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     left = max(0, round((from_iso(session.ends_at) - now_utc(ctx)).total_seconds() / 60))
     lines = [f"Claim: \u201c{session.claim}\u201d" if session.claim else "No claim to vote on."]
     lines.append(f"Until {clock_time(ctx, from_iso(session.ends_at))} ({left} min left).")
@@ -171,7 +162,7 @@ async def session_status(ctx: Context, command: Command) -> Reply:
 async def session_stats(ctx: Context, command: Command) -> Reply:
     """Who has spoken how much in this session, and who has not spoken yet."""
     session = await require_session(ctx, command.place)
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     people = await store.participants(session.id)
     lines = [person_line(p.display_name, p.messages, p.words, p.turns) for p in people if spoke(p) or p.turns]
     silent = silent_names(people, await store.expected(session.id))
@@ -192,7 +183,7 @@ async def session_expect(ctx: Context, command: Command) -> Reply:
     session = await require_session(ctx, command.place)
     names = list(dict.fromkeys(word.strip(",;") for word in command.args if word.strip(",;")))[:MAX_EXPECTED]
     keys = [user_key(name) for name in names]
-    await session_store(ctx).expect(session.id, keys)
+    await ctx.stores.sessions.expect(session.id, keys)
     return TextReply(
         text=f"Expecting {len(keys)} member{'s' if len(keys) != 1 else ''}; see `session stats`."
     )
@@ -209,7 +200,7 @@ async def session_recap(ctx: Context, command: Command) -> Reply:
             f"`{text[:20]}` is not a session number.", hint="`session recap` or `session recap 2`."
         )
     place = command.place
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     await active_session(ctx, place)  # closes an overdue session, so its recap exists
     index = int(text)
     found = await store.closed_sessions(place.space_key, place.channel, 1, index - 1)

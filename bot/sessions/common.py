@@ -1,4 +1,4 @@
-"""Helpers every sessions module shares: the session store, the clock, places, times and name matching."""
+"""Helpers every sessions module shares: the clock, places, times and name matching."""
 
 from __future__ import annotations
 
@@ -8,19 +8,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.context import Context
 from bot.models import Place
-from storage.db import Database
-from storage.session_store import SessionStore
 
 QUOTE_CHARS = 280
 _MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
-
-
-def session_store(ctx: Context) -> SessionStore:
-    """The sessions' SQL, on the same database as the bot's store (the SQLite store exposes `.db`)."""
-    db = getattr(ctx.store, "db", None)
-    if not isinstance(db, Database):
-        raise RuntimeError("reading-group sessions need the SQLite store (its `.db`)")
-    return SessionStore(db)
 
 
 def now_utc(ctx: Context) -> datetime:

@@ -9,7 +9,7 @@ from bot.errors import UsageError
 from bot.models import Command, Reply, TextReply
 from bot.registry import Param, Registry
 from bot.sessions.args import parse_choice
-from bot.sessions.common import iso, now_utc, session_store
+from bot.sessions.common import iso, now_utc
 from bot.sessions.fairness import fair_order
 from bot.sessions.lifecycle import require_session, session_sides
 from bot.sessions.recap import vote_line
@@ -21,7 +21,7 @@ commands = Registry()
 async def hand(ctx: Context, command: Command) -> Reply:
     """Raise your hand: join the queue to speak in the current session."""
     session = await require_session(ctx, command.place)
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     actor = command.actor
     added = await store.raise_hand(session.id, actor.user_id, actor.display_name, iso(now_utc(ctx)))
     order = fair_order(await store.queue(session.id))
@@ -39,7 +39,7 @@ async def hand(ctx: Context, command: Command) -> Reply:
 async def hand_down(ctx: Context, command: Command) -> Reply:
     """Lower your hand: leave the speaking queue."""
     session = await require_session(ctx, command.place)
-    if not await session_store(ctx).lower_hand(session.id, command.actor.user_id):
+    if not await ctx.stores.sessions.lower_hand(session.id, command.actor.user_id):
         return TextReply(text="Your hand wasn't raised.", ephemeral=True)
     return TextReply(text=f"{command.actor.display_name} lowered their hand.")
 
@@ -48,7 +48,7 @@ async def hand_down(ctx: Context, command: Command) -> Reply:
 async def queue(ctx: Context, command: Command) -> Reply:
     """Who is waiting to speak, in the order `next` will call them."""
     session = await require_session(ctx, command.place)
-    order = fair_order(await session_store(ctx).queue(session.id))
+    order = fair_order(await ctx.stores.sessions.queue(session.id))
     if not order:
         return TextReply(title="Queue", text="Nobody is waiting. Raise your hand with `hand`.")
     lines = [
@@ -67,7 +67,7 @@ async def call_next(ctx: Context, command: Command) -> Reply:
 
     Pings only that person, and only if they opted in with `notify me on`."""
     session = await require_session(ctx, command.place)
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     for _ in range(3):  # someone may lower their hand between reading the queue and calling them
         order = fair_order(await store.queue(session.id))
         if not order:
@@ -94,7 +94,7 @@ async def notify_me(ctx: Context, command: Command) -> Reply:
     choice = command.text.casefold()
     if choice not in {"on", "off"}:
         raise UsageError("Say `notify me on` or `notify me off`.")
-    await session_store(ctx).set_notify(command.place.space_key, command.actor.user_id, choice == "on")
+    await ctx.stores.sessions.set_notify(command.place.space_key, command.actor.user_id, choice == "on")
     text = (
         "I'll ping you when you're called."
         if choice == "on"
@@ -117,7 +117,7 @@ async def vote(ctx: Context, command: Command) -> Reply:
             "This session has no claim to vote on.",
             hint="Moderators set one when starting: `session start <topic> claim: <the claim>`.",
         )
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     if not command.text:
         lines = [vote_line(await store.tally(session.id))]
         sides = await session_sides(ctx, session)

@@ -10,9 +10,10 @@ from bot.context import Context
 from bot.errors import NotFoundError
 from bot.models import Place, Reply, TextReply
 from bot.posting import ChannelGoneError, Posted
-from bot.sessions.common import from_iso, iso, now_utc, place_from, session_store
+from bot.sessions.common import from_iso, iso, now_utc, place_from
 from bot.sessions.recap import Recap, build_recap, render_recap
-from bot.sessions.sides import ArchiveSides, archive_sides
+from bot.sessions.sides import archive_sides
+from bot.sides import ArchiveSides
 from storage.session_store import SessionRow
 
 log = logging.getLogger(__name__)
@@ -44,15 +45,15 @@ async def session_sides(ctx: Context, session: SessionRow) -> ArchiveSides | Non
     """The archive's sides on the session's claim (or topic); None if its archive is gone."""
     if session.archive_name is None:
         return None
-    archive = await ctx.store.find_archive(session.space_key, session.archive_name)
+    archive = await ctx.stores.archives.find_archive(session.space_key, session.archive_name)
     if archive is None:
         return None
-    return await archive_sides(ctx, archive, session.claim or session.topic)
+    return await archive_sides(ctx, session.space_key, archive, session.claim or session.topic)
 
 
 async def active_session(ctx: Context, place: Place) -> SessionRow | None:
     """The channel's open session; one whose time is up is closed here (recap posted) and None returned."""
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     session = await store.open_in(place.space_key, place.channel)
     if session is None:
         return None
@@ -84,7 +85,7 @@ async def close_session(ctx: Context, session: SessionRow, *, closed_by: str, po
         except Exception:
             log.exception("archive sides failed while closing session %s", session.id)
     recap = await build_recap(ctx, session, ended_at=iso(ended), closed_by=closed_by, archive_summary=summary)
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     closed = await store.close_session(
         session.id, closed_at=iso(ended), closed_by=closed_by, recap_json=recap.model_dump_json()
     )

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.models import ChannelMessage
-from bot.sessions.common import iso, now_utc, session_store
+from bot.sessions.common import iso, now_utc
 from bot.sessions.lifecycle import active_session
 from bot.sessions.recording import record_message, recording_on
 
@@ -17,7 +17,7 @@ async def observe_message(ctx: Context, event: ChannelMessage) -> None:
     session = await active_session(ctx, event.place)
     if session is None:
         return
-    counted = await session_store(ctx).count_message(
+    counted = await ctx.stores.sessions.count_message(
         session.id,
         message_id=event.message_id,
         user_id=event.actor.user_id,

@@ -12,7 +12,7 @@ from bot.models import Command, Reply, TextReply
 from bot.posting import ChannelGoneError
 from bot.registry import Param, Registry
 from bot.sessions.args import parse_due
-from bot.sessions.common import iso, local_zone, now_utc, place_from, place_json, session_store
+from bot.sessions.common import iso, local_zone, now_utc, place_from, place_json
 from bot.sessions.lifecycle import can_post
 from storage.session_store import ReadingRow
 
@@ -43,7 +43,7 @@ async def reading_add(ctx: Context, command: Command) -> Reply:
     if not title:
         raise UsageError("A reading needs a title before its date.")
     place = command.place.model_copy(update={"thread": None})
-    row = await session_store(ctx).add_reading(
+    row = await ctx.stores.sessions.add_reading(
         space_key=place.space_key,
         channel=place.channel,
         place_json=place_json(place),
@@ -65,7 +65,7 @@ async def reading_add(ctx: Context, command: Command) -> Reply:
 async def reading_list(ctx: Context, command: Command) -> Reply:
     """The upcoming readings of this channel, soonest first."""
     place = command.place
-    rows = await session_store(ctx).readings(place.space_key, place.channel, today_local(ctx).isoformat())
+    rows = await ctx.stores.sessions.readings(place.space_key, place.channel, today_local(ctx).isoformat())
     if not rows:
         return TextReply(title="Reading plan", text="Nothing planned. Add one: `reading add <title> <date>`.")
     lines = [f"{row.id}. {_day(date.fromisoformat(row.due_date))}: {row.title}" for row in rows]
@@ -82,7 +82,7 @@ async def reading_remove(ctx: Context, command: Command) -> Reply:
     if not command.text.isdigit():
         raise UsageError(f"`{command.text[:20]}` is not a reading number.", hint="`reading list` shows them.")
     place = command.place
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     row = await store.get_reading(place.space_key, place.channel, int(command.text))
     if row is None:
         raise NotFoundError(
@@ -111,7 +111,7 @@ def reminder(row: ReadingRow, today: date) -> TextReply:
 
 async def remind_readings(ctx: Context, now: datetime) -> None:
     """Post the day-before reminders that are due; a reading whose day has passed is dropped silently."""
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     local = now.astimezone(local_zone(ctx))
     today = local.date()
     tomorrow = today + timedelta(days=1)

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 
 from bot.context import Context
 from bot.models import TextReply
-from bot.sessions.common import clock_time, from_iso, local_zone, minutes_between, session_store, shorten
+from bot.sessions.common import clock_time, from_iso, local_zone, minutes_between, shorten
 from bot.sessions.people import person_line, silent_names, spoke
 from storage.interface import StoredComment
 from storage.session_store import SessionRow
@@ -49,7 +49,7 @@ async def build_recap(
     ctx: Context, session: SessionRow, *, ended_at: str, closed_by: str, archive_summary: str | None
 ) -> Recap:
     """Everything the recap needs, read while the session's votes and message metadata still exist."""
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     people = await store.participants(session.id)
     expected = await store.expected(session.id)
     replied = await store.most_replied(session.id, TOP_MESSAGES)
@@ -110,7 +110,7 @@ async def render_recap(ctx: Context, session: SessionRow, recap: Recap) -> TextR
         lines.append("Nobody wrote during the session.")
     if recap.silent:
         lines.append("Did not speak: " + ", ".join(recap.silent))
-    cited = await ctx.store.get_comments(await session_store(ctx).citations(session.id))
+    cited = await ctx.stores.archives.get_comments(await ctx.stores.sessions.citations(session.id))
     lines += [f"Cited: {cited_line(comment)}" for comment in cited]
     for message in recap.top_messages:
         where = message.url or f"message {message.message_id}"

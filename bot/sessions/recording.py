@@ -8,7 +8,7 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.models import ChannelMessage, Command, Reply, TextReply
 from bot.registry import Param, Registry
-from bot.sessions.common import iso, now_utc, place_from, session_store
+from bot.sessions.common import iso, now_utc, place_from
 from bot.sessions.lifecycle import GROUP_PREFIX, active_session, post_safely
 from storage.importers.records import CommentRecord
 from storage.naming import archive_name_from
@@ -25,7 +25,7 @@ def group_archive(channel: str) -> str:
 
 
 async def recording_on(ctx: Context, space_key: str, channel: str) -> bool:
-    return await ctx.store.get_channel_setting(space_key, channel, RECORD_KEY) == "on"
+    return await ctx.stores.archives.get_channel_setting(space_key, channel, RECORD_KEY) == "on"
 
 
 def recording_notice(on: bool, channel: str) -> str:
@@ -42,7 +42,7 @@ async def record_message(ctx: Context, event: ChannelMessage) -> bool:
     """Add one session message to the group archive, unless its author opted out. True if recorded."""
     place, actor = event.place, event.actor
     text = event.text.strip()[:MAX_RECORDED_CHARS]
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     if not text or await store.opted_out(place.space_key, actor.user_id):
         return False
     archive = group_archive(place.channel)
@@ -61,7 +61,7 @@ async def record_message(ctx: Context, event: ChannelMessage) -> bool:
         created_at=iso(event.created_at or now_utc(ctx)),
         url=event.url,
     )
-    await ctx.store.import_records(
+    await ctx.stores.archives.import_records(
         place.space_key,
         archive,
         [record],
@@ -69,18 +69,18 @@ async def record_message(ctx: Context, event: ChannelMessage) -> bool:
         source="recorded sessions",
     )
     if await store.opted_out(place.space_key, actor.user_id):  # `forget me` arrived meanwhile
-        await ctx.store.delete_comments_by_author(place.space_key, archive, label)
+        await ctx.stores.archives.delete_comments_by_author(place.space_key, archive, label)
         return False
     return True
 
 
 async def forget_user(ctx: Context, space_key: str, user_id: str) -> int:
     """Stop recording the user and delete every message of theirs from the space's group archives."""
-    store = session_store(ctx)
+    store = ctx.stores.sessions
     await store.set_opted_out(space_key, user_id, True, iso(now_utc(ctx)))
     removed = 0
     for archive, label in await store.labels_of(space_key, user_id):
-        removed += await ctx.store.delete_comments_by_author(space_key, archive, label)
+        removed += await ctx.stores.archives.delete_comments_by_author(space_key, archive, label)
         await store.drop_label(space_key, archive, label)
     return removed
 
@@ -102,7 +102,7 @@ async def session_record(ctx: Context, command: Command) -> Reply:
         raise UsageError("Say `session record on` or `session record off`.")
     place = command.place
     on = choice == "on"
-    await ctx.store.set_channel_setting(place.space_key, place.channel, RECORD_KEY, "on" if on else None)
+    await ctx.stores.archives.set_channel_setting(place.space_key, place.channel, RECORD_KEY, "on" if on else None)
     announcement = TextReply(
         title=f"Session recording turned {choice.upper()} by {command.actor.display_name}",
         text=recording_notice(on, place.channel),
@@ -134,7 +134,7 @@ async def forget_me(ctx: Context, command: Command) -> Reply:
 @commands.command("record me", group="sessions")
 async def record_me(ctx: Context, command: Command) -> Reply:
     """Allow your session messages to be recorded again after `forget me` (when recording is on)."""
-    await session_store(ctx).set_opted_out(
+    await ctx.stores.sessions.set_opted_out(
         command.place.space_key, command.actor.user_id, False, iso(now_utc(ctx))
     )
     return TextReply(

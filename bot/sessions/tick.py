@@ -7,7 +7,7 @@ import logging
 from datetime import datetime
 
 from bot.context import Context
-from bot.sessions.common import iso, session_store
+from bot.sessions.common import iso
 from bot.sessions.lifecycle import TIMER, close_session
 from bot.sessions.reading import remind_readings
 
@@ -16,7 +16,7 @@ log = logging.getLogger(__name__)
 
 async def close_due_sessions(ctx: Context, now: datetime) -> int:
     closed = 0
-    for session in await session_store(ctx).due_sessions(iso(now)):
+    for session in await ctx.stores.sessions.due_sessions(iso(now)):
         try:
             closed += await close_session(ctx, session, closed_by=TIMER, post=True) is not None
         except Exception:

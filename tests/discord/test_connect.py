@@ -80,7 +80,7 @@ async def test_cli_sync_pushes_over_http_only(fake: FakeDiscord, world: World, s
     assert str(world.alpha.id) in str(report)
     assert fake.gateway.connections == []
     async with open_bot(configured) as opened:
-        assert await opened.context.store.get_channel_setting(HASH_SPACE, HASH_CHANNEL, HASH_KEY)
+        assert await opened.context.stores.archives.get_channel_setting(HASH_SPACE, HASH_CHANNEL, HASH_KEY)
 
 
 async def test_reconnect_resumes_replays_missed_events_and_does_not_resync(running: Running) -> None:

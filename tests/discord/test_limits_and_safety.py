@@ -54,7 +54,7 @@ async def test_long_quotes_are_split_across_embeds_and_messages(
         )
         for i in range(3)
     ]
-    await bot.context.store.import_records(space_key(world.alpha.id), "long", long)
+    await bot.context.stores.archives.import_records(space_key(world.alpha.id), "long", long)
     running = await start_bot()
     interaction = await fake.slash(
         running.world.general, running.world.alice, "quote", query="tokens", archive="long"
@@ -72,10 +72,10 @@ async def test_quoted_mentions_stay_inert(
     """@everyone, @here, role and user mentions in quoted text are sent with `allowed_mentions: parse []`."""
     role = world.alpha.add_role("Everyone-ish")
     text = f"Ping @everyone and @here, <@&{role.id}> and <@{world.alice.id}> about tokens"
-    await bot.context.store.import_records(
+    await bot.context.stores.archives.import_records(
         space_key(world.alpha.id), "pings", [CommentRecord("p", text, author="x")]
     )
-    await bot.context.store.import_records(
+    await bot.context.stores.archives.import_records(
         space_key(world.alpha.id), "quiet", [CommentRecord("q", "Calm words.")]
     )
     running = await start_bot()

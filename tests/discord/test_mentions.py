@@ -53,12 +53,12 @@ async def test_member_refused_moderator_command_by_mention_moderator_allowed(run
     (refused,) = await fake.wait_for(lambda: channel_replies(running))
     assert "moderators only" in refused.content
     key = space_key(world.alpha.id)
-    assert await running.bot.context.store.get_channel_setting(key, str(world.general.id), "archive") is None
+    assert await running.bot.context.stores.archives.get_channel_setting(key, str(world.general.id), "archive") is None
     await fake.user_message(world.general, world.moderator, f"{fake.me.mention} archive use sample")
     _, allowed = await fake.wait_for(lambda: channel_replies(running, 2))
     assert "now reads `sample`" in allowed.content
     assert (
-        await running.bot.context.store.get_channel_setting(key, str(world.general.id), "archive") == "sample"
+        await running.bot.context.stores.archives.get_channel_setting(key, str(world.general.id), "archive") == "sample"
     )
 
 

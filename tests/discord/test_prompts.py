@@ -11,7 +11,6 @@ from adapters.discord.people import space_key
 from adapters.discord.roles import find_role
 from bot.core import Bot
 from bot.prompts import tick
-from bot.prompts.common import prompt_store
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Clock, StartBot, World
 from tests.discord.fake_discord import FakeDiscord, Sent
@@ -23,6 +22,11 @@ DEBATE = [
                   parent_id="c1", author="bob", url="https://t.example/r1"),
 ]  # fmt: skip
 QUESTION = "The thread split on this. Who has it right, and why?"
+
+
+@pytest.fixture(autouse=True)
+def _word_based(no_models: None) -> None:
+    """Prompt and session mechanics, not the models: the bot runs on the word-based fallback."""
 
 
 def channel_posts(fake: FakeDiscord) -> list[Sent]:
@@ -41,7 +45,7 @@ async def schedule(fake: FakeDiscord, world: World, **options: str) -> Sent:
 
 @pytest.fixture
 async def debate(bot: Bot, world: World) -> None:
-    await bot.context.store.import_records(space_key(world.alpha.id), "debate", DEBATE)
+    await bot.context.stores.archives.import_records(space_key(world.alpha.id), "debate", DEBATE)
 
 
 @pytest.mark.usefixtures("debate")
@@ -72,7 +76,7 @@ async def test_scheduled_prompt_cites_both_sides_pings_only_its_role_and_opens_a
     thread = fake.thread_of(post.message)
     assert thread is not None and thread.parent_id == world.general.id
     assert thread.name == "Discussion prompt \u00b7 Mon 10 Mar"
-    store = prompt_store(bot.context)
+    store = bot.context.stores.prompts
     found = await store.schedule(space_key(world.alpha.id), str(world.general.id))
     assert found is not None
     (record,) = await store.recent_posts(found.id, 5)
@@ -162,7 +166,7 @@ async def test_an_unmentionable_role_and_a_refused_thread_are_logged_and_the_pro
     assert post.payload["allowed_mentions"] == {"parse": [], "roles": [quiet.id]}
     assert fake.thread_of(post.message) is None
     assert "not mentionable" in caplog.text and "Create Public Threads" in caplog.text
-    store = prompt_store(bot.context)
+    store = bot.context.stores.prompts
     found = await store.schedule(space_key(world.alpha.id), str(world.general.id))
     assert found is not None and not found.paused
     assert [(r.state, r.thread) for r in await store.recent_posts(found.id, 5)] == [("sent", None)]

@@ -18,6 +18,11 @@ from tests.sessions.support import THREAD
 TOPIC = "Chain of thought claim: chain of thought is just more tokens"
 
 
+@pytest.fixture(autouse=True)
+def _word_based(no_models: None) -> None:
+    """Prompt and session mechanics, not the models: the bot runs on the word-based fallback."""
+
+
 def channel_posts(fake: FakeDiscord) -> list[Sent]:
     return [s for s in fake.sent if s.via == "channel"]
 
@@ -43,7 +48,7 @@ def cleo(fake: FakeDiscord, world: World) -> FakeUser:
 async def open_session(running: Running) -> FakeChannel:
     """A moderator runs `/session start` in #general; returns the thread opened for the discussion."""
     fake, world = running.fake, running.world
-    await running.bot.context.store.import_records(space_key(world.alpha.id), "thread", THREAD)
+    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "thread", THREAD)
     interaction = await fake.slash(
         world.general, world.moderator, "session start", topic=TOPIC, minutes="45", archive="thread"
     )
@@ -120,7 +125,7 @@ async def test_without_the_intent_messages_count_but_not_words_and_nothing_is_re
     assert [m.text for m in observed] == ["", seen]
     stats = await ask(fake, thread, world.alice, "session stats")
     assert "Alice: 1 message, 0 words" in stats.text() and "Cleo: 1 message, 6 words" in stats.text()
-    store = running.bot.context.store
+    store = running.bot.context.stores.archives
     archive = await store.find_archive(space_key(world.alpha.id), group_archive(str(world.general.id)))
     assert archive is not None and archive.comment_count == 1  # only the message that mentions the bot
 

@@ -42,7 +42,7 @@ async def test_quote_answers_with_cited_embeds(running: Running) -> None:
 
 async def test_quote_with_archive_option_reads_that_archive(running: Running) -> None:
     fake, world = running.fake, running.world
-    await running.bot.context.store.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
+    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
     await fake.slash(world.general, world.alice, "quote", query="tokens", archive="alpha-notes")
     (response,) = await answer(running)
     (embed,) = response.embeds
@@ -75,7 +75,7 @@ async def test_member_is_refused_a_moderator_command_ephemerally(running: Runnin
     (response,) = await answer(running)
     assert response.ephemeral and "moderators only" in response.content
     assert (
-        await running.bot.context.store.get_channel_setting(
+        await running.bot.context.stores.archives.get_channel_setting(
             space_key(world.alpha.id), str(world.general.id), "archive"
         )
         is None
@@ -84,7 +84,7 @@ async def test_member_is_refused_a_moderator_command_ephemerally(running: Runnin
 
 async def test_manage_messages_and_a_configured_role_make_a_moderator(running: Running) -> None:
     fake, world = running.fake, running.world
-    await running.bot.context.store.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
+    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
     by_mod = await fake.slash(world.general, world.moderator, "archive use", name="alpha-notes")
     by_archivist = await fake.slash(world.general, world.archivist, "archive use", name="sample")
     await fake.wait_for(lambda: by_mod.sent and by_archivist.sent)
@@ -101,7 +101,7 @@ async def test_errors_are_ephemeral(running: Running) -> None:
 
 async def test_autocomplete_offers_only_this_guilds_archives(running: Running) -> None:
     fake, world = running.fake, running.world
-    await running.bot.context.store.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
+    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
     in_alpha = await fake.autocomplete(world.general, world.alice, "quote", "archive", archive="")
     in_beta = await fake.autocomplete(world.beta_general, world.bob, "quote", "archive", archive="")
     typed = await fake.autocomplete(world.general, world.alice, "quote", "archive", archive="sam")
@@ -113,7 +113,7 @@ async def test_autocomplete_offers_only_this_guilds_archives(running: Running) -
 
 async def test_two_guilds_cannot_see_each_others_archives(running: Running) -> None:
     fake, world = running.fake, running.world
-    await running.bot.context.store.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
+    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
     listing = await fake.slash(world.beta_general, world.bob, "archives")
     refused = await fake.slash(
         world.beta_general, world.bob, "quote", query="gardening", archive="alpha-notes"

@@ -31,7 +31,7 @@ def no_models(bot: Bot, tmp_path: Path) -> None:
 async def running(start_bot: StartBot, no_models: None) -> Running:
     """The bot in the fake Discord, with the remote-work thread imported into Alpha as `remote`."""
     running = await start_bot()
-    await running.bot.context.store.import_records(space_key(running.world.alpha.id), ARCHIVE, THREAD)
+    await running.bot.context.stores.archives.import_records(space_key(running.world.alpha.id), ARCHIVE, THREAD)
     return running
 
 
@@ -180,7 +180,7 @@ async def test_show_all_of_a_long_list_is_split_into_private_messages_within_lim
         )
         for i in range(200)
     ]
-    await running.bot.context.store.import_records(space_key(world.alpha.id), "big", records)
+    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "big", records)
     asked = await fake.slash(world.general, world.alice, "stance", claim=CLAIM, archive="big")
     shown = await answered(fake, asked)
     pressed = await fake.press(shown.message, world.alice, "Show all")

@@ -57,7 +57,7 @@ async def test_stance_and_counter_by_slash_command(
     bot.context.settings.model_dir = empty  # word-based stance: fast and deterministic
     running = await start_bot()
     world = running.world
-    await bot.context.store.import_records(space_key(world.alpha.id), "remote", THREAD)
+    await bot.context.stores.archives.import_records(space_key(world.alpha.id), "remote", THREAD)
     stance = await fake.slash(world.general, world.alice, "stance", claim=CLAIM, archive="remote")
     counter = await fake.slash(world.general, world.alice, "counter", claim=CLAIM, archive="remote")
     await fake.wait_for(lambda: all(any(s.via == "edit" for s in i.sent) for i in (stance, counter)))

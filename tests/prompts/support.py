@@ -111,4 +111,4 @@ def debate_thread() -> list[CommentRecord]:
 
 
 async def import_debate(bot: Bot, name: str = "debate", space: str = SPACE) -> None:
-    await bot.context.store.import_records(space, name, debate_thread())
+    await bot.context.stores.archives.import_records(space, name, debate_thread())

@@ -10,6 +10,8 @@ from adapters.plain_render import render_plain
 from bot.core import Bot
 from bot.models import ErrorReply, PromptReply, PromptSide, Quote, TextReply
 from bot.prompts.pushback import cue_score
+from bot.sides import ArchiveSides
+from storage.interface import ArchiveInfo
 from storage.prompt_store import ReplyPair
 from tests.prompts.support import attach, debate_thread, import_debate, run_until, utc
 
@@ -147,16 +149,19 @@ class FakeStance:
     def __init__(self) -> None:
         self.seen = 0
 
-    async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float]:
+    async def sides(self, space_key: str, archive: ArchiveInfo, claim: str) -> ArchiveSides:
+        raise NotImplementedError("prompts never ask for sides")
+
+    async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float] | None:
         self.seen += len(pairs)
         return [0.9 if pair.reply.source_id == "r1b" else 0.1 for pair in pairs]
 
 
 async def test_the_stance_service_decides_when_present(bot: Bot) -> None:
-    """With `ctx.services["stance"]` offering `pushback`, its judgement picks the disagreement."""
+    """With `ctx.services.stance` offering `pushback`, its judgement picks the disagreement."""
     await import_debate(bot)
     stance = FakeStance()
-    bot.context.services["stance"] = stance
+    bot.context.services.stance = stance
     reply = await _post_now(ConsoleAdapter(bot, channel="daily"))
     assert stance.seen >= 5  # every reply pair, not only those with cue words
     assert [side.quote.source_id for side in reply.sides] == ["c1", "r1b"]

@@ -15,7 +15,6 @@ from bot.core import Bot
 from bot.features import background_ticks
 from bot.models import ErrorReply, PromptReply, TextReply
 from bot.prompts import tick
-from bot.prompts.common import prompt_store
 from bot.settings import Settings
 from tests.prompts.support import SPACE, attach, import_debate, run_until, utc
 
@@ -25,7 +24,7 @@ class ProcessDied(BaseException):
 
 
 async def _states(bot: Bot) -> dict[str, str]:
-    store = prompt_store(bot.context)
+    store = bot.context.stores.prompts
     schedule = await store.schedule(SPACE, "daily")
     assert schedule is not None
     return {post.local_date: post.state for post in await store.recent_posts(schedule.id, 100)}

@@ -14,9 +14,7 @@ from adapters.app import open_bot
 from bot.core import Bot
 from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files
-from bot.engine.service import ENGINE
 from bot.retrieval.indexer import indexer_for
-from bot.retrieval.search import vector_cache
 from bot.settings import Settings
 from storage.importers.records import CommentRecord
 from storage.interface import ArchiveInfo
@@ -48,7 +46,7 @@ def embedded_template(engine: Engine, tmp_path_factory: pytest.TempPathFactory) 
     async def build() -> None:
         assert engine.embedder is not None
         async with open_bot(Settings(db=path)) as opened:
-            indexer = indexer_for(opened.context.store.db, engine.embedder)  # type: ignore[attr-defined]
+            indexer = indexer_for(opened.context.stores.vectors, engine.embedder)
             assert indexer is not None
             await indexer.drain()
 
@@ -61,11 +59,11 @@ async def bot(tmp_path: Path, engine: Engine, embedded_template: Path) -> AsyncI
     """The whole bot, sharing the session's loaded engine; vector checks are never cached stale."""
     shutil.copy(embedded_template, tmp_path / "threadbot.db")
     async with open_bot(Settings(db=tmp_path / "threadbot.db")) as opened:
-        opened.context.services[ENGINE] = engine
-        vector_cache(opened.context).refresh_seconds = 0.0
+        opened.context.services.engine = engine
+        opened.context.services.vectors.refresh_seconds = 0.0
         yield opened
 
 
 async def import_garden(bot: Bot, name: str = "garden", texts: list[str] | None = None) -> ArchiveInfo:
     records = [CommentRecord(source_id=f"g{i}", text=t) for i, t in enumerate(texts or GARDEN)]
-    return (await bot.context.store.import_records(SPACE, name, records)).archive
+    return (await bot.context.stores.archives.import_records(SPACE, name, records)).archive

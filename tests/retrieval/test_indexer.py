@@ -11,26 +11,25 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from adapters.runner import start_indexer
 from bot.core import Bot
 from bot.engine.embedder import Embedder
 from bot.engine.loader import Engine
 from bot.retrieval.indexer import Indexer, indexer_for
 from bot.retrieval.search import vector_store
-from storage.embedding_store import EmbeddingStore
+from storage.embedding_store import EmbeddingStore, VectorStores
 from storage.sqlite_store import SqliteStore
 from tests.retrieval.conftest import GARDEN, SPACE, import_garden
 
 
 def _indexer(bot: Bot, engine: Engine, batch_size: int = 64) -> Indexer:
     assert engine.embedder is not None
-    indexer = indexer_for(bot.context.store.db, engine.embedder, batch_size)  # type: ignore[attr-defined]
+    indexer = indexer_for(bot.context.stores.vectors, engine.embedder, batch_size)
     assert indexer is not None
     return indexer
 
 
 async def _vector_count(bot: Bot) -> int:
-    row = await bot.context.store.db.fetchone("SELECT count(*) FROM comment_vectors")  # type: ignore[attr-defined]
+    row = await bot.context.stores.database.fetchone("SELECT count(*) FROM comment_vectors")
     return int(row[0])
 
 
@@ -55,7 +54,7 @@ async def test_loop_embeds_an_import_after_it_lands_and_deleting_the_archive_rem
     finally:
         await _stop(loop)
     assert await _vector_count(bot) == before + len(GARDEN)
-    assert await bot.context.store.delete_archive(SPACE, "garden")
+    assert await bot.context.stores.archives.delete_archive(SPACE, "garden")
     assert await _vector_count(bot) == before
 
 
@@ -74,9 +73,9 @@ async def _archive_has(store: EmbeddingStore, archive_id: int, count: int) -> bo
 
 async def test_deleting_an_authors_comments_removes_their_vectors(bot: Bot, engine: Engine) -> None:
     """A member who leaves takes their comments' vectors with them."""
-    store = bot.context.store
+    store = bot.context.stores.archives
     garden = await import_garden(bot)
-    db = store.db  # type: ignore[attr-defined]
+    db = bot.context.stores.database
     await db.conn.execute("UPDATE comments SET author = 'ann' WHERE source_id IN ('g0', 'g1')")
     indexer = _indexer(bot, engine)
     await indexer.drain()
@@ -91,7 +90,7 @@ async def test_another_model_finds_everything_pending(bot: Bot, engine: Engine) 
     await indexer.drain()
     other = EmbeddingStore(indexer.store.db, "another-model.onnx:0123")
     assert await indexer.store.count_pending() == 0
-    comments = await bot.context.store.db.fetchone("SELECT count(*) FROM comments")  # type: ignore[attr-defined]
+    comments = await bot.context.stores.database.fetchone("SELECT count(*) FROM comments")
     assert await other.count_pending() == int(comments[0]) > 0
 
 
@@ -103,13 +102,13 @@ async def test_two_processes_embedding_the_same_comments_do_not_conflict(
     second = await SqliteStore.open(tmp_path / "threadbot.db")
     try:
         assert engine.embedder is not None
-        mine, theirs = _indexer(bot, engine, 8), indexer_for(second.db, engine.embedder, 8)
+        mine, theirs = _indexer(bot, engine, 8), indexer_for(VectorStores(second.db), engine.embedder, 8)
         assert theirs is not None
         await asyncio.gather(mine.drain(), theirs.drain())
         assert await theirs.store.count_pending() == 0
     finally:
         await second.close()
-    comments = await bot.context.store.db.fetchone("SELECT count(*) FROM comments")  # type: ignore[attr-defined]
+    comments = await bot.context.stores.database.fetchone("SELECT count(*) FROM comments")
     assert await _vector_count(bot) == int(comments[0])
 
 
@@ -174,8 +173,9 @@ async def test_the_runner_starts_the_indexer_beside_the_background_ticker(bot: B
     garden = await import_garden(bot)
     store = vector_store(bot.context)
     assert store is not None
-    task = start_indexer(bot)
+    tasks = bot.start_background()
     try:
         await _eventually(lambda: _archive_has(store, garden.id, len(GARDEN)))
     finally:
-        await _stop(task)
+        for task in tasks:
+            await _stop(task)

@@ -12,14 +12,14 @@ from bot.engine.loader import Engine
 from bot.retrieval import retrieve
 from bot.retrieval.indexer import indexer_for
 from bot.retrieval.memo import Memo
-from bot.retrieval.search import vector_cache, vector_store
+from bot.retrieval.search import vector_store
 from storage.importers.records import CommentRecord
 from tests.retrieval.conftest import GARDEN, PARAPHRASE, SPACE, import_garden
 
 
 def _count_searches(bot: Bot, monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The query of every full-text search the store runs from now on."""
-    store = bot.context.store
+    store = bot.context.stores.archives
     real = store.search
     queries: list[str] = []
 
@@ -50,12 +50,12 @@ async def test_new_and_deleted_comments_are_seen_at_once(bot: Bot) -> None:
     ctx = bot.context
     garden = await import_garden(bot)
     before = await retrieve(ctx, [garden.id], "tomatoes", 10)
-    await ctx.store.import_records(
+    await ctx.stores.archives.import_records(
         SPACE, garden.name, [CommentRecord(source_id="late", text="Green tomatoes make a fine chutney.", author="zoe")]
     )
     added = await retrieve(ctx, [garden.id], "tomatoes", 10)
     assert len(added.hits) == len(before.hits) + 1
-    assert await ctx.store.delete_comments_by_author(SPACE, garden.name, "zoe") == 1
+    assert await ctx.stores.archives.delete_comments_by_author(SPACE, garden.name, "zoe") == 1
     assert [h.comment.id for h in (await retrieve(ctx, [garden.id], "tomatoes", 10)).hits] == [
         h.comment.id for h in before.hits
     ]
@@ -65,7 +65,7 @@ async def test_an_edited_comment_is_seen(bot: Bot) -> None:
     ctx = bot.context
     garden = await import_garden(bot)
     hit = (await retrieve(ctx, [garden.id], "mortgages", 5)).hits[0]
-    db = ctx.store.db  # type: ignore[attr-defined]
+    db = ctx.stores.database
     async with db.transaction() as conn:
         await conn.execute("UPDATE comments SET text = ? WHERE id = ?", ("Rates fell; loans are cheap.", hit.comment.id))
     assert (await retrieve(ctx, [garden.id], "mortgages", 5)).hits == []
@@ -74,10 +74,10 @@ async def test_an_edited_comment_is_seen(bot: Bot) -> None:
 async def test_an_archive_recreated_under_the_same_id_is_not_confused_with_the_old_one(bot: Bot) -> None:
     """Deleting an archive frees its id; a new archive may reuse it, and must not get the old one's hits."""
     ctx = bot.context
-    first = await ctx.store.import_records(SPACE, "club", [CommentRecord(source_id="1", text="Tomatoes are a fruit.")])
+    first = await ctx.stores.archives.import_records(SPACE, "club", [CommentRecord(source_id="1", text="Tomatoes are a fruit.")])
     assert [h.comment.text for h in (await retrieve(ctx, [first.archive.id], "tomatoes", 5)).hits]
-    assert await ctx.store.delete_archive(SPACE, "club")
-    second = await ctx.store.import_records(
+    assert await ctx.stores.archives.delete_archive(SPACE, "club")
+    second = await ctx.stores.archives.import_records(
         SPACE, "club", [CommentRecord(source_id="1", text="Tomatoes are a vegetable.")]
     )
     assert second.archive.id == first.archive.id  # SQLite gave the freed id again
@@ -91,7 +91,7 @@ async def test_vectors_added_by_the_indexer_change_the_answer(bot: Bot, engine: 
     garden = await import_garden(bot)
     assert (await retrieve(ctx, [garden.id], PARAPHRASE, 3)).hits == []
     assert engine.embedder is not None
-    indexer = indexer_for(ctx.store.db, engine.embedder)  # type: ignore[attr-defined]
+    indexer = indexer_for(ctx.stores.vectors, engine.embedder)
     assert indexer is not None
     await indexer.drain()
     found = await retrieve(ctx, [garden.id], PARAPHRASE, 3)
@@ -108,7 +108,7 @@ def test_the_memo_forgets_the_least_recently_used_first() -> None:
 
 
 async def test_every_write_to_an_archive_changes_its_revision(bot: Bot) -> None:
-    store = bot.context.store
+    store = bot.context.stores.archives
     result = await store.import_records(SPACE, "rev", [CommentRecord(source_id="1", text="One.", author="a")])
     aid = result.archive.id
     seen = [(await store.archive_revisions([aid]))[aid]]
@@ -131,14 +131,14 @@ async def test_while_the_indexer_works_a_repeated_question_skips_the_word_search
     assert store is not None
     comments = (await retrieve(ctx, [garden.id], "cat keyboard tomatoes summer", 10)).hits
     ids = {h.comment.text: h.comment.id for h in comments}
-    vector_cache(ctx).refresh_seconds = 0.0  # see each batch of vectors at once, as the indexer stores it
+    ctx.services.vectors.refresh_seconds = 0.0  # see each batch of vectors at once, as the indexer stores it
     cat = GARDEN[4]
     await store.save([ids[cat]], engine.embedder.embed([cat]))
     searches = _count_searches(bot, monkeypatch)
     first = await retrieve(ctx, [garden.id], "a kitten lying on my laptop", 3)
     assert [h.comment.text for h in first.hits] == [cat]
     doctor = GARDEN[0]
-    rows = await ctx.store.search([garden.id], "physician antibiotics", 1)
+    rows = await ctx.stores.archives.search([garden.id], "physician antibiotics", 1)
     await store.save([rows[0].comment.id], engine.embedder.embed([doctor]))
     second = await retrieve(ctx, [garden.id], PARAPHRASE, 3)
     assert second.hits[0].comment.text == doctor

@@ -10,13 +10,13 @@ from bot.engine.loader import Engine
 from bot.models import QuotesReply
 from bot.retrieval import retrieve
 from bot.retrieval.indexer import indexer_for
-from bot.retrieval.search import vector_cache, vector_store
+from bot.retrieval.search import vector_store
 from tests.retrieval.conftest import GARDEN, PARAPHRASE, import_garden
 
 
 async def _embed_all(bot: Bot, engine: Engine) -> None:
     assert engine.embedder is not None
-    indexer = indexer_for(bot.context.store.db, engine.embedder)  # type: ignore[attr-defined]
+    indexer = indexer_for(bot.context.stores.vectors, engine.embedder)
     assert indexer is not None
     await indexer.drain()
 
@@ -27,7 +27,7 @@ async def test_before_any_vector_retrieve_is_exactly_bm25(bot: Bot) -> None:
     garden = await import_garden(bot)
     for query in ["summer tomatoes", "the cat", "rates mortgages", PARAPHRASE]:
         got = await retrieve(ctx, [garden.id], query, 5)
-        assert got.hits == await ctx.store.search([garden.id], query, 5)
+        assert got.hits == await ctx.stores.archives.search([garden.id], query, 5)
         assert not got.dense
     assert (await retrieve(ctx, [garden.id], PARAPHRASE, 5)).hits == []
 
@@ -36,7 +36,7 @@ async def test_with_vectors_a_paraphrase_sharing_no_word_is_found(bot: Bot, engi
     """Once the archive is embedded, a query in other words finds the comment, shown without word highlights."""
     ctx = bot.context
     garden = await import_garden(bot)
-    assert await ctx.store.search([garden.id], PARAPHRASE, 5) == []  # BM25 alone finds nothing
+    assert await ctx.stores.archives.search([garden.id], PARAPHRASE, 5) == []  # BM25 alone finds nothing
     await _embed_all(bot, engine)
     got = await retrieve(ctx, [garden.id], PARAPHRASE, 3)
     assert got.dense
@@ -83,7 +83,7 @@ async def test_above_the_cache_cap_dense_only_reranks_bm25(bot: Bot, engine: Eng
     """Over the in-memory cap, dense search does not scan the archive: only BM25's candidates are re-ranked."""
     garden = await import_garden(bot)
     await _embed_all(bot, engine)
-    vector_cache(bot.context).cap = 2
+    bot.context.services.vectors.cap = 2
     assert (await retrieve(bot.context, [garden.id], PARAPHRASE, 3)).hits == []
     got = await retrieve(bot.context, [garden.id], "infection antibiotics", 3)
     assert got.dense and got.hits[0].comment.text == GARDEN[0]

@@ -8,6 +8,11 @@ from bot.core import Bot
 from tests.sessions.support import Clock, RecordingPoster
 
 
+@pytest.fixture(autouse=True)
+def _word_based(no_models: None) -> None:
+    """Session mechanics, not the models: sides come from the word-based fallback (tests/stance covers them)."""
+
+
 @pytest.fixture
 def clock(bot: Bot) -> Clock:
     clock = Clock()

@@ -26,7 +26,7 @@ THREAD = [
 
 async def import_thread(bot: Bot, space_key: str = "console:local") -> None:
     """A small archive named `thread` with one comment for the test claim and two against."""
-    await bot.context.store.import_records(space_key, "thread", THREAD)
+    await bot.context.stores.archives.import_records(space_key, "thread", THREAD)
 
 
 @dataclass

@@ -114,7 +114,7 @@ async def test_votes_close_with_the_session_and_only_totals_are_kept(bot: Bot, c
     await mod.ask("session end")
     late = await member(bot, "bob").ask("vote agree")
     assert isinstance(late, ErrorReply) and "No session is open" in late.message
-    rows = await bot.context.store.db.fetchall("SELECT * FROM session_votes")  # type: ignore[attr-defined]
+    rows = await bot.context.stores.database.fetchall("SELECT * FROM session_votes")
     assert rows == []
     assert "agree 1" in render(await mod.ask("session recap"))
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 
 from adapters.app import open_bot
@@ -11,9 +13,10 @@ from bot.errors import UsageError
 from bot.features import background_ticks
 from bot.models import ErrorReply, TextReply
 from bot.sessions.args import parse_start
-from bot.sessions.sides import ArchiveSides
 from bot.settings import Settings
+from bot.sides import ArchiveSides
 from storage.interface import ArchiveInfo, StoredComment
+from storage.prompt_store import ReplyPair
 from tests.sessions.support import Clock, RecordingPoster, import_thread, member, moderator, render, say
 
 START = "session start Chain of thought claim: chain of thought is just more tokens 45"
@@ -182,21 +185,21 @@ async def test_the_stance_service_decides_the_sides_when_present(bot: Bot, clock
     agree = StoredComment(id=1, archive="sample", source_id="a", text="Yes, exactly this.", author="pat")
 
     class FakeStance:
-        async def session_sides(self, archive: ArchiveInfo, claim: str) -> ArchiveSides:
+        async def sides(self, space_key: str, archive: ArchiveInfo, claim: str) -> ArchiveSides:
             return ArchiveSides(archive.name, 10, agree, None, 7, 3, rough=False)
 
-    bot.context.services["stance"] = FakeStance()
+        async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float] | None:
+            return None
+
+    bot.context.services.stance = FakeStance()
     text = render(await moderator(bot).ask(START))
     assert "For: \u201cYes, exactly this.\u201d \u2014 pat" in text
     assert "7 for, 3 against, 0 unclear (of 10 comments on the claim)" in text and "rough" not in text
 
 
-async def test_the_engine_classifier_can_serve_as_the_stance_service(bot: Bot, clock: Clock) -> None:
-    """`bot.engine`'s StanceClassifier (here without models: its lexical mode) classifies the BM25 matches."""
-    from bot.engine.stance import StanceClassifier
-
+async def test_the_stance_pipeline_without_models_classifies_the_matches(bot: Bot, clock: Clock) -> None:
+    """The stance pipeline over an engine without models (its lexical mode) classifies the matches."""
     await import_thread(bot)
-    bot.context.services["stance"] = StanceClassifier()
     text = render(await moderator(bot).ask(START + " --archive thread"))
     assert "For: \u201cExactly right" in text and "Against: \u201c" in text
     assert "1 for, 2 against" in text and "rough" in text
@@ -204,10 +207,13 @@ async def test_the_engine_classifier_can_serve_as_the_stance_service(bot: Bot, c
 
 async def test_a_failing_stance_service_falls_back_to_rough_sides(bot: Bot, clock: Clock) -> None:
     class Broken:
-        async def session_sides(self, archive: ArchiveInfo, claim: str) -> ArchiveSides:
+        async def sides(self, space_key: str, archive: ArchiveInfo, claim: str) -> ArchiveSides:
             raise RuntimeError("model crashed")
 
-    bot.context.services["stance"] = Broken()
+        async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float] | None:
+            raise RuntimeError("model crashed")
+
+    bot.context.services.stance = Broken()
     reply = await moderator(bot).ask(START)
     assert isinstance(reply, TextReply) and "rough" in render(reply)
 

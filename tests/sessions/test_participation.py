@@ -9,7 +9,7 @@ from tests.sessions.support import Clock, member, moderator, render, say
 
 
 async def _comment_count(bot: Bot) -> int:
-    row = await bot.context.store.db.fetchone("SELECT count(*) FROM comments")  # type: ignore[attr-defined]
+    row = await bot.context.stores.database.fetchone("SELECT count(*) FROM comments")
     assert row is not None
     return int(row[0])
 

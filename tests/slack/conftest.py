@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import aiohttp
@@ -13,7 +12,6 @@ import pytest
 
 from adapters.slack import SlackConfig, SlackRuntime
 from bot.core import Bot
-from bot.settings import Settings
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_requests import (
     SECRET,
@@ -30,12 +28,8 @@ APP_TOKEN = "xapp-1-A0THREAD-1"
 
 
 @pytest.fixture(autouse=True)
-def no_models(settings: Settings, tmp_path: Path) -> None:
-    """`stance` and `counter` run in their word-based fallback: these tests are about Slack, not the models
-    (loading them takes seconds; tests/stance covers them)."""
-    empty = tmp_path / "no-models"
-    empty.mkdir()
-    settings.model_dir = empty
+def _word_based(no_models: None) -> None:
+    """`stance` and `counter` run in their word-based fallback: these tests are about Slack, not the models."""
 
 
 @pytest.fixture

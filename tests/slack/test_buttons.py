@@ -45,7 +45,7 @@ THREAD = [
 
 @pytest.fixture
 async def archive(bot: Bot) -> str:
-    await bot.context.store.import_records(f"slack:{TEAM}", "remote", THREAD)
+    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "remote", THREAD)
     return "remote"
 
 

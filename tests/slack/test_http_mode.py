@@ -103,7 +103,7 @@ async def test_quoted_text_never_pings(
     """Broadcasts and mentions inside an archived comment are posted escaped, without link_names."""
     evil = "Attention <!everyone> <!here> <!channel> <!subteam^S0MODS|@mods> <@UADMIN> & friends"
     records = [CommentRecord(source_id="e1", text=evil, author="<@UALICE>", url="https://ex.com/?a=1&b=<2>")]
-    await bot.context.store.import_records("slack:T123", "evil", records)
+    await bot.context.stores.archives.import_records("slack:T123", "evil", records)
     await send.command("quote attention --archive evil")
     await send.command("quote <!here> --archive evil")
     await http_slack.work.drain(5)

@@ -89,10 +89,10 @@ async def test_two_workspaces_have_separate_tokens_and_archives(
     """Each workspace is answered with its own token and sees only its own archive."""
     await install(web, oauth_slack, fake, "T123")
     await install(web, oauth_slack, fake, OTHER)
-    await bot.context.store.import_records(
+    await bot.context.stores.archives.import_records(
         "slack:T123", "alpha", [CommentRecord(source_id="a", text="alpha words")]
     )
-    await bot.context.store.import_records(
+    await bot.context.stores.archives.import_records(
         f"slack:{OTHER}", "beta", [CommentRecord(source_id="b", text="beta words")]
     )
     send = Sender(web, oauth_slack, fake)

@@ -13,7 +13,6 @@ import pytest
 from adapters.slack import SlackRuntime
 from bot.core import Bot
 from bot.prompts import tick
-from bot.prompts.common import prompt_store
 from storage.importers.records import CommentRecord
 from tests.prompts.support import Clock, utc
 from tests.slack.conftest import TEAM, Sender
@@ -43,7 +42,7 @@ async def posting(bot: Bot, fake: FakeSlack, http_slack: SlackRuntime, clock: Cl
     assert http_slack.poster is not None
     bot.context.posters.register("slack", http_slack.poster)
     fake.add_usergroup(TEAM, "S0DEB", "debaters", ["UALICE"])
-    await bot.context.store.import_records(SPACE, "debate", EVIL_THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "debate", EVIL_THREAD)
     return http_slack
 
 
@@ -94,7 +93,7 @@ async def test_scheduled_prompt_is_block_kit_and_notifies_only_the_group(
     )
     assert set(pings(prompt)) == {"<!subteam^S0DEB>"}
     assert prompt["unfurl_links"] is False and "link_names" not in prompt
-    [post] = await prompt_store(bot.context).recent_posts(1, 5)
+    [post] = await bot.context.stores.prompts.recent_posts(1, 5)
     assert post.state == "sent" and post.message_id == prompt["ts"] and post.thread == prompt["ts"]
 
 
@@ -170,7 +169,7 @@ async def test_prompt_as_a_command_reply_notifies_the_group_too(
 ) -> None:
     """Without a registered poster `prompt now` answers with the prompt itself; it still notifies the group."""
     fake.add_usergroup(TEAM, "S0DEB", "debaters", ["UALICE"])
-    await bot.context.store.import_records(SPACE, "debate", EVIL_THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "debate", EVIL_THREAD)
     await schedule(send, http_slack, fake, "--role debaters")
     await send.command("prompt now", user="UADMIN")
     await http_slack.work.drain(5)

@@ -27,7 +27,7 @@ async def group(bot: Bot, fake: FakeSlack) -> Clock:
     clock = Clock()
     bot.context.clock = clock
     fake.add_user(TEAM, "UBOB", "Bob")
-    await bot.context.store.import_records(f"slack:{TEAM}", "thread", THREAD)
+    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "thread", THREAD)
     return clock
 
 

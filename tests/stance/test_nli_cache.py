@@ -12,14 +12,12 @@ import pytest
 
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
-from bot.claims import stance_store
 from bot.core import Bot
 from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScores
-from bot.engine.service import ENGINE
-from bot.features import stance as stance_feature
-from bot.features.stance_reading import READING, StanceReading
+from bot.features.stance import pipeline as stance_feature
+from bot.features.stance.reader import StanceReading
 from bot.models import CounterReply, StanceReply
 from bot.retrieval.search import vector_store
 from bot.settings import Settings
@@ -65,7 +63,7 @@ def _record_embedder(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> list[st
 
 
 async def _cached_rows(bot: Bot, table: str = "nli_cache") -> int:
-    row = await stance_store(bot.context).db.fetchone(f"SELECT count(*) FROM {table}")
+    row = await bot.context.stores.stance.db.fetchone(f"SELECT count(*) FROM {table}")
     assert row is not None
     return int(row[0])
 
@@ -75,14 +73,14 @@ async def test_repeated_claim_in_a_new_process_runs_no_nli(
 ) -> None:
     """The second bot (a fresh store over the same file) answers the same counts without calling the model."""
     async with open_bot(settings) as first_bot:
-        await first_bot.context.store.import_records(SPACE, "t", THREAD)
-        first_bot.context.services[ENGINE] = real_engine
+        await first_bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+        first_bot.context.services.engine = real_engine
         first = await ConsoleAdapter(first_bot).ask(f"stance {CLAIM} --all --archive t")
         assert isinstance(first, StanceReply) and await _cached_rows(first_bot) > 0
     premises = _record_nli(real_engine, monkeypatch)
     embedded = _record_embedder(real_engine, monkeypatch)
     async with open_bot(settings) as second_bot:
-        second_bot.context.services[ENGINE] = real_engine
+        second_bot.context.services.engine = real_engine
         started = time.perf_counter()
         asked = f"{CLAIM.lower()}."
         again = await ConsoleAdapter(second_bot).ask(f"stance {asked} --all --archive t")
@@ -98,8 +96,8 @@ async def test_counter_reuses_the_numbers_stance_computed(
     bot: Bot, real_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After `stance`, `counter` on the same claim sends no comment stance already scored through NLI."""
-    await bot.context.store.import_records(SPACE, "t", THREAD)
-    bot.context.services[ENGINE] = real_engine
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    bot.context.services.engine = real_engine
     console = ConsoleAdapter(bot)
     stance = await console.ask(f"stance {CLAIM} --all --archive t")
     assert isinstance(stance, StanceReply)
@@ -113,11 +111,11 @@ async def test_counter_reuses_the_numbers_stance_computed(
 
 async def test_deleting_an_archive_removes_its_cached_logits(bot: Bot, real_engine: Engine) -> None:
     """Cache rows go with their archive."""
-    await bot.context.store.import_records(SPACE, "t", THREAD)
-    bot.context.services[ENGINE] = real_engine
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    bot.context.services.engine = real_engine
     await ConsoleAdapter(bot).ask(f"stance {CLAIM} --archive t")
     assert await _cached_rows(bot) > 0 and await _cached_rows(bot, "relevance_cache") > 0
-    assert await bot.context.store.delete_archive(SPACE, "t")
+    assert await bot.context.stores.archives.delete_archive(SPACE, "t")
     assert await _cached_rows(bot) == 0 and await _cached_rows(bot, "relevance_cache") == 0
 
 
@@ -127,16 +125,16 @@ async def test_a_fresh_archive_answers_before_the_indexer_and_says_what_it_left_
     """With no stored vectors, only a bounded number of comments are embedded during the command; the reply says
     how many were left out. They are embedded (and stored) after the reply, so the next ask counts them all and
     sends no comment through the embedder or NLI again."""
-    await bot.context.store.import_records(SPACE, "t", THREAD)
-    bot.context.services[ENGINE] = real_engine
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    bot.context.services.engine = real_engine
     monkeypatch.setattr(stance_feature, "EMBED_NOW", 2)
     console = ConsoleAdapter(bot)
     partial = await console.ask(f"stance {CLAIM} --archive t")
     assert isinstance(partial, StanceReply) and partial.note and "still being indexed" in partial.note
-    reader = bot.context.services[READING]
+    reader = bot.context.services.reader
     assert isinstance(reader, StanceReading)
     await reader.wait_until_read()
-    vectors, archive = vector_store(bot.context), await bot.context.store.find_archive(SPACE, "t")
+    vectors, archive = vector_store(bot.context), await bot.context.stores.archives.find_archive(SPACE, "t")
     assert vectors is not None and archive is not None
     assert await vectors.count_archive(archive.id) > 2  # stored for every later command, as the indexer would
     premises = _record_nli(real_engine, monkeypatch)

@@ -12,7 +12,6 @@ from adapters.plain_render import render_plain
 from bot.core import Bot
 from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
-from bot.engine.service import ENGINE
 from bot.models import CounterReply, StanceReply
 from storage.importers.records import CommentRecord
 
@@ -61,13 +60,13 @@ def real_engine() -> Iterator[Engine]:
 
 @pytest.fixture
 async def thread(bot: Bot) -> ConsoleAdapter:
-    await bot.context.store.import_records("console:local", "t", THREAD)
+    await bot.context.stores.archives.import_records("console:local", "t", THREAD)
     return ConsoleAdapter(bot, channel="c1")
 
 
 @pytest.fixture
 def with_models(bot: Bot, real_engine: Engine) -> None:
-    bot.context.services[ENGINE] = real_engine
+    bot.context.services.engine = real_engine
 
 
 @pytest.fixture
@@ -137,7 +136,7 @@ async def test_counter_about_nothing_in_the_archive(thread: ConsoleAdapter) -> N
 @pytest.mark.usefixtures("with_models")
 async def test_engine_is_loaded_once_and_kept(bot: Bot, thread: ConsoleAdapter, real_engine: Engine) -> None:
     await thread.ask(f"stance {CLAIM} --archive t")
-    assert bot.context.services[ENGINE] is real_engine
+    assert bot.context.services.engine is real_engine
 
 
 # --- fallback: no model installed (always runs) ---------------------------------------------------------------
@@ -150,7 +149,7 @@ async def test_fallback_stance_is_rough_and_says_so(bot: Bot, thread: ConsoleAda
     assert reply.note and "Rough" in reply.note
     assert reply.counts.agree > 0 and reply.counts.disagree > 0
     assert reply.items and {i.label for i in reply.items} <= {"agree", "disagree", "neutral", "unrelated"}
-    engine = bot.context.services[ENGINE]
+    engine = bot.context.services.engine
     assert isinstance(engine, Engine) and engine.rough
     assert "(rough)" in render_plain(reply)
 
@@ -184,7 +183,7 @@ def test_counter_samples_only_among_near_ties_of_the_best() -> None:
     """Asked in many channels, a counter varies among the near-best comments and never picks a clearly weaker one."""
     import random
 
-    from bot.features.stance import Offer, pick_counter
+    from bot.features.stance.counter import Offer, pick_counter
     from storage.interface import StoredComment
 
     def offer(cid: int, score: float | None) -> Offer:

@@ -9,7 +9,7 @@ import pytest
 
 from adapters.console import ConsoleAdapter
 from adapters.plain_render import render_plain
-from bot.claims import stance_store, suggest_claims
+from bot.claims import suggest_claims
 from bot.core import Bot
 from bot.models import CounterReply, ErrorReply, Reply, StanceReply, TextReply
 from storage.importers.records import CommentRecord
@@ -30,8 +30,8 @@ def fallback(bot: Bot, tmp_path: Path) -> None:
 @pytest.fixture
 async def ids(bot: Bot, fallback: None) -> dict[str, int]:
     """Import the thread (plus one comment that shares no word with the claim); source id -> comment id."""
-    await bot.context.store.import_records(SPACE, "t", [*THREAD, FAR])
-    db = stance_store(bot.context).db
+    await bot.context.stores.archives.import_records(SPACE, "t", [*THREAD, FAR])
+    db = bot.context.stores.stance.db
     rows = await db.fetchall(
         "SELECT c.id, c.source_id FROM comments c JOIN archives a ON a.id = c.archive_id WHERE a.name = 't'"
     )
@@ -131,8 +131,8 @@ async def test_fix_bad_input_is_explained(mod: ConsoleAdapter, ids: dict[str, in
 
 async def test_fix_of_another_spaces_comment_is_refused(bot: Bot, mod: ConsoleAdapter, ids: dict[str, int]) -> None:
     """A comment of another space's archive cannot be fixed from here."""
-    await bot.context.store.import_records("discord:other", "theirs", [CommentRecord(source_id="x", text="Secret.")])
-    db = stance_store(bot.context).db
+    await bot.context.stores.archives.import_records("discord:other", "theirs", [CommentRecord(source_id="x", text="Secret.")])
+    db = bot.context.stores.stance.db
     row = await db.fetchone("SELECT id FROM comments WHERE source_id = 'x'")
     assert row is not None
     reply = await mod.ask(f"stance fix {row[0]} agree {CLAIM}")

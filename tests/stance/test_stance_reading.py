@@ -14,11 +14,10 @@ from adapters import cli
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bot.core import Bot
-from bot.engine import service
+from bot.engine import loader
 from bot.engine.loader import Engine
-from bot.engine.service import ENGINE
-from bot.features import stance as stance_feature
-from bot.features.stance_reading import READING, StanceReading
+from bot.features.stance import pipeline as stance_feature
+from bot.features.stance.reader import StanceReading
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
 
@@ -35,7 +34,7 @@ def _no_time_for_nli(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _reader(bot: Bot) -> StanceReading:
-    reader = bot.context.services[READING]
+    reader = bot.context.services.reader
     assert isinstance(reader, StanceReading)
     return reader
 
@@ -49,8 +48,8 @@ async def _stance(console: ConsoleAdapter) -> StanceReply:
 async def _unhurried_counts(settings: Settings, engine: Engine) -> StanceReply:
     """The same claim over the same thread with all the time it needs, in a database of its own."""
     async with open_bot(settings.model_copy(update={"db": settings.db.with_name("unhurried.db")})) as bot:
-        await bot.context.store.import_records(SPACE, "t", THREAD)
-        bot.context.services[ENGINE] = engine
+        await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+        bot.context.services.engine = engine
         return await _stance(ConsoleAdapter(bot))
 
 
@@ -60,8 +59,8 @@ async def test_comments_left_unread_are_read_after_the_reply(
     """The rushed reply says how many comments are still being read; once read, the same claim gets the counts
     and labels an unhurried run gives, without the model running again."""
     expected = await _unhurried_counts(settings, real_engine)
-    await bot.context.store.import_records(SPACE, "t", THREAD)
-    bot.context.services[ENGINE] = real_engine
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    bot.context.services.engine = real_engine
     _no_time_for_nli(monkeypatch)
     console = ConsoleAdapter(bot)
 
@@ -87,8 +86,8 @@ async def test_an_ask_while_reading_goes_on_answers_from_the_cache(
 ) -> None:
     """Reading waits while a command uses the engine; meanwhile a repeated ask runs no NLI itself and still says
     how many comments are being read. The reading is done once commands leave the engine alone."""
-    await bot.context.store.import_records(SPACE, "t", THREAD)
-    bot.context.services[ENGINE] = real_engine
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    bot.context.services.engine = real_engine
     _no_time_for_nli(monkeypatch)
     console = ConsoleAdapter(bot)
     first = await _stance(console)
@@ -112,14 +111,14 @@ async def test_closing_the_bot_stops_reading_and_keeps_what_was_read(
     """Shutting down mid-reading neither fails nor loses the z already cached; the next process reads the rest."""
     _no_time_for_nli(monkeypatch)
     async with open_bot(settings) as bot:
-        await bot.context.store.import_records(SPACE, "t", THREAD)
-        bot.context.services[ENGINE] = real_engine
+        await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+        bot.context.services.engine = real_engine
         rushed = await _stance(ConsoleAdapter(bot))
         assert rushed.note and "being read now" in rushed.note
     monkeypatch.setattr(stance_feature, "NLI_BUDGET_SECONDS", 60.0)
     monkeypatch.setattr(stance_feature, "MIN_NLI_SECONDS", 60.0)
     async with open_bot(settings) as bot:
-        bot.context.services[ENGINE] = real_engine
+        bot.context.services.engine = real_engine
         full = await _stance(ConsoleAdapter(bot))
     assert "being read" not in (full.note or "")
     assert full.counts.agree >= 1 and full.counts.disagree >= 1
@@ -132,8 +131,8 @@ async def test_counter_leaves_embedding_to_the_reader_of_its_claim(
 ) -> None:
     """On a fresh archive, while the claim's comments are being embedded in the background, `counter` embeds
     none itself (it answers from the vectors there are) and does not wait for the reader either."""
-    await bot.context.store.import_records(SPACE, "t", THREAD)
-    bot.context.services[ENGINE] = real_engine
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    bot.context.services.engine = real_engine
     monkeypatch.setattr(stance_feature, "EMBED_NOW", 1)
     console = ConsoleAdapter(bot)
     rushed = await _stance(console)
@@ -162,10 +161,10 @@ def test_a_one_shot_ask_finishes_reading_before_it_exits(
 
     async def prepare() -> None:
         async with open_bot(Settings(db=db)) as bot:
-            await bot.context.store.import_records(SPACE, "t", THREAD)
+            await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
 
     asyncio.run(prepare())
-    monkeypatch.setattr(service, "load_engine", lambda *_: real_engine)
+    monkeypatch.setattr(loader, "load_engine", lambda *_: real_engine)
     _no_time_for_nli(monkeypatch)
     ask = ["ask", "--db", str(db), "--archive", "t", "--json", "stance", CLAIM]
     assert cli.main(ask) == 0

@@ -22,17 +22,15 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from bot.claims import stance_store
 from bot.context import Context
 from bot.engine.loader import Engine
-from bot.features.stance_cache import remember_new
+from bot.features.stance.cache import remember_new
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.search import vector_store
 
 log = logging.getLogger(__name__)
 
-READING = "stance-reading"
 STEP_SECONDS = 0.1
 STEP_BATCH = 2
 """NLI per background step: one pass over 2 comments (~0.15 s on 2 cores), so a command arriving mid-step
@@ -124,6 +122,12 @@ class StanceReading:
             if self._commands == 0:
                 self._idle.set()
 
+    async def _no_command(self) -> None:
+        """Until no command runs. Checked again on waking: a command may have begun between the event being set
+        and this task running, and an `Event.wait` already woken does not notice it was cleared."""
+        while not self._idle.is_set():
+            await self._idle.wait()
+
     async def wait_until_read(self) -> None:
         """Until nothing is left to read (tests and benchmarks)."""
         while self._worker is not None and not self._worker.done():
@@ -157,7 +161,7 @@ class StanceReading:
         if embedder is None or store is None or found.vectors is None:
             return
         while found.left_out:
-            await self._idle.wait()
+            await self._no_command()
             batch = found.left_out[:EMBED_BATCH]
             rows = await embed_and_store(store, embedder, [cid for cid, _ in batch], [text for _, text in batch])
             found.ids += [cid for cid, _ in batch]
@@ -169,11 +173,11 @@ class StanceReading:
     async def _classify_until_read(self, job_key: JobKey, job: _Job) -> None:
         """Classify over every candidate in short steps until none is left unread, caching as it goes."""
         found = job.candidates
-        store = stance_store(self._ctx)
+        store = self._ctx.stores.stance
         nli_identity = job_key[2]
         relevance_identity = job.engine.stance.relevance_identity()
         while True:
-            await self._idle.wait()
+            await self._no_command()
             report = await asyncio.to_thread(
                 job.engine.stance.classify,
                 job.claim,
@@ -197,22 +201,20 @@ class StanceReading:
 
 def reading(ctx: Context) -> StanceReading:
     """The process's background reader, made on first use."""
-    reader = ctx.services.get(READING)
-    if not isinstance(reader, StanceReading):
-        reader = ctx.services[READING] = StanceReading(ctx)
-    return reader
+    if ctx.services.reader is None:
+        ctx.services.reader = StanceReading(ctx)
+    return ctx.services.reader
 
 
 async def finish_reading(ctx: Context) -> None:
     """Wait until the background reader has nothing left: a one-shot process (`threadbot ask`, a script) does
     this before it exits, so "ask again in a few seconds" holds for its next run too."""
-    reader = ctx.services.get(READING)
-    if isinstance(reader, StanceReading):
-        await reader.wait_until_read()
+    if ctx.services.reader is not None:
+        await ctx.services.reader.wait_until_read()
 
 
 async def close_reading(ctx: Context) -> None:
     """Stop the background reader if one was made (before the store closes)."""
-    reader = ctx.services.pop(READING, None)
-    if isinstance(reader, StanceReading):
+    reader, ctx.services.reader = ctx.services.reader, None
+    if reader is not None:
         await reader.close()

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.claims import remember_claim, stance_store
+from bot.claims import remember_claim
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, MemberVotes, Reply, TextReply
@@ -93,7 +93,7 @@ async def stance_fix(ctx: Context, command: Command) -> Reply:
     """
     comment_id, label, claim = _fix_parts(command)
     space = command.place.space_key
-    store = stance_store(ctx)
+    store = ctx.stores.stance
     place = await store.comment_place(comment_id)
     if place is None or not place.visible_from(space):
         raise NotFoundError(
@@ -153,7 +153,7 @@ async def stance_vote(ctx: Context, command: Command) -> Reply:
     space = command.place.space_key
     await remember_claim(ctx, space, claim)
     key = claim_key(claim)
-    store = stance_store(ctx)
+    store = ctx.stores.stance
     before = await store.vote(space, key, voter_key(space, command.actor.user_id), choice, _now(ctx))
     if before is None:
         text = f"Recorded your vote: {choice} on {_quoted(claim)}."
@@ -168,7 +168,7 @@ async def stance_vote(ctx: Context, command: Command) -> Reply:
 
 async def members_tally(ctx: Context, space_key: str, key: str) -> MemberVotes | None:
     """The members' votes on a claim in this space, or None when nobody has voted."""
-    counts = await stance_store(ctx).tally(space_key, key)
+    counts = await ctx.stores.stance.tally(space_key, key)
     if not counts:
         return None
     return MemberVotes(agree=counts.get("agree", 0), disagree=counts.get("disagree", 0), passed=counts.get("pass", 0))
@@ -180,5 +180,5 @@ def tally_line(votes: MemberVotes) -> str:
 
 async def fixed_labels(ctx: Context, space_key: str, key: str, archive_id: int) -> dict[int, Label]:
     """Moderator-set labels for a claim on one archive: comment id -> label."""
-    found = await stance_store(ctx).fixes(space_key, key, archive_id)
+    found = await ctx.stores.stance.fixes(space_key, key, archive_id)
     return {comment_id: label for comment_id, label in found.items() if label in LABELS}

@@ -1,0 +1,244 @@
+"""The stance pipeline: the one way the bot counts how an archive's comments stand on a claim.
+
+`stance`, session sides and prompt pushback all come here. The comments most relevant to the claim (hybrid
+retrieval, bot/retrieval: BM25 fused with stored sentence vectors, at most `CANDIDATES`) go through the engine
+(bot/engine) in a worker thread; the engine loads once per process (`ctx.services.load_engine`), and with no model
+installed it falls back to word-based guesses and the count says it is rough.
+
+The NLI model's z per (model and calibration, claim, comment) is kept in SQLite, so a repeated claim (in this
+process or the next) only runs the model on comments it has not seen. Moderators' fixes (`stance fix`,
+feedback.py) override the engine's label in every count.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+from functools import partial
+
+from bot.context import Context
+from bot.engine.loader import Engine
+from bot.engine.stance import StanceReport
+from bot.features.stance.cache import cached_by_index, remember_new
+from bot.features.stance.feedback import Label, fixed_labels
+from bot.features.stance.reader import Candidates, reading
+from bot.retrieval import retrieve
+from bot.retrieval.cache import FloatMatrix
+from bot.retrieval.indexer import embed_and_store
+from bot.retrieval.search import hit_vectors, vector_store
+from storage.interface import ArchiveInfo, SearchHit, StoredComment
+from storage.stance_store import claim_key
+
+CANDIDATES = 200
+EMBED_NOW = 64
+EMBED_SECONDS = 0.5
+EMBED_ALWAYS = 32
+EMBED_BATCH = 8
+STANCE_SECONDS = 2.0
+NLI_BUDGET_SECONDS = 1.5
+MIN_NLI_SECONDS = 0.5
+"""A `stance` call runs NLI until about `STANCE_SECONDS` have passed since the command began (at least
+`MIN_NLI_SECONDS`, at most `NLI_BUDGET_SECONDS`), so a new claim answers in 2-3 s on 2 cores even when
+retrieval had to embed; the comments left are read in the background (stance_reading.py) and cached."""
+READING_NOTE = "{count} more comments are being read now; ask again in a few seconds to count them too."
+NOT_READ_NOTE = "{count} more on-topic comments were not read in time; ask again to count them too."
+UNINDEXED_NOTE = (
+    "{count} more matching comments are still being indexed and were left out; ask again shortly for a fuller "
+    "count."
+)
+
+
+async def candidates(
+    ctx: Context, archive_id: int, claim: str, embed_now: int
+) -> tuple[list[SearchHit], FloatMatrix | None, list[SearchHit]]:
+    """The comments to judge (hybrid retrieval, best first), their vectors, and the hits left out.
+
+    Vectors come from storage; the indexer fills them in the background after an import. Until it has reached
+    these comments, the command embeds those it needs, best first: all of them when they are few (up to
+    `EMBED_ALWAYS`: a small thread, once), else for at most `EMBED_SECONDS` (a long comment takes 30-70 ms), so
+    a fresh 100k archive still answers within the platforms' patience. At most `embed_now` either way; the rest
+    are left out (and embedded after the reply, stance_reading.py, or by the indexer).
+    """
+    hits = (await retrieve(ctx, [archive_id], claim, CANDIDATES)).hits
+    store = vector_store(ctx)
+    embedder = (await ctx.services.load_engine()).embedder if store is not None and hits else None
+    if store is None or embedder is None:
+        return hits, None, []
+    stored = await store.vectors([h.comment.id for h in hits])
+    missing = [h for h in hits if h.comment.id not in stored][:embed_now]
+    seconds = float("inf") if len(missing) <= EMBED_ALWAYS else EMBED_SECONDS
+    started = time.perf_counter()
+    embedded: set[int] = set()
+    while missing and time.perf_counter() - started < seconds:
+        batch, missing = missing[:EMBED_BATCH], missing[EMBED_BATCH:]
+        await embed_and_store(store, embedder, [h.comment.id for h in batch], [h.comment.text for h in batch])
+        embedded.update(h.comment.id for h in batch)
+    have = stored.keys() | embedded
+    kept = [h for h in hits if h.comment.id in have]
+    left_out = [h for h in hits if h.comment.id not in have]
+    return kept, await hit_vectors(store, embedder, kept, {}), left_out
+
+
+def being_read_now(ctx: Context, archive_id: int, key: str, identity: str | None) -> bool:
+    """Whether the background reader is at this claim: then a command answers from the cache and adds no work
+    (no embedding, no NLI of its own), since the cache only grows."""
+    return identity is not None and reading(ctx).reading_now(archive_id, key, identity)
+
+
+
+
+async def _classify(
+    ctx: Context,
+    engine: Engine,
+    claim: str,
+    key: str,
+    hits: list[SearchHit],
+    vectors: FloatMatrix | None,
+    budget_seconds: float,
+    identities: tuple[str | None, str | None],
+) -> StanceReport:
+    """The engine's stance report, with cached relevance and z from SQLite and the new ones stored back."""
+    store = ctx.stores.stance
+    nli_identity, relevance_identity = identities
+    ids = [h.comment.id for h in hits]
+    known_z = await cached_by_index(store.cached_logits, nli_identity, key, ids)
+    known_rel = await cached_by_index(store.cached_relevance, relevance_identity, key, ids)
+    report: StanceReport = await asyncio.to_thread(
+        partial(
+            engine.stance.classify,
+            claim,
+            [h.comment.text for h in hits],
+            embeddings=vectors,
+            known_logits=known_z,
+            known_relevance=known_rel,
+            budget_seconds=budget_seconds,
+        )
+    )
+    await remember_new(store.store_logits, nli_identity, key, ids, report.logits, known_z)
+    await remember_new(store.store_relevance, relevance_identity, key, ids, report.relevance, known_rel)
+    return report
+
+
+def _nli_budget(started: float) -> float:
+    """NLI seconds left for a `stance` call that started at `started` (perf_counter): what keeps the whole
+    command near `STANCE_SECONDS`, within [`MIN_NLI_SECONDS`, `NLI_BUDGET_SECONDS`]."""
+    left = STANCE_SECONDS - (time.perf_counter() - started)
+    return min(NLI_BUDGET_SECONDS, max(MIN_NLI_SECONDS, left))
+
+
+def _read_later(
+    ctx: Context,
+    engine: Engine,
+    claim: str,
+    key: str,
+    archive_id: int,
+    identity: str,
+    found: tuple[list[SearchHit], FloatMatrix | None, list[SearchHit]],
+    report: StanceReport | None,
+) -> bool:
+    """Hand what the reply left (comments unread, or left out for want of a vector) to the background reader."""
+    hits, vectors, left_out = found
+    candidates = Candidates(
+        ids=[h.comment.id for h in hits],
+        texts=[h.comment.text for h in hits],
+        vectors=vectors,
+        left_out=[(h.comment.id, h.comment.text) for h in left_out],
+    )
+    unread = (len(report.late) if report else 0) + len(left_out)
+    logits, relevance = (report.logits, report.relevance) if report else ({}, {})
+    return reading(ctx).submit(engine, archive_id, key, identity, claim, candidates, unread, logits, relevance)
+
+
+def _identities(engine: Engine) -> tuple[str | None, str | None]:
+    """Cache identities of the engine's z and relevance (hashing the model files once; worker thread)."""
+    return engine.stance.logit_identity(), engine.stance.relevance_identity()
+
+
+@dataclass(frozen=True)
+class Counted:
+    """One comment in a stance count: the engine's label, or a moderator's (`fixed`)."""
+
+    comment: StoredComment
+    highlighted: str | None
+    label: Label
+    score: float
+    relevance: float
+    fixed: bool = False
+
+
+def _engine_rows(hits: list[SearchHit], report: StanceReport, fixes: dict[int, Label]) -> list[Counted]:
+    rows = []
+    for r in report.results:
+        hit = hits[r.index]
+        fixed = fixes.get(hit.comment.id)
+        if fixed is not None:
+            rows.append(Counted(hit.comment, hit.highlighted, fixed, 1.0, r.relevance, fixed=True))
+        else:
+            rows.append(Counted(hit.comment, hit.highlighted, r.stance, r.confidence, r.relevance))
+    return rows
+
+
+async def _fixed_rows(ctx: Context, fixes: dict[int, Label], counted: set[int]) -> list[Counted]:
+    """Fixed comments the engine did not label (not retrieved, or not scored): they count with their fix."""
+    missing = [comment_id for comment_id in fixes if comment_id not in counted]
+    found = await ctx.stores.archives.get_comments(missing) if missing else []
+    return [Counted(c, None, fixes[c.id], 1.0, 0.0, fixed=True) for c in found]
+
+
+
+@dataclass
+class Count:
+    """A claim counted over one archive: a row per judged comment (fixed ones included), the notes a reply
+    carries (what is still being read, what was left out), whether the labels are rough, and whether anything
+    in the archive was about the claim at all."""
+
+    rows: list[Counted] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    rough: bool = False
+    empty: bool = False
+
+
+async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim: str, started: float) -> Count:
+    """Count `claim` over `archive` as seen from `space_key` (its fixes), within the time left since `started`
+    (perf_counter); what the budget leaves is handed to the background reader."""
+    key = claim_key(claim)
+    engine = await ctx.services.load_engine()
+    identities = await asyncio.to_thread(_identities, engine)
+    identity = identities[0]
+    being_read = being_read_now(ctx, archive.id, key, identity)
+    found = await candidates(ctx, archive.id, claim, embed_now=0 if being_read else EMBED_NOW)
+    hits, vectors, left_out = found
+    fixes = await fixed_labels(ctx, space_key, key, archive.id)
+    if not hits and not fixes and not left_out:
+        return Count(empty=True)
+    rows: list[Counted] = []
+    notes: list[str] = []
+    report: StanceReport | None = None
+    late: list[int] = []
+    if hits:
+        budget = 0.0 if being_read else _nli_budget(started)
+        report = await _classify(ctx, engine, claim, key, hits, vectors, budget, identities)
+        rows = _engine_rows(hits, report, fixes)
+        notes = [report.note] if report.note else []
+        late = [i for i in report.late if hits[i].comment.id not in fixes]
+        unscored = [i for i in report.unscored if hits[i].comment.id not in fixes]
+        if len(unscored) > len(late):
+            notes.append(f"{len(unscored) - len(late)} more on-topic comments were not scored (too many to read).")
+    if being_read and identity is not None:
+        notes.append(READING_NOTE.format(count=max(reading(ctx).unread(archive.id, key, identity), 1)))
+    else:
+        submitted = bool(late or left_out) and identity is not None and _read_later(
+            ctx, engine, claim, key, archive.id, identity, found, report
+        )
+        if left_out:
+            notes.append(UNINDEXED_NOTE.format(count=len(left_out)))
+        if late:
+            notes.append((READING_NOTE if submitted else NOT_READ_NOTE).format(count=len(late)))
+    rows += await _fixed_rows(ctx, fixes, {row.comment.id for row in rows})
+    return Count(rows=rows, notes=notes, rough=report is not None and report.rough)
+
+
+def best_row(rows: list[Counted], label: str) -> Counted | None:
+    """The clearest comment with this label: highest score, then most relevant."""
+    return max((r for r in rows if r.label == label), key=lambda r: (r.score, r.relevance), default=None)
