@@ -17,11 +17,12 @@ from adapters.slack.actors import ActorResolver
 from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig, SlackConfigError
 from adapters.slack.handlers import SlackHandlers
-from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
+from adapters.slack.installation_store import InstallationStore, OAuthStateStore
 from adapters.slack.mentions import UserGroups
 from adapters.slack.work import Work
 from bot.core import Bot
 from storage.db import Database
+from storage.slack_store import SlackInstallationStore
 
 NOT_INSTALLED = (
     ":warning: threadbot is not installed in this workspace (or it was removed). "
@@ -33,7 +34,7 @@ NOT_INSTALLED = (
 class BuiltApp:
     app: AsyncApp
     handlers: SlackHandlers
-    installations: SqliteInstallationStore | None
+    installations: InstallationStore | None
 
 
 def store_database(bot: Bot) -> Database | None:
@@ -51,13 +52,14 @@ def build_app(
 ) -> BuiltApp:
     """The Bolt app with threadbot's listeners registered, talking to `config.api_url` through `session`."""
     config.check()
-    installations: SqliteInstallationStore | None = None
+    installations: InstallationStore | None = None
     if config.oauth:
         assert config.client_id is not None and config.client_secret is not None
         db = store_database(bot)
         if db is None:
             raise SlackConfigError("installing in several Slack workspaces needs the SQLite store")
-        installations = SqliteInstallationStore(db, config.client_id)
+        records = SlackInstallationStore(db)
+        installations = InstallationStore(records, config.client_id)
         oauth = AsyncOAuthSettings(
             client_id=config.client_id,
             client_secret=config.client_secret,
@@ -67,7 +69,7 @@ def build_app(
             install_path=config.install_path,
             redirect_uri_path=config.redirect_path,
             installation_store=installations,
-            state_store=SqliteOAuthStateStore(db),
+            state_store=OAuthStateStore(records),
         )
         app = AsyncApp(
             name="threadbot",

@@ -16,7 +16,7 @@ from adapters.slack.blocks import fit, header, render
 from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig
 from adapters.slack.delivery import post_message
-from adapters.slack.installation_store import SqliteInstallationStore
+from adapters.slack.installation_store import InstallationStore
 from adapters.slack.mentions import UserGroups, group_to_notify
 from bot.models import Place, Reply
 from bot.posting import ChannelGoneError, Posted
@@ -39,7 +39,7 @@ class SlackPoster:
         self,
         config: SlackConfig,
         session: aiohttp.ClientSession,
-        installations: SqliteInstallationStore | None = None,
+        installations: InstallationStore | None = None,
         groups: UserGroups | None = None,
     ) -> None:
         self.config = config

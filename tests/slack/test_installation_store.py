@@ -1,4 +1,4 @@
-"""The aiosqlite installation and OAuth state stores, on a real SQLite file."""
+"""The slack_sdk-facing installation and OAuth state stores, on a real SQLite file."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
-from adapters.slack.installation_store import SqliteInstallationStore, SqliteOAuthStateStore
+from adapters.slack.installation_store import InstallationStore, OAuthStateStore
 from storage.db import Database, open_database
+from storage.slack_store import SlackInstallationStore
 
 
 @pytest.fixture
@@ -42,7 +43,7 @@ def installation(
 
 async def test_save_and_find(db: Database) -> None:
     """What is saved comes back: the installation, and the workspace's bot."""
-    store = SqliteInstallationStore(db, "client")
+    store = InstallationStore(SlackInstallationStore(db), "client")
     await store.async_save(installation(bot_refresh_token="r1", bot_token_expires_at=2_000_000_000))
     found = await store.async_find_installation(enterprise_id=None, team_id="T1")
     assert found is not None
@@ -56,7 +57,7 @@ async def test_save_and_find(db: Database) -> None:
 
 async def test_user_installation_gets_the_latest_bot_token(db: Database) -> None:
     """After a rotation saved through another installer, every installation sees the new bot token."""
-    store = SqliteInstallationStore(db, "client")
+    store = InstallationStore(SlackInstallationStore(db), "client")
     await store.async_save(installation(user="U1", token="xoxb-old"))
     await store.async_save(installation(user="U2", token="xoxb-new", installed_at=time.time() + 1))
     first = await store.async_find_installation(enterprise_id=None, team_id="T1", user_id="U1")
@@ -67,7 +68,7 @@ async def test_user_installation_gets_the_latest_bot_token(db: Database) -> None
 
 async def test_saving_again_updates_in_place(db: Database) -> None:
     """Reinstalling or rotating replaces the row instead of piling up history."""
-    store = SqliteInstallationStore(db, "client")
+    store = InstallationStore(SlackInstallationStore(db), "client")
     await store.async_save(installation(token="xoxb-1"))
     await store.async_save(installation(token="xoxb-2"))
     rows = await db.fetchall("SELECT bot_token FROM slack_installations")
@@ -76,13 +77,14 @@ async def test_saving_again_updates_in_place(db: Database) -> None:
 
 async def test_apps_are_kept_apart(db: Database) -> None:
     """Two Slack apps (client ids) sharing a database never see each other's tokens."""
-    await SqliteInstallationStore(db, "one").async_save(installation())
-    assert await SqliteInstallationStore(db, "two").async_find_bot(enterprise_id=None, team_id="T1") is None
+    await InstallationStore(SlackInstallationStore(db), "one").async_save(installation())
+    other = InstallationStore(SlackInstallationStore(db), "two")
+    assert await other.async_find_bot(enterprise_id=None, team_id="T1") is None
 
 
 async def test_delete(db: Database) -> None:
     """Uninstalling forgets the bot and every installer; revoking one user forgets only them."""
-    store = SqliteInstallationStore(db, "client")
+    store = InstallationStore(SlackInstallationStore(db), "client")
     await store.async_save(installation(user="U1"))
     await store.async_save(installation(user="U2"))
     await store.async_delete_installation(enterprise_id=None, team_id="T1", user_id="U1")
@@ -95,7 +97,7 @@ async def test_delete(db: Database) -> None:
 
 async def test_org_wide_install_is_found_by_enterprise(db: Database) -> None:
     """An Enterprise Grid org-wide install is stored under the enterprise, whatever team asks."""
-    store = SqliteInstallationStore(db, "client")
+    store = InstallationStore(SlackInstallationStore(db), "client")
     await store.async_save(installation(team=None, enterprise_id="E1", is_enterprise_install=True))  # type: ignore[arg-type]
     found = await store.async_find_installation(enterprise_id="E1", team_id="T7", is_enterprise_install=True)
     assert found is not None and found.enterprise_id == "E1" and found.is_enterprise_install
@@ -104,7 +106,7 @@ async def test_org_wide_install_is_found_by_enterprise(db: Database) -> None:
 async def test_state_is_consumed_once(db: Database) -> None:
     """An OAuth state works once, and not after it expires."""
     now = [1000.0]
-    states = SqliteOAuthStateStore(db, expiration_seconds=600, clock=lambda: now[0])
+    states = OAuthStateStore(SlackInstallationStore(db), expiration_seconds=600, clock=lambda: now[0])
     state = await states.async_issue()
     assert await states.async_consume(state)
     assert not await states.async_consume(state)

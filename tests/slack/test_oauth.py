@@ -10,7 +10,7 @@ import aiohttp
 import pytest
 
 from adapters.slack import SlackRuntime
-from adapters.slack.installation_store import SqliteInstallationStore
+from adapters.slack.installation_store import InstallationStore
 from bot.core import Bot
 from storage.importers.records import CommentRecord
 from tests.slack.conftest import Sender, http_config
@@ -33,7 +33,7 @@ async def oauth_slack(bot: Bot, fake: FakeSlack) -> AsyncIterator[SlackRuntime]:
         yield runtime
 
 
-def store(runtime: SlackRuntime) -> SqliteInstallationStore:
+def store(runtime: SlackRuntime) -> InstallationStore:
     assert runtime.built is not None and runtime.built.installations is not None
     return runtime.built.installations
 
