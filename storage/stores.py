@@ -14,6 +14,7 @@ from storage.embedding_store import VectorStores
 from storage.interface import Store
 from storage.prompt_store import PromptStore
 from storage.session_store import SessionStore
+from storage.slack_store import SlackInstallationStore
 from storage.sql import SqlDatabase
 from storage.sqlite_store import SqliteStore
 from storage.stance_store import StanceStore
@@ -28,6 +29,8 @@ class Stores:
     stance: StanceStore
     """Claims, moderators' fixes, members' votes and the model caches."""
     vectors: VectorStores
+    slack: SlackInstallationStore
+    """Slack installations and OAuth states (multi-workspace mode)."""
     database: SqlDatabase
     """The database under the stores, for maintenance tools and tests; features never use it."""
     _owner: Database
@@ -44,6 +47,7 @@ def sqlite_stores(db: Database) -> Stores:
         sessions=SessionStore(db),
         stance=StanceStore(db),
         vectors=VectorStores(db),
+        slack=SlackInstallationStore(db),
         database=db,
         _owner=db,
     )

@@ -15,14 +15,12 @@ from slack_bolt.oauth.async_oauth_settings import AsyncOAuthSettings
 
 from adapters.slack.actors import ActorResolver
 from adapters.slack.client import make_client
-from adapters.slack.config import SlackConfig, SlackConfigError
+from adapters.slack.config import SlackConfig
 from adapters.slack.handlers import SlackHandlers
 from adapters.slack.installation_store import InstallationStore, OAuthStateStore
 from adapters.slack.mentions import UserGroups
 from adapters.slack.work import Work
 from bot.core import Bot
-from storage.db import Database
-from storage.slack_store import SlackInstallationStore
 
 NOT_INSTALLED = (
     ":warning: threadbot is not installed in this workspace (or it was removed). "
@@ -37,12 +35,6 @@ class BuiltApp:
     installations: InstallationStore | None
 
 
-def store_database(bot: Bot) -> Database | None:
-    """The bot's SQLite database, where installations live; None for a store without one."""
-    db = bot.context.stores.database
-    return db if isinstance(db, Database) else None
-
-
 def build_app(
     bot: Bot,
     config: SlackConfig,
@@ -55,10 +47,7 @@ def build_app(
     installations: InstallationStore | None = None
     if config.oauth:
         assert config.client_id is not None and config.client_secret is not None
-        db = store_database(bot)
-        if db is None:
-            raise SlackConfigError("installing in several Slack workspaces needs the SQLite store")
-        records = SlackInstallationStore(db)
+        records = bot.context.stores.slack
         installations = InstallationStore(records, config.client_id)
         oauth = AsyncOAuthSettings(
             client_id=config.client_id,
