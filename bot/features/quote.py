@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.models import Command, Quote, QuotesReply, Reply, Span
 from bot.registry import Param, Registry
 from bot.retrieval import retrieve
+from bot.times import now_iso
 from storage.fts import highlight_spans
 from storage.interface import ArchiveInfo, SearchHit, StoredComment
 
@@ -72,7 +73,7 @@ async def _fresh(ctx: Context, command: Command, hits: list[SearchHit]) -> tuple
         await ctx.store.forget_shown(place.space_key, place.channel, ids)
         fresh, started_over = hits, True
     chosen = fresh[: ctx.settings.quotes_per_reply]
-    await ctx.store.record_shown(place.space_key, place.channel, [h.comment.id for h in chosen], _now(ctx))
+    await ctx.store.record_shown(place.space_key, place.channel, [h.comment.id for h in chosen], now_iso(ctx))
     return chosen, started_over
 
 
@@ -88,9 +89,5 @@ async def _random_quote(ctx: Context, command: Command, archive: ArchiveInfo) ->
         note = "Every comment has been shown in this channel; starting over."
     if comment is None:
         return QuotesReply(quotes=[], note=f"The archive `{archive.name}` is empty.")
-    await ctx.store.record_shown(place.space_key, place.channel, [comment.id], _now(ctx))
+    await ctx.store.record_shown(place.space_key, place.channel, [comment.id], now_iso(ctx))
     return QuotesReply(quotes=[to_quote(comment)], note=note)
-
-
-def _now(ctx: Context) -> str:
-    return ctx.clock().isoformat(timespec="seconds")

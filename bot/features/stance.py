@@ -48,6 +48,7 @@ from bot.retrieval import retrieve
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.search import hit_vectors, vector_store
+from bot.times import now_iso
 from storage.interface import ArchiveInfo, SearchHit, StoredComment
 from storage.stance_store import claim_key
 
@@ -460,7 +461,7 @@ async def _counter(ctx: Context, command: Command) -> Reply:
         reply.note = "Every comment I found arguing against that has been shown in this channel; ask again to start over."
         return reply
     chosen = pick_counter(fresh, ctx.services.get(RANDOM_SERVICE, _RANDOM))
-    await ctx.store.record_shown(place.space_key, place.channel, [chosen.comment.id], _now(ctx))
+    await ctx.store.record_shown(place.space_key, place.channel, [chosen.comment.id], now_iso(ctx))
     reply.quote = to_quote(chosen.comment, chosen.highlighted, chosen.score)
     reply.note = rough_note
     return reply
@@ -481,7 +482,3 @@ def pick_counter(fresh: list[Offer], rng: random.Random) -> Offer:
         return best
     close = [o for o in fresh[:SAMPLE_TOP] if o.score is not None and o.score >= best.score - SAMPLE_MARGIN]
     return rng.choice(close)
-
-
-def _now(ctx: Context) -> str:
-    return ctx.clock().isoformat(timespec="seconds")

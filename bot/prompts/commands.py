@@ -11,9 +11,6 @@ from bot.posting import ChannelGoneError
 from bot.prompts.common import (
     archive_for,
     channel_place,
-    from_iso,
-    iso,
-    now_utc,
     prompt_store,
     rule_of,
 )
@@ -21,6 +18,7 @@ from bot.prompts.pool import Chosen, choose
 from bot.prompts.rules import USAGE, parse_rule
 from bot.prompts.timing import Occurrence, local_label, next_occurrence, next_occurrences
 from bot.registry import Option, Param, Registry
+from bot.times import from_iso, iso, now_utc
 from storage.prompt_store import Claim, NewSchedule, PromptStore, ScheduleRecord
 
 commands = Registry()

@@ -1,9 +1,8 @@
-"""Helpers every prompts module shares: the prompt store, times as stored, places, and the archive to read."""
+"""Helpers every prompts module shares: the prompt store, places, and the archive to read."""
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 
 from bot.archive_choice import CHANNEL_ARCHIVE_KEY
 from bot.context import Context
@@ -21,23 +20,6 @@ def prompt_store(ctx: Context) -> PromptStore:
     if not isinstance(db, PromptDatabase):
         raise RuntimeError("daily prompts need a store with a SQL database (`ctx.store.db`)")
     return PromptStore(db)
-
-
-def now_utc(ctx: Context) -> datetime:
-    return as_utc(ctx.clock())
-
-
-def as_utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """The one text form of an instant in the prompts' tables: UTC, to the second (sorts as text)."""
-    return as_utc(moment).isoformat(timespec="seconds")
-
-
-def from_iso(text: str) -> datetime:
-    return as_utc(datetime.fromisoformat(text))
 
 
 def rule_of(schedule: ScheduleRecord) -> Rule:

@@ -20,9 +20,10 @@ from datetime import datetime, timedelta
 from bot.context import Context
 from bot.models import Place
 from bot.posting import ChannelGoneError, Posted
-from bot.prompts.common import archive_for, as_utc, iso, place_of, prompt_store, rule_of
+from bot.prompts.common import archive_for, place_of, prompt_store, rule_of
 from bot.prompts.pool import Chosen, choose
 from bot.prompts.timing import Occurrence, local_label, previous_occurrence
+from bot.times import as_utc, iso
 from storage.prompt_store import Claim, PromptStore, ScheduleRecord
 
 log = logging.getLogger(__name__)

@@ -12,9 +12,6 @@ from bot.registry import Option, Param, Registry
 from bot.sessions.args import parse_start
 from bot.sessions.common import (
     clock_time,
-    from_iso,
-    iso,
-    now_utc,
     place_from,
     place_json,
     session_store,
@@ -31,6 +28,7 @@ from bot.sessions.lifecycle import (
 from bot.sessions.people import UNKNOWN_MEMBERS_NOTE, person_line, silent_names, spoke
 from bot.sessions.recording import recording_notice, recording_on
 from bot.sessions.sides import ArchiveSides, archive_sides
+from bot.times import from_iso, iso, now_utc
 from storage.interface import StoredComment
 
 commands = Registry()

@@ -1,4 +1,4 @@
-"""Helpers every sessions module shares: the session store, the clock, places, times and name matching."""
+"""Helpers every sessions module shares: the session store, local time, places and name matching."""
 
 from __future__ import annotations
 
@@ -21,20 +21,6 @@ def session_store(ctx: Context) -> SessionStore:
     if not isinstance(db, Database):
         raise RuntimeError("reading-group sessions need the SQLite store (its `.db`)")
     return SessionStore(db)
-
-
-def now_utc(ctx: Context) -> datetime:
-    return ctx.clock().astimezone(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """The one text form of a time in the sessions' tables (and in `quote_history`): UTC, to the second."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def from_iso(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def local_zone(ctx: Context) -> tzinfo:

@@ -8,8 +8,9 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.models import ChannelMessage, Command, Reply, TextReply
 from bot.registry import Param, Registry
-from bot.sessions.common import iso, now_utc, place_from, session_store
+from bot.sessions.common import place_from, session_store
 from bot.sessions.lifecycle import GROUP_PREFIX, active_session, post_safely
+from bot.times import iso, now_utc
 from storage.importers.records import CommentRecord
 from storage.naming import archive_name_from
 
