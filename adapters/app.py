@@ -13,6 +13,7 @@ from bot.core import Bot
 from bot.features import build_registry
 from bot.features.stance_reading import close_reading
 from bot.settings import Settings
+from bot.times import now_iso
 from storage.sample import ensure_sample
 from storage.sqlite_store import SqliteStore
 
@@ -22,8 +23,8 @@ async def open_bot(settings: Settings) -> AsyncIterator[Bot]:
     store = await SqliteStore.open(settings.db)
     context: Context | None = None
     try:
-        await ensure_sample(store)
         context = Context(store=store, settings=settings, registry=build_registry())
+        await ensure_sample(store, now_iso(context))
         yield Bot(context)
     finally:
         if context is not None:

@@ -12,6 +12,7 @@ from adapters.discord.roles import find_role
 from bot.core import Bot
 from bot.prompts import tick
 from bot.prompts.common import prompt_store
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Clock, StartBot, World
 from tests.discord.fake_discord import FakeDiscord, Sent
@@ -41,7 +42,9 @@ async def schedule(fake: FakeDiscord, world: World, **options: str) -> Sent:
 
 @pytest.fixture
 async def debate(bot: Bot, world: World) -> None:
-    await bot.context.store.import_records(space_key(world.alpha.id), "debate", DEBATE)
+    await bot.context.store.import_records(
+        space_key(world.alpha.id), "debate", DEBATE, created_at=now_iso(bot.context)
+    )
 
 
 @pytest.mark.usefixtures("debate")

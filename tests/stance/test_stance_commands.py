@@ -14,6 +14,7 @@ from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.service import ENGINE
 from bot.models import CounterReply, StanceReply
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 
 CLAIM = "Remote work makes teams more productive"
@@ -61,7 +62,7 @@ def real_engine() -> Iterator[Engine]:
 
 @pytest.fixture
 async def thread(bot: Bot) -> ConsoleAdapter:
-    await bot.context.store.import_records("console:local", "t", THREAD)
+    await bot.context.store.import_records("console:local", "t", THREAD, created_at=now_iso(bot.context))
     return ConsoleAdapter(bot, channel="c1")
 
 
