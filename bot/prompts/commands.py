@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.archive_choice import choose_archive
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Place, Reply, TextReply
 from bot.posting import ChannelGoneError
 from bot.prompts.common import (
-    archive_for,
     channel_place,
     prompt_store,
     rule_of,
@@ -182,7 +182,8 @@ async def _schedule_and_next(
     schedule = await store.schedule(place.space_key, place.channel)
     requested = command.options.get("archive")
     name = requested if isinstance(requested, str) else schedule.archive_name if schedule else None
-    return schedule, await choose(ctx, place, await archive_for(ctx, place, name))
+    archive = await choose_archive(ctx, place.space_key, place.channel, name, "fall back")
+    return schedule, await choose(ctx, place, archive)
 
 
 @commands.command("prompt next", options=[Option("archive", "Preview from another archive", True, "archives")],
