@@ -14,6 +14,7 @@ from bot.core import Bot
 from bot.features import FEATURES, build_registry
 from bot.services import Services
 from bot.settings import Settings
+from bot.times import now_iso
 from storage.sample import ensure_sample
 from storage.stores import open_stores
 
@@ -23,13 +24,13 @@ async def open_bot(settings: Settings) -> AsyncIterator[Bot]:
     stores = await open_stores(settings.db)
     bot: Bot | None = None
     try:
-        await ensure_sample(stores.archives)
         context = Context(
             stores=stores,
             settings=settings,
             registry=build_registry(FEATURES),
             services=Services(settings),
         )
+        await ensure_sample(stores.archives, now_iso(context))
         bot = Bot(context, FEATURES)
         await bot.start()
         yield bot

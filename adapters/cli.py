@@ -22,6 +22,7 @@ from adapters.importing import import_files
 from bot.features.stance.reader import finish_reading
 from bot.models import ErrorReply
 from bot.settings import Settings
+from bot.times import iso, utc_now
 from storage.db import DatabaseError
 from storage.importers.detect import FORMATS
 from storage.importers.records import ImportFormatError
@@ -157,6 +158,7 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
             archive=args.archive,
             fmt=args.format,
             max_bytes=settings.import_max_bytes,
+            created_at=iso(utc_now()),
             console=err,
         )
     finally:
@@ -191,7 +193,8 @@ async def _embed(settings: Settings) -> int:
     err = Console(stderr=True)
     stores = await open_stores(settings.db)
     try:
-        await ensure_sample(stores.archives)  # as the bot does on a fresh database, so its comments are embedded too
+        # as the bot does on a fresh database, so its comments are embedded too
+        await ensure_sample(stores.archives, iso(utc_now()))
         embedder = await asyncio.to_thread(Embedder, files)
         indexer = indexer_for(stores.vectors, embedder)
         pending = await indexer.store.count_pending()

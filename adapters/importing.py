@@ -41,8 +41,10 @@ async def import_files(
     archive: str | None,
     fmt: str | None,
     max_bytes: int,
+    created_at: str,
     console: Console | None = None,
 ) -> ImportReport:
+    """Import `paths` into one archive; `created_at` (stored text) dates it if it is new."""
     name = check_archive_name(archive) if archive else archive_name_from(paths[0].stem)
     parsed: list[tuple[Path, ParsedThread]] = []
     for path in paths:
@@ -54,7 +56,9 @@ async def import_files(
     title = next((t.title for _, t in parsed if t.title), None)
     source = ", ".join(f"{p.name} ({t.format})" for p, t in parsed)
     if console is None:
-        result = await store.import_records(space_key, name, records, title=title, source=source)
+        result = await store.import_records(
+            space_key, name, records, created_at=created_at, title=title, source=source
+        )
         return ImportReport(result=result, parsed=parsed)
     with Progress(
         TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console
@@ -65,6 +69,6 @@ async def import_files(
             bar.update(task, completed=done, total=total)
 
         result = await store.import_records(
-            space_key, name, records, title=title, source=source, progress=advance
+            space_key, name, records, created_at=created_at, title=title, source=source, progress=advance
         )
     return ImportReport(result=result, parsed=parsed)

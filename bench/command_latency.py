@@ -36,6 +36,7 @@ from bot.engine.loader import load_engine
 from bot.features.stance_reading import finish_reading
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
+from bot.times import iso, utc_now
 from storage.importers.records import CommentRecord
 from storage.sqlite_store import SqliteStore
 
@@ -186,7 +187,7 @@ async def main_async(size: int, claim_count: int, folder: Path, embed: bool, see
     padding = list(comments(max(0, size - len(records)), seed=3))
     store = await SqliteStore.open(folder / "big.db")
     start = time.perf_counter()
-    await store.import_records("console:local", "big", records + padding)
+    await store.import_records("console:local", "big", records + padding, created_at=iso(utc_now()))
     await store.close()
     print(
         f"\nimported {len(records) + len(padding):,} comments ({len(records):,} ArguAna arguments) in "

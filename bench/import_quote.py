@@ -22,6 +22,7 @@ from adapters.console import ConsoleAdapter
 from bench.synth import comments, queries
 from bot.models import QuotesReply
 from bot.settings import Settings
+from bot.times import iso, utc_now
 from storage.importers.records import CommentRecord
 from storage.sqlite_store import SqliteStore
 
@@ -49,7 +50,7 @@ def raw_import(path: Path, rows: list[CommentRecord]) -> float:
 async def store_import(path: Path, rows: list[CommentRecord]) -> float:
     store = await SqliteStore.open(path)
     start = time.perf_counter()
-    result = await store.import_records("console:local", "bench", rows)
+    result = await store.import_records("console:local", "bench", rows, created_at=iso(utc_now()))
     elapsed = time.perf_counter() - start
     assert result.added == len(rows), (result.added, len(rows))
     await store.close()

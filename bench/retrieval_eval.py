@@ -33,6 +33,7 @@ from bot.retrieval.identity import model_key
 from bot.retrieval.indexer import indexer_for
 from bot.services import Services
 from bot.settings import Settings
+from bot.times import iso, utc_now
 from storage.embedding_store import EmbeddingStore, VectorStores
 from storage.importers.records import CommentRecord
 from storage.sqlite_store import SqliteStore
@@ -57,7 +58,7 @@ async def open_split(name: str, embedder: Embedder, folder: Path) -> tuple[Sqlit
     if archive is None:
         records = [CommentRecord(source_id=a.id, text=a.full) for a in arguana((name,))]
         start = time.perf_counter()
-        archive = (await store.import_records(SPACE, name, records)).archive
+        archive = (await store.import_records(SPACE, name, records, created_at=iso(utc_now()))).archive
         print(f"{name}: imported {archive.comment_count:,} arguments in {time.perf_counter() - start:.1f} s")
     indexer = indexer_for(VectorStores(store.db), embedder)
     assert indexer is not None

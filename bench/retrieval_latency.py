@@ -31,6 +31,7 @@ from bot.retrieval.identity import model_key
 from bot.retrieval.search import retrieve
 from bot.services import Services
 from bot.settings import Settings
+from bot.times import iso, utc_now
 from storage.embedding_store import EmbeddingStore
 from storage.sqlite_store import SqliteStore
 from storage.stores import sqlite_stores
@@ -61,7 +62,9 @@ async def bench(size: int, query_count: int, folder: Path) -> None:
     assert engine.embedder is not None, "install threadbot[models]"
     store = await SqliteStore.open(folder / "latency.db")
     start = time.perf_counter()
-    archive = (await store.import_records(SPACE, "bench", list(comments(size)))).archive
+    archive = (
+        await store.import_records(SPACE, "bench", list(comments(size)), created_at=iso(utc_now()))
+    ).archive
     print(f"imported {archive.comment_count:,} comments in {time.perf_counter() - start:.1f} s")
     vectors = EmbeddingStore(store.db, model_key(engine.embedder.files))
     rows = await store.db.fetchall("SELECT id FROM comments WHERE archive_id = ?", (archive.id,))

@@ -8,11 +8,12 @@ instead of the claim, and no space ever sees another's claims.
 from __future__ import annotations
 
 from bot.context import Context
+from bot.times import now_iso
 
 
 async def remember_claim(ctx: Context, space_key: str, text: str) -> int:
     """Record a use of `text` as a claim in this space; returns its id (the same id for the same normalised claim)."""
-    return await ctx.stores.stance.remember_claim(space_key, text, ctx.clock().isoformat(timespec="seconds"))
+    return await ctx.stores.stance.remember_claim(space_key, text, now_iso(ctx))
 
 
 async def claim_text(ctx: Context, space_key: str, claim_id: int) -> str | None:

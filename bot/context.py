@@ -5,20 +5,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from bot.posting import Posters
 from bot.registry import Registry
 from bot.settings import Settings
+from bot.times import utc_now
 from storage.stores import Stores
 
 if TYPE_CHECKING:
     from bot.services import Services  # it imports retrieval, which imports this module
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass(slots=True)

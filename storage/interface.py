@@ -77,11 +77,13 @@ class Store(Protocol):
         archive_name: str,
         records: Sequence[CommentRecord],
         *,
+        created_at: str,
         title: str | None = None,
         source: str | None = None,
         progress: ProgressCallback | None = None,
     ) -> ImportResult:
-        """Add records to the archive (created if new) in one transaction; existing comments are skipped."""
+        """Add records to the archive (created if new, dated `created_at`, the caller's clock as stored text)
+        in one transaction; existing comments are skipped."""
         ...
 
     async def delete_archive(self, space_key: str, name: str) -> bool: ...

@@ -17,11 +17,16 @@ def sample_bytes() -> bytes:
     return resources.files("storage").joinpath("seed", SAMPLE_FILE).read_bytes()
 
 
-async def ensure_sample(store: Store) -> None:
-    """Import the sample once; later calls find it and add nothing."""
+async def ensure_sample(store: Store, created_at: str) -> None:
+    """Import the sample once (dated `created_at`); later calls find it and add nothing."""
     if await store.find_archive(SHARED_SPACE, SAMPLE_ARCHIVE) is not None:
         return
     parsed = FORMATS["text"](sample_bytes(), SAMPLE_FILE)
     await store.import_records(
-        SHARED_SPACE, SAMPLE_ARCHIVE, parsed.records, title=SAMPLE_TITLE, source="bundled sample"
+        SHARED_SPACE,
+        SAMPLE_ARCHIVE,
+        parsed.records,
+        created_at=created_at,
+        title=SAMPLE_TITLE,
+        source="bundled sample",
     )

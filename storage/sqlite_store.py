@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import sqlite3
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import aiosqlite
@@ -148,14 +147,15 @@ class SqliteStore:
         archive_name: str,
         records: Sequence[CommentRecord],
         *,
+        created_at: str,
         title: str | None = None,
         source: str | None = None,
         progress: ProgressCallback | None = None,
     ) -> ImportResult:
-        now = datetime.now(UTC).isoformat(timespec="seconds")
         added = 0
         async with self.db.transaction() as conn:
-            async with conn.execute(INSERT_ARCHIVE, (space_key, archive_name, title, source, now)) as cursor:
+            archive_row = (space_key, archive_name, title, source, created_at)
+            async with conn.execute(INSERT_ARCHIVE, archive_row) as cursor:
                 row = await cursor.fetchone()
             assert row is not None
             archive_id = int(row[0])

@@ -7,6 +7,7 @@ from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.models import ErrorReply, QuotesReply, TextReply
 from bot.settings import Settings
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 
 TOKENS_THREAD = [
@@ -34,7 +35,9 @@ async def test_quote_finds_verbatim_comments_with_highlights(console: ConsoleAda
 
 
 async def test_quote_does_not_repeat_in_a_channel_until_relevant_ones_run_out(bot: Bot) -> None:
-    await bot.context.stores.archives.import_records("console:local", "t", TOKENS_THREAD)
+    await bot.context.stores.archives.import_records(
+        "console:local", "t", TOKENS_THREAD, created_at=now_iso(bot.context)
+    )
     console = ConsoleAdapter(bot, channel="c1")
     seen: list[str] = []
     for _ in range(2):  # quotes_per_reply = 3: 3 + 2 of the 5 matching comments
@@ -52,7 +55,9 @@ async def test_quote_memory_survives_a_restart(settings: Settings) -> None:
     shown: set[str] = set()
     for _ in range(2):
         async with open_bot(settings) as bot:
-            await bot.context.stores.archives.import_records("console:local", "t", TOKENS_THREAD)
+            await bot.context.stores.archives.import_records(
+                "console:local", "t", TOKENS_THREAD, created_at=now_iso(bot.context)
+            )
             reply = await ConsoleAdapter(bot).ask("quote tokens --archive t")
             assert isinstance(reply, QuotesReply)
             ids = {q.source_id for q in reply.quotes}
@@ -67,7 +72,9 @@ async def test_nothing_matches_says_so(console: ConsoleAdapter) -> None:
 
 
 async def test_random_quote_without_query_does_not_repeat(bot: Bot) -> None:
-    await bot.context.stores.archives.import_records("console:local", "t", TOKENS_THREAD)
+    await bot.context.stores.archives.import_records(
+        "console:local", "t", TOKENS_THREAD, created_at=now_iso(bot.context)
+    )
     console = ConsoleAdapter(bot)
     await console.ask("archive use t")
     seen = []
@@ -79,14 +86,18 @@ async def test_random_quote_without_query_does_not_repeat(bot: Bot) -> None:
 
 
 async def test_citation_carries_author_and_link(bot: Bot) -> None:
-    await bot.context.stores.archives.import_records("console:local", "t", TOKENS_THREAD)
+    await bot.context.stores.archives.import_records(
+        "console:local", "t", TOKENS_THREAD, created_at=now_iso(bot.context)
+    )
     reply = await ConsoleAdapter(bot).ask("quote weather --archive t")
     assert isinstance(reply, QuotesReply)
     assert (reply.quotes[0].author, reply.quotes[0].url) == ("w", "https://x.example/w")
 
 
 async def test_spaces_cannot_read_each_others_archives(bot: Bot) -> None:
-    await bot.context.stores.archives.import_records("discord:1", "secret", TOKENS_THREAD)
+    await bot.context.stores.archives.import_records(
+        "discord:1", "secret", TOKENS_THREAD, created_at=now_iso(bot.context)
+    )
     outsider = ConsoleAdapter(bot, space="2")
     outsider.place = outsider.place.model_copy(update={"platform": "discord"})
     reply = await outsider.ask("quote weather --archive secret")
@@ -121,9 +132,14 @@ async def test_malformed_commands_never_crash(console: ConsoleAdapter) -> None:
 
 
 async def test_a_groups_recorded_archive_never_becomes_the_default(bot: Bot) -> None:
-    await bot.context.stores.archives.import_records("console:local", "thread", TOKENS_THREAD)
     await bot.context.stores.archives.import_records(
-        "console:local", "group-c1", [CommentRecord(source_id="g", text="tokens")]
+        "console:local", "thread", TOKENS_THREAD, created_at=now_iso(bot.context)
+    )
+    await bot.context.stores.archives.import_records(
+        "console:local",
+        "group-c1",
+        [CommentRecord(source_id="g", text="tokens")],
+        created_at=now_iso(bot.context),
     )
     reply = await ConsoleAdapter(bot).ask("quote tokens")
     assert isinstance(reply, QuotesReply) and {q.archive for q in reply.quotes} == {"thread"}

@@ -13,6 +13,8 @@ from storage.importers.records import CommentRecord
 from storage.interface import SHARED_SPACE
 from storage.sqlite_store import SqliteStore
 
+CREATED = "2025-03-10T18:00:00+00:00"  # the caller's clock, as stored text: when these archives are made
+
 
 def records(n: int, prefix: str = "c") -> list[CommentRecord]:
     return [
@@ -86,8 +88,8 @@ async def test_a_file_that_is_not_a_database_is_refused_clearly(tmp_path: Path) 
 
 async def test_reimport_adds_nothing(tmp_path: Path) -> None:
     store = await SqliteStore.open(tmp_path / "t.db")
-    first = await store.import_records("console:local", "t", records(10))
-    again = await store.import_records("console:local", "t", records(10))
+    first = await store.import_records("console:local", "t", records(10), created_at=CREATED)
+    again = await store.import_records("console:local", "t", records(10), created_at=CREATED)
     assert (first.added, again.added, again.skipped_existing) == (10, 0, 10)
     assert again.archive.comment_count == 10
     await store.close()
@@ -95,11 +97,11 @@ async def test_reimport_adds_nothing(tmp_path: Path) -> None:
 
 async def test_failed_import_leaves_database_exactly_as_before(tmp_path: Path) -> None:
     store = await SqliteStore.open(tmp_path / "t.db")
-    await store.import_records("console:local", "t", records(3))
+    await store.import_records("console:local", "t", records(3), created_at=CREATED)
     bad = records(12000, "x")
     bad[11000] = CommentRecord(source_id="broken", text=None)  # type: ignore[arg-type]
     with pytest.raises(Exception):  # noqa: B017 - any failure must roll back
-        await store.import_records("console:local", "t", bad)
+        await store.import_records("console:local", "t", bad, created_at=CREATED)
     archive = await store.find_archive("console:local", "t")
     assert archive is not None and archive.comment_count == 3
     assert await store.find_archive("console:local", "other") is None
@@ -108,8 +110,8 @@ async def test_failed_import_leaves_database_exactly_as_before(tmp_path: Path) -
 
 async def test_spaces_cannot_see_each_other(tmp_path: Path) -> None:
     store = await SqliteStore.open(tmp_path / "t.db")
-    await store.import_records("discord:1", "mine", records(2))
-    await store.import_records(SHARED_SPACE, "sample", records(2, "s"))
+    await store.import_records("discord:1", "mine", records(2), created_at=CREATED)
+    await store.import_records(SHARED_SPACE, "sample", records(2, "s"), created_at=CREATED)
     assert [a.name for a in await store.list_archives("discord:1")] == ["mine", "sample"]
     assert [a.name for a in await store.list_archives("discord:2")] == ["sample"]
     assert await store.find_archive("discord:2", "mine") is None
@@ -121,7 +123,7 @@ async def test_spaces_cannot_see_each_other(tmp_path: Path) -> None:
 )
 async def test_user_text_is_never_fts_syntax(tmp_path: Path, query: str) -> None:
     store = await SqliteStore.open(tmp_path / "t.db")
-    result = await store.import_records("console:local", "t", records(5))
+    result = await store.import_records("console:local", "t", records(5), created_at=CREATED)
     hits = await store.search([result.archive.id], query, 10)
     assert isinstance(hits, list)
     await store.close()
@@ -137,6 +139,7 @@ async def test_search_ranks_and_highlights(tmp_path: Path) -> None:
             CommentRecord(source_id="2", text="Thinking in tokens is wasteful; tokens cost compute."),
             CommentRecord(source_id="3", text="One token here."),
         ],
+        created_at=CREATED,
     )
     hits = await store.search([result.archive.id], "wasteful tokens", 10)
     assert [h.comment.source_id for h in hits] == ["2", "3"]  # stemming: "token" matches "tokens"
@@ -155,7 +158,7 @@ async def test_search_puts_all_word_matches_first_and_stays_bounded(
     rows = [CommentRecord(source_id=f"m{i}", text=f"model number {i}") for i in range(10)]
     rows.append(CommentRecord(source_id="both", text="a model of distillation"))
     rows.append(CommentRecord(source_id="rare", text="distillation alone"))
-    result = await store.import_records("console:local", "t", rows)
+    result = await store.import_records("console:local", "t", rows, created_at=CREATED)
     hits = await store.search([result.archive.id], "model distillation", 5)
     assert [h.comment.source_id for h in hits[:2]] == ["both", "rare"]
     common = await store.search([result.archive.id], "model", 10)
@@ -166,9 +169,15 @@ async def test_search_puts_all_word_matches_first_and_stays_bounded(
 
 async def test_search_across_archives_with_several_imports(tmp_path: Path) -> None:
     store = await SqliteStore.open(tmp_path / "t.db")
-    a1 = await store.import_records("console:local", "a", [CommentRecord(source_id="1", text="tokens one")])
-    await store.import_records("console:local", "b", [CommentRecord(source_id="2", text="tokens two")])
-    await store.import_records("console:local", "a", [CommentRecord(source_id="3", text="tokens three")])
+    a1 = await store.import_records(
+        "console:local", "a", [CommentRecord(source_id="1", text="tokens one")], created_at=CREATED
+    )
+    await store.import_records(
+        "console:local", "b", [CommentRecord(source_id="2", text="tokens two")], created_at=CREATED
+    )
+    await store.import_records(
+        "console:local", "a", [CommentRecord(source_id="3", text="tokens three")], created_at=CREATED
+    )
     hits = await store.search([a1.archive.id], "tokens", 10)
     assert sorted(h.comment.text for h in hits) == ["tokens one", "tokens three"]
     await store.close()

@@ -9,6 +9,7 @@ from bot.models import Command, QuotesReply, Reply
 from bot.quoting import to_quote
 from bot.registry import Param, Registry
 from bot.retrieval import retrieve
+from bot.times import now_iso
 from storage.interface import ArchiveInfo, SearchHit
 
 commands = Registry()
@@ -53,7 +54,7 @@ async def _fresh(ctx: Context, command: Command, hits: list[SearchHit]) -> tuple
         await ctx.stores.archives.forget_shown(place.space_key, place.channel, ids)
         fresh, started_over = hits, True
     chosen = fresh[: ctx.settings.quotes_per_reply]
-    await ctx.stores.archives.record_shown(place.space_key, place.channel, [h.comment.id for h in chosen], _now(ctx))
+    await ctx.stores.archives.record_shown(place.space_key, place.channel, [h.comment.id for h in chosen], now_iso(ctx))
     return chosen, started_over
 
 
@@ -69,12 +70,8 @@ async def _random_quote(ctx: Context, command: Command, archive: ArchiveInfo) ->
         note = "Every comment has been shown in this channel; starting over."
     if comment is None:
         return QuotesReply(quotes=[], note=f"The archive `{archive.name}` is empty.")
-    await ctx.stores.archives.record_shown(place.space_key, place.channel, [comment.id], _now(ctx))
+    await ctx.stores.archives.record_shown(place.space_key, place.channel, [comment.id], now_iso(ctx))
     return QuotesReply(quotes=[to_quote(comment)], note=note)
-
-
-def _now(ctx: Context) -> str:
-    return ctx.clock().isoformat(timespec="seconds")
 
 
 feature = Feature(name="quote", commands=commands)

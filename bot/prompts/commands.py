@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from bot.archive_choice import choose_archive
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Place, Reply, TextReply
 from bot.posting import ChannelGoneError
-from bot.prompts.common import archive_for, channel_place, from_iso, iso, now_utc, rule_of
+from bot.prompts.common import channel_place, rule_of
 from bot.prompts.pool import Chosen, choose
 from bot.prompts.rules import USAGE, parse_rule
 from bot.prompts.timing import Occurrence, local_label, next_occurrence, next_occurrences
 from bot.registry import Option, Param, Registry
+from bot.times import from_iso, iso, now_utc
 from storage.prompt_store import Claim, NewSchedule, PromptStore, ScheduleRecord
 
 commands = Registry()
@@ -176,7 +178,8 @@ async def _schedule_and_next(
     schedule = await store.schedule(place.space_key, place.channel)
     requested = command.options.get("archive")
     name = requested if isinstance(requested, str) else schedule.archive_name if schedule else None
-    return schedule, await choose(ctx, place, await archive_for(ctx, place, name))
+    archive = await choose_archive(ctx, place.space_key, place.channel, name, "fall back")
+    return schedule, await choose(ctx, place, archive)
 
 
 @commands.command("prompt next", options=[Option("archive", "Preview from another archive", True, "archives")],

@@ -17,12 +17,14 @@ import logging
 import os
 from datetime import datetime, timedelta
 
+from bot.archive_choice import choose_archive
 from bot.context import Context
 from bot.models import Place
 from bot.posting import ChannelGoneError, Posted
-from bot.prompts.common import archive_for, as_utc, iso, place_of, rule_of
+from bot.prompts.common import place_of, rule_of
 from bot.prompts.pool import Chosen, choose
 from bot.prompts.timing import Occurrence, local_label, previous_occurrence
+from bot.times import as_utc, iso
 from storage.prompt_store import Claim, PromptStore, ScheduleRecord
 
 log = logging.getLogger(__name__)
@@ -93,7 +95,7 @@ async def run_schedule(ctx: Context, store: PromptStore, schedule: ScheduleRecor
     if late > ON_TIME:
         log.info("prompt %s due %s was missed by %s; posting it now (within the grace window of %s)",
                  where, local_label(due.due, rule.zone), _minutes(late), _minutes(grace))  # fmt: skip
-    archive = await archive_for(ctx, place, schedule.archive_name)
+    archive = await choose_archive(ctx, place.space_key, place.channel, schedule.archive_name, "fall back")
     chosen = await choose(ctx, place, archive)
     if chosen is None:
         if await _final(

@@ -5,8 +5,8 @@ from __future__ import annotations
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Reply, TextReply
-from bot.prompts.common import iso, now_utc
 from bot.registry import Param, Registry
+from bot.times import iso, now_utc
 
 commands = Registry()
 GROUP = "prompts"

@@ -10,7 +10,13 @@ from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Reply, TextReply
 from bot.registry import Option, Param, Registry
 from bot.sessions.args import parse_start
-from bot.sessions.common import clock_time, from_iso, iso, now_utc, place_from, place_json, shorten, user_key
+from bot.sessions.common import (
+    clock_time,
+    place_from,
+    place_json,
+    shorten,
+    user_key,
+)
 from bot.sessions.lifecycle import (
     active_session,
     close_session,
@@ -22,6 +28,7 @@ from bot.sessions.people import UNKNOWN_MEMBERS_NOTE, person_line, silent_names,
 from bot.sessions.recording import recording_notice, recording_on
 from bot.sessions.sides import archive_sides
 from bot.sides import ArchiveSides
+from bot.times import from_iso, iso, now_utc
 from storage.interface import StoredComment
 
 commands = Registry()

@@ -1,4 +1,4 @@
-"""Helpers every sessions module shares: the clock, places, times and name matching."""
+"""Helpers every sessions module shares: the session store, local time, places and name matching."""
 
 from __future__ import annotations
 
@@ -11,20 +11,6 @@ from bot.models import Place
 
 QUOTE_CHARS = 280
 _MENTION = re.compile(r"^<@!?([A-Za-z0-9]+)(?:\|[^>]*)?>$")
-
-
-def now_utc(ctx: Context) -> datetime:
-    return ctx.clock().astimezone(UTC)
-
-
-def iso(moment: datetime) -> str:
-    """The one text form of a time in the sessions' tables (and in `quote_history`): UTC, to the second."""
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
-
-
-def from_iso(text: str) -> datetime:
-    moment = datetime.fromisoformat(text)
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def local_zone(ctx: Context) -> tzinfo:

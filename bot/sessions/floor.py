@@ -9,10 +9,10 @@ from bot.errors import UsageError
 from bot.models import Command, Reply, TextReply
 from bot.registry import Param, Registry
 from bot.sessions.args import parse_choice
-from bot.sessions.common import iso, now_utc
 from bot.sessions.fairness import fair_order
 from bot.sessions.lifecycle import require_session, session_sides
 from bot.sessions.recap import vote_line
+from bot.times import iso, now_utc
 
 commands = Registry()
 

@@ -10,10 +10,11 @@ from bot.context import Context
 from bot.errors import NotFoundError
 from bot.models import Place, Reply, TextReply
 from bot.posting import ChannelGoneError, Posted
-from bot.sessions.common import from_iso, iso, now_utc, place_from
+from bot.sessions.common import place_from
 from bot.sessions.recap import Recap, build_recap, render_recap
 from bot.sessions.sides import archive_sides
 from bot.sides import ArchiveSides
+from bot.times import from_iso, iso, now_utc
 from storage.session_store import SessionRow
 
 log = logging.getLogger(__name__)

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.models import ChannelMessage
-from bot.sessions.common import iso, now_utc
 from bot.sessions.lifecycle import active_session
 from bot.sessions.recording import record_message, recording_on
+from bot.times import iso, now_utc
 
 
 async def observe_message(ctx: Context, event: ChannelMessage) -> None:

@@ -12,8 +12,9 @@ from bot.models import Command, Reply, TextReply
 from bot.posting import ChannelGoneError
 from bot.registry import Param, Registry
 from bot.sessions.args import parse_due
-from bot.sessions.common import iso, local_zone, now_utc, place_from, place_json
+from bot.sessions.common import local_zone, place_from, place_json
 from bot.sessions.lifecycle import can_post
+from bot.times import iso, now_utc
 from storage.session_store import ReadingRow
 
 log = logging.getLogger(__name__)

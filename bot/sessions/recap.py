@@ -10,8 +10,9 @@ from pydantic import BaseModel, Field
 
 from bot.context import Context
 from bot.models import TextReply
-from bot.sessions.common import clock_time, from_iso, local_zone, minutes_between, shorten
+from bot.sessions.common import clock_time, local_zone, minutes_between, shorten
 from bot.sessions.people import person_line, silent_names, spoke
+from bot.times import from_iso
 from storage.interface import StoredComment
 from storage.session_store import SessionRow
 

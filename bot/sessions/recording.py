@@ -8,8 +8,9 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.models import ChannelMessage, Command, Reply, TextReply
 from bot.registry import Param, Registry
-from bot.sessions.common import iso, now_utc, place_from
+from bot.sessions.common import place_from
 from bot.sessions.lifecycle import GROUP_PREFIX, active_session, post_safely
+from bot.times import iso, now_iso, now_utc
 from storage.importers.records import CommentRecord
 from storage.naming import archive_name_from
 
@@ -65,6 +66,7 @@ async def record_message(ctx: Context, event: ChannelMessage) -> bool:
         place.space_key,
         archive,
         [record],
+        created_at=now_iso(ctx),
         title=f"The reading group in #{place.channel}",
         source="recorded sessions",
     )

@@ -7,9 +7,9 @@ import logging
 from datetime import datetime
 
 from bot.context import Context
-from bot.sessions.common import iso
 from bot.sessions.lifecycle import TIMER, close_session
 from bot.sessions.reading import remind_readings
+from bot.times import iso
 
 log = logging.getLogger(__name__)
 

@@ -7,6 +7,7 @@ from bot.context import Context
 from bot.core import Bot
 from bot.models import Command, Reply, TextReply
 from bot.registry import CommandSpec
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import StartBot, World
 from tests.discord.fake_discord import FakeDiscord
@@ -54,7 +55,9 @@ async def test_long_quotes_are_split_across_embeds_and_messages(
         )
         for i in range(3)
     ]
-    await bot.context.stores.archives.import_records(space_key(world.alpha.id), "long", long)
+    await bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "long", long, created_at=now_iso(bot.context)
+    )
     running = await start_bot()
     interaction = await fake.slash(
         running.world.general, running.world.alice, "quote", query="tokens", archive="long"
@@ -73,10 +76,16 @@ async def test_quoted_mentions_stay_inert(
     role = world.alpha.add_role("Everyone-ish")
     text = f"Ping @everyone and @here, <@&{role.id}> and <@{world.alice.id}> about tokens"
     await bot.context.stores.archives.import_records(
-        space_key(world.alpha.id), "pings", [CommentRecord("p", text, author="x")]
+        space_key(world.alpha.id),
+        "pings",
+        [CommentRecord("p", text, author="x")],
+        created_at=now_iso(bot.context),
     )
     await bot.context.stores.archives.import_records(
-        space_key(world.alpha.id), "quiet", [CommentRecord("q", "Calm words.")]
+        space_key(world.alpha.id),
+        "quiet",
+        [CommentRecord("q", "Calm words.")],
+        created_at=now_iso(bot.context),
     )
     running = await start_bot()
     await fake.slash(world.general, world.alice, "quote", query="tokens", archive="pings")

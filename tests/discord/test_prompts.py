@@ -11,6 +11,7 @@ from adapters.discord.people import space_key
 from adapters.discord.roles import find_role
 from bot.core import Bot
 from bot.prompts import tick
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Clock, StartBot, World
 from tests.discord.fake_discord import FakeDiscord, Sent
@@ -45,7 +46,9 @@ async def schedule(fake: FakeDiscord, world: World, **options: str) -> Sent:
 
 @pytest.fixture
 async def debate(bot: Bot, world: World) -> None:
-    await bot.context.stores.archives.import_records(space_key(world.alpha.id), "debate", DEBATE)
+    await bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "debate", DEBATE, created_at=now_iso(bot.context)
+    )
 
 
 @pytest.mark.usefixtures("debate")

@@ -9,6 +9,7 @@ from adapters.discord.people import space_key
 from bot.core import Bot
 from bot.models import ChannelMessage
 from bot.sessions.recording import group_archive
+from bot.times import now_iso
 from tests.discord.conftest import Clock, Running, StartBot, World
 from tests.discord.fake_discord import FakeDiscord, FakeInteraction, Sent
 from tests.discord.fake_gateway import MESSAGE_CONTENT_INTENT
@@ -48,7 +49,9 @@ def cleo(fake: FakeDiscord, world: World) -> FakeUser:
 async def open_session(running: Running) -> FakeChannel:
     """A moderator runs `/session start` in #general; returns the thread opened for the discussion."""
     fake, world = running.fake, running.world
-    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "thread", THREAD)
+    await running.bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "thread", THREAD, created_at=now_iso(running.bot.context)
+    )
     interaction = await fake.slash(
         world.general, world.moderator, "session start", topic=TOPIC, minutes="45", archive="thread"
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from adapters.discord.people import space_key
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Running
 from tests.discord.fake_discord import Sent
@@ -42,7 +43,9 @@ async def test_quote_answers_with_cited_embeds(running: Running) -> None:
 
 async def test_quote_with_archive_option_reads_that_archive(running: Running) -> None:
     fake, world = running.fake, running.world
-    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
+    await running.bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES, created_at=now_iso(running.bot.context)
+    )
     await fake.slash(world.general, world.alice, "quote", query="tokens", archive="alpha-notes")
     (response,) = await answer(running)
     (embed,) = response.embeds
@@ -84,7 +87,9 @@ async def test_member_is_refused_a_moderator_command_ephemerally(running: Runnin
 
 async def test_manage_messages_and_a_configured_role_make_a_moderator(running: Running) -> None:
     fake, world = running.fake, running.world
-    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
+    await running.bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES, created_at=now_iso(running.bot.context)
+    )
     by_mod = await fake.slash(world.general, world.moderator, "archive use", name="alpha-notes")
     by_archivist = await fake.slash(world.general, world.archivist, "archive use", name="sample")
     await fake.wait_for(lambda: by_mod.sent and by_archivist.sent)
@@ -101,7 +106,9 @@ async def test_errors_are_ephemeral(running: Running) -> None:
 
 async def test_autocomplete_offers_only_this_guilds_archives(running: Running) -> None:
     fake, world = running.fake, running.world
-    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
+    await running.bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES, created_at=now_iso(running.bot.context)
+    )
     in_alpha = await fake.autocomplete(world.general, world.alice, "quote", "archive", archive="")
     in_beta = await fake.autocomplete(world.beta_general, world.bob, "quote", "archive", archive="")
     typed = await fake.autocomplete(world.general, world.alice, "quote", "archive", archive="sam")
@@ -113,7 +120,9 @@ async def test_autocomplete_offers_only_this_guilds_archives(running: Running) -
 
 async def test_two_guilds_cannot_see_each_others_archives(running: Running) -> None:
     fake, world = running.fake, running.world
-    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES)
+    await running.bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "alpha-notes", ALPHA_NOTES, created_at=now_iso(running.bot.context)
+    )
     listing = await fake.slash(world.beta_general, world.bob, "archives")
     refused = await fake.slash(
         world.beta_general, world.bob, "quote", query="gardening", archive="alpha-notes"

@@ -10,6 +10,7 @@ import pytest
 
 from adapters.discord.people import space_key
 from bot.core import Bot
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Running, StartBot
 from tests.discord.fake_discord import FakeDiscord, FakeInteraction, Sent
@@ -31,7 +32,9 @@ def no_models(bot: Bot, tmp_path: Path) -> None:
 async def running(start_bot: StartBot, no_models: None) -> Running:
     """The bot in the fake Discord, with the remote-work thread imported into Alpha as `remote`."""
     running = await start_bot()
-    await running.bot.context.stores.archives.import_records(space_key(running.world.alpha.id), ARCHIVE, THREAD)
+    await running.bot.context.stores.archives.import_records(
+        space_key(running.world.alpha.id), ARCHIVE, THREAD, created_at=now_iso(running.bot.context)
+    )
     return running
 
 
@@ -180,7 +183,9 @@ async def test_show_all_of_a_long_list_is_split_into_private_messages_within_lim
         )
         for i in range(200)
     ]
-    await running.bot.context.stores.archives.import_records(space_key(world.alpha.id), "big", records)
+    await running.bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "big", records, created_at=now_iso(running.bot.context)
+    )
     asked = await fake.slash(world.general, world.alice, "stance", claim=CLAIM, archive="big")
     shown = await answered(fake, asked)
     pressed = await fake.press(shown.message, world.alice, "Show all")

@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.core import Bot
 from bot.models import Command, Reply, StanceCounts, StanceItem, StanceReply
 from bot.registry import CommandSpec
+from bot.times import now_iso
 from tests.discord.conftest import StartBot
 from tests.discord.fake_discord import FakeDiscord
 from tests.stance.test_stance_commands import CLAIM, THREAD
@@ -57,7 +58,9 @@ async def test_stance_and_counter_by_slash_command(
     bot.context.settings.model_dir = empty  # word-based stance: fast and deterministic
     running = await start_bot()
     world = running.world
-    await bot.context.stores.archives.import_records(space_key(world.alpha.id), "remote", THREAD)
+    await bot.context.stores.archives.import_records(
+        space_key(world.alpha.id), "remote", THREAD, created_at=now_iso(bot.context)
+    )
     stance = await fake.slash(world.general, world.alice, "stance", claim=CLAIM, archive="remote")
     counter = await fake.slash(world.general, world.alice, "counter", claim=CLAIM, archive="remote")
     await fake.wait_for(lambda: all(any(s.via == "edit" for s in i.sent) for i in (stance, counter)))

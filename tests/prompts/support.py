@@ -11,6 +11,7 @@ from bot.core import Bot
 from bot.models import Place, PromptReply, Reply
 from bot.posting import ChannelGoneError, Posted
 from bot.prompts import tick
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 
 SPACE = "console:local"
@@ -111,4 +112,4 @@ def debate_thread() -> list[CommentRecord]:
 
 
 async def import_debate(bot: Bot, name: str = "debate", space: str = SPACE) -> None:
-    await bot.context.stores.archives.import_records(space, name, debate_thread())
+    await bot.context.stores.archives.import_records(space, name, debate_thread(), created_at=now_iso(bot.context))

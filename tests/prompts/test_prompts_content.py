@@ -11,9 +11,11 @@ from bot.core import Bot
 from bot.models import ErrorReply, PromptReply, PromptSide, Quote, TextReply
 from bot.prompts.pushback import cue_score
 from bot.sides import ArchiveSides
+from bot.times import now_iso
+from storage.importers.records import CommentRecord
 from storage.interface import ArchiveInfo
 from storage.prompt_store import ReplyPair
-from tests.prompts.support import attach, debate_thread, import_debate, run_until, utc
+from tests.prompts.support import SPACE, attach, debate_thread, import_debate, run_until, utc
 
 
 async def _post_now(console: ConsoleAdapter) -> PromptReply:
@@ -55,6 +57,21 @@ async def test_an_archive_without_replies_still_gives_quotes(bot: Bot) -> None:
     """The bundled sample has no reply structure: prompts are its quotes with an open question."""
     reply = await _post_now(ConsoleAdapter(bot, channel="daily"))
     assert reply.kind == "quote" and reply.sides[0].quote.archive == "sample"
+
+
+async def test_a_daily_prompt_never_defaults_to_a_groups_recording(bot: Bot) -> None:
+    """A reading group's recording, newer than the imported thread, is not where a channel's prompts come from."""
+    clock, poster, console = attach(bot, utc(2026, 5, 4, 6))
+    await import_debate(bot)
+    clock.advance(minutes=30)
+    # what `session record on` keeps in the channel's group archive (bot/sessions/recording.py)
+    said = "In the session we agreed that the essay's numbers on token spend need a second look, "
+    recorded = [CommentRecord(f"g{i}", f"{said}point {i}.", author="ann") for i in range(3)]
+    await bot.context.stores.archives.import_records(SPACE, "group-daily", recorded, created_at=now_iso(bot.context))
+    await console.ask("prompt schedule 09:00 daily Europe/Berlin")
+    await run_until(bot, clock, utc(2026, 5, 4, 8))
+    (posted,) = poster.prompts()
+    assert posted.kind == "disagreement" and {s.quote.archive for s in posted.sides} == {"debate"}
 
 
 async def test_suggestion_queue(bot: Bot) -> None:

@@ -16,6 +16,7 @@ from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files
 from bot.retrieval.indexer import indexer_for
 from bot.settings import Settings
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from storage.interface import ArchiveInfo
 
@@ -66,4 +67,6 @@ async def bot(tmp_path: Path, engine: Engine, embedded_template: Path) -> AsyncI
 
 async def import_garden(bot: Bot, name: str = "garden", texts: list[str] | None = None) -> ArchiveInfo:
     records = [CommentRecord(source_id=f"g{i}", text=t) for i, t in enumerate(texts or GARDEN)]
-    return (await bot.context.stores.archives.import_records(SPACE, name, records)).archive
+    return (
+        await bot.context.stores.archives.import_records(SPACE, name, records, created_at=now_iso(bot.context))
+    ).archive

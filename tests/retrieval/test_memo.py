@@ -13,6 +13,7 @@ from bot.retrieval import retrieve
 from bot.retrieval.indexer import indexer_for
 from bot.retrieval.memo import Memo
 from bot.retrieval.search import vector_store
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.retrieval.conftest import GARDEN, PARAPHRASE, SPACE, import_garden
 
@@ -51,7 +52,10 @@ async def test_new_and_deleted_comments_are_seen_at_once(bot: Bot) -> None:
     garden = await import_garden(bot)
     before = await retrieve(ctx, [garden.id], "tomatoes", 10)
     await ctx.stores.archives.import_records(
-        SPACE, garden.name, [CommentRecord(source_id="late", text="Green tomatoes make a fine chutney.", author="zoe")]
+        SPACE,
+        garden.name,
+        [CommentRecord(source_id="late", text="Green tomatoes make a fine chutney.", author="zoe")],
+        created_at=now_iso(ctx),
     )
     added = await retrieve(ctx, [garden.id], "tomatoes", 10)
     assert len(added.hits) == len(before.hits) + 1
@@ -74,11 +78,16 @@ async def test_an_edited_comment_is_seen(bot: Bot) -> None:
 async def test_an_archive_recreated_under_the_same_id_is_not_confused_with_the_old_one(bot: Bot) -> None:
     """Deleting an archive frees its id; a new archive may reuse it, and must not get the old one's hits."""
     ctx = bot.context
-    first = await ctx.stores.archives.import_records(SPACE, "club", [CommentRecord(source_id="1", text="Tomatoes are a fruit.")])
+    first = await ctx.stores.archives.import_records(
+        SPACE, "club", [CommentRecord(source_id="1", text="Tomatoes are a fruit.")], created_at=now_iso(ctx)
+    )
     assert [h.comment.text for h in (await retrieve(ctx, [first.archive.id], "tomatoes", 5)).hits]
     assert await ctx.stores.archives.delete_archive(SPACE, "club")
     second = await ctx.stores.archives.import_records(
-        SPACE, "club", [CommentRecord(source_id="1", text="Tomatoes are a vegetable.")]
+        SPACE,
+        "club",
+        [CommentRecord(source_id="1", text="Tomatoes are a vegetable.")],
+        created_at=now_iso(ctx),
     )
     assert second.archive.id == first.archive.id  # SQLite gave the freed id again
     got = await retrieve(ctx, [second.archive.id], "tomatoes", 5)
@@ -108,11 +117,15 @@ def test_the_memo_forgets_the_least_recently_used_first() -> None:
 
 
 async def test_every_write_to_an_archive_changes_its_revision(bot: Bot) -> None:
-    store = bot.context.stores.archives
-    result = await store.import_records(SPACE, "rev", [CommentRecord(source_id="1", text="One.", author="a")])
+    store, at = bot.context.stores.archives, now_iso(bot.context)
+    result = await store.import_records(
+        SPACE, "rev", [CommentRecord(source_id="1", text="One.", author="a")], created_at=at
+    )
     aid = result.archive.id
     seen = [(await store.archive_revisions([aid]))[aid]]
-    await store.import_records(SPACE, "rev", [CommentRecord(source_id="2", text="Two.", author="b")])
+    await store.import_records(
+        SPACE, "rev", [CommentRecord(source_id="2", text="Two.", author="b")], created_at=at
+    )
     seen.append((await store.archive_revisions([aid]))[aid])
     await store.delete_comments_by_author(SPACE, "rev", "b")
     seen.append((await store.archive_revisions([aid]))[aid])

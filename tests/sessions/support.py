@@ -11,6 +11,7 @@ from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.models import ChannelMessage, Place, Reply, TextReply
 from bot.posting import Posted
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 
 START = datetime(2025, 3, 10, 18, 0, tzinfo=UTC)  # a Monday evening
@@ -26,7 +27,7 @@ THREAD = [
 
 async def import_thread(bot: Bot, space_key: str = "console:local") -> None:
     """A small archive named `thread` with one comment for the test claim and two against."""
-    await bot.context.stores.archives.import_records(space_key, "thread", THREAD)
+    await bot.context.stores.archives.import_records(space_key, "thread", THREAD, created_at=now_iso(bot.context))
 
 
 @dataclass

@@ -102,3 +102,14 @@ async def test_recording_notice_reaches_the_session_thread(
 async def test_record_needs_on_or_off(bot: Bot, clock: Clock) -> None:
     reply = await moderator(bot).ask("session record maybe")
     assert isinstance(reply, ErrorReply) and "session record on" in reply.message
+
+
+async def test_the_group_archive_is_dated_by_the_bots_clock(bot: Bot, clock: Clock) -> None:
+    """The recording's archive gets the injected clock's time, not the machine's."""
+    mod = moderator(bot)
+    await mod.ask("session record on")
+    await mod.ask("session start Tokens")
+    clock.advance(5)
+    await say(bot, member(bot, "ann"), "Zebras think in stripes.")
+    archive = await bot.context.stores.archives.find_archive("console:local", "group-console")
+    assert archive is not None and archive.created_at == "2025-03-10T18:05:00+00:00"

@@ -11,6 +11,7 @@ import pytest
 from adapters.slack import SlackRuntime
 from adapters.slack.buttons import ANOTHER, SHOW_ALL, ClaimRef
 from bot.core import Bot
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.slack.conftest import APP_TOKEN, TEAM, Sender, http_config
 from tests.slack.fake_slack import FakeSlack
@@ -45,7 +46,7 @@ THREAD = [
 
 @pytest.fixture
 async def archive(bot: Bot) -> str:
-    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "remote", THREAD)
+    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "remote", THREAD, created_at=now_iso(bot.context))
     return "remote"
 
 

@@ -13,6 +13,7 @@ from adapters.slack import SlackRuntime
 from bot.core import Bot
 from bot.models import Command, Reply, TextReply
 from bot.registry import CommandSpec
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.slack.conftest import Sender
 from tests.slack.fake_slack import FakeSlack
@@ -103,7 +104,7 @@ async def test_quoted_text_never_pings(
     """Broadcasts and mentions inside an archived comment are posted escaped, without link_names."""
     evil = "Attention <!everyone> <!here> <!channel> <!subteam^S0MODS|@mods> <@UADMIN> & friends"
     records = [CommentRecord(source_id="e1", text=evil, author="<@UALICE>", url="https://ex.com/?a=1&b=<2>")]
-    await bot.context.stores.archives.import_records("slack:T123", "evil", records)
+    await bot.context.stores.archives.import_records("slack:T123", "evil", records, created_at=now_iso(bot.context))
     await send.command("quote attention --archive evil")
     await send.command("quote <!here> --archive evil")
     await http_slack.work.drain(5)

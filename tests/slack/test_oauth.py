@@ -12,6 +12,7 @@ import pytest
 from adapters.slack import SlackRuntime
 from adapters.slack.installation_store import InstallationStore
 from bot.core import Bot
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.slack.conftest import Sender, http_config
 from tests.slack.fake_slack import FakeSlack, Install
@@ -90,10 +91,16 @@ async def test_two_workspaces_have_separate_tokens_and_archives(
     await install(web, oauth_slack, fake, "T123")
     await install(web, oauth_slack, fake, OTHER)
     await bot.context.stores.archives.import_records(
-        "slack:T123", "alpha", [CommentRecord(source_id="a", text="alpha words")]
+        "slack:T123",
+        "alpha",
+        [CommentRecord(source_id="a", text="alpha words")],
+        created_at=now_iso(bot.context),
     )
     await bot.context.stores.archives.import_records(
-        f"slack:{OTHER}", "beta", [CommentRecord(source_id="b", text="beta words")]
+        f"slack:{OTHER}",
+        "beta",
+        [CommentRecord(source_id="b", text="beta words")],
+        created_at=now_iso(bot.context),
     )
     send = Sender(web, oauth_slack, fake)
     await send.command("archives", team="T123", user="UADMIN")

@@ -13,6 +13,7 @@ import pytest
 from adapters.slack import SlackRuntime
 from bot.core import Bot
 from bot.prompts import tick
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.prompts.support import Clock, utc
 from tests.slack.conftest import TEAM, Sender
@@ -42,7 +43,7 @@ async def posting(bot: Bot, fake: FakeSlack, http_slack: SlackRuntime, clock: Cl
     assert http_slack.poster is not None
     bot.context.posters.register("slack", http_slack.poster)
     fake.add_usergroup(TEAM, "S0DEB", "debaters", ["UALICE"])
-    await bot.context.stores.archives.import_records(SPACE, "debate", EVIL_THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "debate", EVIL_THREAD, created_at=now_iso(bot.context))
     return http_slack
 
 
@@ -169,7 +170,7 @@ async def test_prompt_as_a_command_reply_notifies_the_group_too(
 ) -> None:
     """Without a registered poster `prompt now` answers with the prompt itself; it still notifies the group."""
     fake.add_usergroup(TEAM, "S0DEB", "debaters", ["UALICE"])
-    await bot.context.stores.archives.import_records(SPACE, "debate", EVIL_THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "debate", EVIL_THREAD, created_at=now_iso(bot.context))
     await schedule(send, http_slack, fake, "--role debaters")
     await send.command("prompt now", user="UADMIN")
     await http_slack.work.drain(5)

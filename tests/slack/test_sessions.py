@@ -12,6 +12,7 @@ import pytest
 
 from adapters.slack import SlackRuntime
 from bot.core import Bot
+from bot.times import now_iso
 from tests.sessions.support import THREAD, Clock
 from tests.slack.conftest import APP_TOKEN, TEAM, Sender, http_config
 from tests.slack.fake_slack import FakeSlack
@@ -27,7 +28,7 @@ async def group(bot: Bot, fake: FakeSlack) -> Clock:
     clock = Clock()
     bot.context.clock = clock
     fake.add_user(TEAM, "UBOB", "Bob")
-    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "thread", THREAD)
+    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "thread", THREAD, created_at=now_iso(bot.context))
     return clock
 
 

@@ -7,6 +7,7 @@ import re
 
 from adapters.slack import SlackRuntime
 from bot.core import Bot
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.slack.conftest import TEAM, Sender
 from tests.slack.fake_slack import FakeSlack
@@ -44,7 +45,9 @@ async def test_stance_all_over_200_comments_is_posted_within_limits(
     bot: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
 ) -> None:
     """`/stance ... --all` on 200 matching comments: Slack accepts every message and every comment is listed."""
-    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "big", big_thread(200))
+    await bot.context.stores.archives.import_records(
+        f"slack:{TEAM}", "big", big_thread(200), created_at=now_iso(bot.context)
+    )
     answer = await send.command("remote work is productive --all --archive big", command="/stance")
     assert answer.status == 200 and answer.seconds < 3
     await http_slack.work.drain(20)
@@ -62,7 +65,9 @@ async def test_stance_by_mention_shows_chart_and_cited_sides(
     bot: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
 ) -> None:
     """`@threadbot stance ...`: the counts as a bar chart and a cited quote for each side, in the thread."""
-    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "big", big_thread(6))
+    await bot.context.stores.archives.import_records(
+        f"slack:{TEAM}", "big", big_thread(6), created_at=now_iso(bot.context)
+    )
     await send.event(mention("stance remote work is productive --archive big", thread_ts="1699990000.000100"))
     await http_slack.work.drain(20)
     [post] = fake.posts()
@@ -77,7 +82,9 @@ async def test_counter_is_a_cited_quote_or_says_none(
     bot: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
 ) -> None:
     """`/counter`: the comment against the claim, cited and inert; a claim nobody discussed gets the plain note."""
-    await bot.context.stores.archives.import_records(f"slack:{TEAM}", "big", big_thread(6))
+    await bot.context.stores.archives.import_records(
+        f"slack:{TEAM}", "big", big_thread(6), created_at=now_iso(bot.context)
+    )
     await send.command("remote work is productive --archive big", command="/counter")
     await send.command("xylophone zeppelin --archive big", command="/counter")
     await http_slack.work.drain(20)

@@ -21,6 +21,7 @@ from bot.features.stance.reader import StanceReading
 from bot.models import CounterReply, StanceReply
 from bot.retrieval.search import vector_store
 from bot.settings import Settings
+from bot.times import now_iso
 
 from .test_stance_commands import CLAIM, THREAD
 
@@ -73,7 +74,9 @@ async def test_repeated_claim_in_a_new_process_runs_no_nli(
 ) -> None:
     """The second bot (a fresh store over the same file) answers the same counts without calling the model."""
     async with open_bot(settings) as first_bot:
-        await first_bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+        await first_bot.context.stores.archives.import_records(
+            SPACE, "t", THREAD, created_at=now_iso(first_bot.context)
+        )
         first_bot.context.services.engine = real_engine
         first = await ConsoleAdapter(first_bot).ask(f"stance {CLAIM} --all --archive t")
         assert isinstance(first, StanceReply) and await _cached_rows(first_bot) > 0
@@ -96,7 +99,7 @@ async def test_counter_reuses_the_numbers_stance_computed(
     bot: Bot, real_engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """After `stance`, `counter` on the same claim sends no comment stance already scored through NLI."""
-    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
     bot.context.services.engine = real_engine
     console = ConsoleAdapter(bot)
     stance = await console.ask(f"stance {CLAIM} --all --archive t")
@@ -111,7 +114,7 @@ async def test_counter_reuses_the_numbers_stance_computed(
 
 async def test_deleting_an_archive_removes_its_cached_logits(bot: Bot, real_engine: Engine) -> None:
     """Cache rows go with their archive."""
-    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
     bot.context.services.engine = real_engine
     await ConsoleAdapter(bot).ask(f"stance {CLAIM} --archive t")
     assert await _cached_rows(bot) > 0 and await _cached_rows(bot, "relevance_cache") > 0
@@ -125,7 +128,7 @@ async def test_a_fresh_archive_answers_before_the_indexer_and_says_what_it_left_
     """With no stored vectors, only a bounded number of comments are embedded during the command; the reply says
     how many were left out. They are embedded (and stored) after the reply, so the next ask counts them all and
     sends no comment through the embedder or NLI again."""
-    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
     bot.context.services.engine = real_engine
     monkeypatch.setattr(stance_feature, "EMBED_NOW", 2)
     console = ConsoleAdapter(bot)

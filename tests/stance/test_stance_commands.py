@@ -13,6 +13,7 @@ from bot.core import Bot
 from bot.engine.loader import Engine, load_engine
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.models import CounterReply, StanceReply
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 
 CLAIM = "Remote work makes teams more productive"
@@ -60,7 +61,7 @@ def real_engine() -> Iterator[Engine]:
 
 @pytest.fixture
 async def thread(bot: Bot) -> ConsoleAdapter:
-    await bot.context.stores.archives.import_records("console:local", "t", THREAD)
+    await bot.context.stores.archives.import_records("console:local", "t", THREAD, created_at=now_iso(bot.context))
     return ConsoleAdapter(bot, channel="c1")
 
 

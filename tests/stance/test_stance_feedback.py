@@ -12,6 +12,7 @@ from adapters.plain_render import render_plain
 from bot.claims import suggest_claims
 from bot.core import Bot
 from bot.models import CounterReply, ErrorReply, Reply, StanceReply, TextReply
+from bot.times import now_iso
 from storage.importers.records import CommentRecord
 
 from .test_stance_commands import CLAIM, THREAD
@@ -30,7 +31,7 @@ def fallback(bot: Bot, tmp_path: Path) -> None:
 @pytest.fixture
 async def ids(bot: Bot, fallback: None) -> dict[str, int]:
     """Import the thread (plus one comment that shares no word with the claim); source id -> comment id."""
-    await bot.context.stores.archives.import_records(SPACE, "t", [*THREAD, FAR])
+    await bot.context.stores.archives.import_records(SPACE, "t", [*THREAD, FAR], created_at=now_iso(bot.context))
     db = bot.context.stores.stance.db
     rows = await db.fetchall(
         "SELECT c.id, c.source_id FROM comments c JOIN archives a ON a.id = c.archive_id WHERE a.name = 't'"
@@ -131,7 +132,12 @@ async def test_fix_bad_input_is_explained(mod: ConsoleAdapter, ids: dict[str, in
 
 async def test_fix_of_another_spaces_comment_is_refused(bot: Bot, mod: ConsoleAdapter, ids: dict[str, int]) -> None:
     """A comment of another space's archive cannot be fixed from here."""
-    await bot.context.stores.archives.import_records("discord:other", "theirs", [CommentRecord(source_id="x", text="Secret.")])
+    await bot.context.stores.archives.import_records(
+        "discord:other",
+        "theirs",
+        [CommentRecord(source_id="x", text="Secret.")],
+        created_at=now_iso(bot.context),
+    )
     db = bot.context.stores.stance.db
     row = await db.fetchone("SELECT id FROM comments WHERE source_id = 'x'")
     assert row is not None

@@ -20,6 +20,7 @@ from bot.features.stance import pipeline as stance_feature
 from bot.features.stance.reader import StanceReading
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
+from bot.times import now_iso
 
 from .test_nli_cache import _cached_rows, _record_embedder, _record_nli, real_engine  # noqa: F401 (fixture)
 from .test_stance_commands import CLAIM, THREAD
@@ -48,7 +49,7 @@ async def _stance(console: ConsoleAdapter) -> StanceReply:
 async def _unhurried_counts(settings: Settings, engine: Engine) -> StanceReply:
     """The same claim over the same thread with all the time it needs, in a database of its own."""
     async with open_bot(settings.model_copy(update={"db": settings.db.with_name("unhurried.db")})) as bot:
-        await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+        await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
         bot.context.services.engine = engine
         return await _stance(ConsoleAdapter(bot))
 
@@ -59,7 +60,7 @@ async def test_comments_left_unread_are_read_after_the_reply(
     """The rushed reply says how many comments are still being read; once read, the same claim gets the counts
     and labels an unhurried run gives, without the model running again."""
     expected = await _unhurried_counts(settings, real_engine)
-    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
     bot.context.services.engine = real_engine
     _no_time_for_nli(monkeypatch)
     console = ConsoleAdapter(bot)
@@ -86,7 +87,7 @@ async def test_an_ask_while_reading_goes_on_answers_from_the_cache(
 ) -> None:
     """Reading waits while a command uses the engine; meanwhile a repeated ask runs no NLI itself and still says
     how many comments are being read. The reading is done once commands leave the engine alone."""
-    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
     bot.context.services.engine = real_engine
     _no_time_for_nli(monkeypatch)
     console = ConsoleAdapter(bot)
@@ -111,7 +112,7 @@ async def test_closing_the_bot_stops_reading_and_keeps_what_was_read(
     """Shutting down mid-reading neither fails nor loses the z already cached; the next process reads the rest."""
     _no_time_for_nli(monkeypatch)
     async with open_bot(settings) as bot:
-        await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+        await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
         bot.context.services.engine = real_engine
         rushed = await _stance(ConsoleAdapter(bot))
         assert rushed.note and "being read now" in rushed.note
@@ -131,7 +132,7 @@ async def test_counter_leaves_embedding_to_the_reader_of_its_claim(
 ) -> None:
     """On a fresh archive, while the claim's comments are being embedded in the background, `counter` embeds
     none itself (it answers from the vectors there are) and does not wait for the reader either."""
-    await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+    await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
     bot.context.services.engine = real_engine
     monkeypatch.setattr(stance_feature, "EMBED_NOW", 1)
     console = ConsoleAdapter(bot)
@@ -161,7 +162,7 @@ def test_a_one_shot_ask_finishes_reading_before_it_exits(
 
     async def prepare() -> None:
         async with open_bot(Settings(db=db)) as bot:
-            await bot.context.stores.archives.import_records(SPACE, "t", THREAD)
+            await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
 
     asyncio.run(prepare())
     monkeypatch.setattr(loader, "load_engine", lambda *_: real_engine)

@@ -23,6 +23,7 @@ from bot.features.stance.pipeline import being_read_now, candidates
 from bot.models import Command, CounterCandidateRef, CounterReply, Reply
 from bot.quoting import to_quote
 from bot.retrieval.cache import FloatMatrix
+from bot.times import now_iso
 from storage.interface import SearchHit, StoredComment
 from storage.stance_store import claim_key
 
@@ -148,7 +149,7 @@ async def find_counter(ctx: Context, command: Command, claim: str) -> Reply:
         reply.note = "Every comment I found arguing against that has been shown in this channel; ask again to start over."
         return reply
     chosen = pick_counter(fresh, ctx.services.random)
-    await ctx.stores.archives.record_shown(place.space_key, place.channel, [chosen.comment.id], _now(ctx))
+    await ctx.stores.archives.record_shown(place.space_key, place.channel, [chosen.comment.id], now_iso(ctx))
     reply.quote = to_quote(chosen.comment, chosen.highlighted, chosen.score)
     reply.note = rough_note
     return reply
@@ -167,8 +168,3 @@ def pick_counter(fresh: list[Offer], rng: random.Random) -> Offer:
         return best
     close = [o for o in fresh[:SAMPLE_TOP] if o.score is not None and o.score >= best.score - SAMPLE_MARGIN]
     return rng.choice(close)
-
-
-def _now(ctx: Context) -> str:
-    return ctx.clock().isoformat(timespec="seconds")
-

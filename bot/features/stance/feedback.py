@@ -14,6 +14,7 @@ from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, MemberVotes, Reply, TextReply
 from bot.registry import Option, Param, Registry
+from bot.times import now_iso
 from storage.stance_store import claim_key, voter_key
 
 commands = Registry()
@@ -35,10 +36,6 @@ CHOICE_OPTION = Option("choice", "agree, disagree or pass", takes_value=True, ch
 
 def _quoted(claim: str) -> str:
     return f"\u201c{claim[:200]}\u201d"
-
-
-def _now(ctx: Context) -> str:
-    return ctx.clock().isoformat(timespec="seconds")
 
 
 def _comment_number(value: str, usage: str) -> int:
@@ -103,7 +100,7 @@ async def stance_fix(ctx: Context, command: Command) -> Reply:
     await remember_claim(ctx, space, claim)
     new_label = None if label == CLEAR else label
     before = await store.set_fix(
-        space, claim_key(claim), comment_id, new_label, command.actor.display_name, _now(ctx)
+        space, claim_key(claim), comment_id, new_label, command.actor.display_name, now_iso(ctx)
     )
     if new_label is None:
         text = (
@@ -154,7 +151,7 @@ async def stance_vote(ctx: Context, command: Command) -> Reply:
     await remember_claim(ctx, space, claim)
     key = claim_key(claim)
     store = ctx.stores.stance
-    before = await store.vote(space, key, voter_key(space, command.actor.user_id), choice, _now(ctx))
+    before = await store.vote(space, key, voter_key(space, command.actor.user_id), choice, now_iso(ctx))
     if before is None:
         text = f"Recorded your vote: {choice} on {_quoted(claim)}."
     elif before == choice:
