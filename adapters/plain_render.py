@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from adapters.text import bar
 from bot.models import (
     CounterReply,
     ErrorReply,
@@ -81,12 +82,6 @@ def render_prompt(reply: PromptReply) -> str:
 
 
 NO_COUNTER = "I found no comment that argues against that."
-
-
-def bar(count: int, total: int, width: int = 10) -> str:
-    """A small text bar: `████░░` filled in proportion to count/total."""
-    filled = round(width * count / total) if total else 0
-    return "█" * filled + "░" * (width - filled)
 
 
 def numbered_citation(quote: Quote) -> str:

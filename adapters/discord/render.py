@@ -19,12 +19,12 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 from pydantic import BaseModel
 
-from adapters.discord.appcommands import clip
 from adapters.discord.controls import buttons_for
 from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS
 from adapters.discord.packing import Outgoing, Piece, pack
 from adapters.discord.roles import role_to_notify
 from adapters.plain_render import emphasise, render_plain
+from adapters.text import ELLIPSIS, clip_line
 from bot.models import ErrorReply, PromptReply, Quote, QuotesReply, TextReply
 
 QUOTE_COLOUR = discord.Colour(0x5865F2)
@@ -128,12 +128,12 @@ def _web_url(url: str | None) -> str | None:
 def quote_embed(quote: Quote) -> discord.Embed:
     """Who said it (linked to the source), the words, and where from in the footer."""
     embed = discord.Embed(description=quote_markdown(quote) or "\u200b", colour=QUOTE_COLOUR)
-    embed.title = clip(quote.author or "anonymous", EMBED_TITLE_CHARS)
+    embed.title = clip_line(quote.author or "anonymous", EMBED_TITLE_CHARS)
     embed.url = _web_url(quote.url)
     footer = [f"archive {quote.archive}"]
     if quote.created_at:
         footer.append(quote.created_at[:10])
-    embed.set_footer(text=clip(" \u00b7 ".join(footer), FOOTER_CHARS))
+    embed.set_footer(text=clip_line(" \u00b7 ".join(footer), FOOTER_CHARS))
     return embed
 
 
@@ -151,7 +151,7 @@ def render_text(reply: TextReply) -> list[Piece]:
         return [reply.text]
     lines = [f"\u2022 {line}" for line in reply.lines]
     body = "\n".join([reply.text, *lines] if reply.text else lines)
-    title = clip(reply.title, EMBED_TITLE_CHARS) if reply.title else None
+    title = clip_line(reply.title, EMBED_TITLE_CHARS) if reply.title else None
     return [discord.Embed(title=title, description=body or "\u200b", colour=TEXT_COLOUR)]
 
 
@@ -170,19 +170,19 @@ def fitted_markdown(quote: Quote, limit: int) -> str:
     while cut > 0:
         words = text[:cut].rsplit(None, 1)
         head = words[0] if len(words) == 2 else text[:cut]
-        shown = escape_markdown(head.rstrip()) + " \u2026"
+        shown = escape_markdown(head.rstrip()) + " " + ELLIPSIS
         if len(shown) <= limit:
             return shown
         cut -= max(1, len(shown) - limit)
-    return "\u2026"
+    return ELLIPSIS
 
 
 def side_embed(label: str, quote: Quote, limit: int) -> discord.Embed:
     """One side of a prompt: its label, who said it (linked to the comment), their words, where from."""
     embed = quote_embed(quote)
     embed.description = fitted_markdown(quote, limit) or "\u200b"
-    embed.title = clip(escape_markdown(quote.author or "anonymous"), EMBED_TITLE_CHARS)
-    embed.set_author(name=clip(label, min(SIDE_LABEL_CHARS, EMBED_AUTHOR_CHARS)))
+    embed.title = clip_line(escape_markdown(quote.author or "anonymous"), EMBED_TITLE_CHARS)
+    embed.set_author(name=clip_line(label, min(SIDE_LABEL_CHARS, EMBED_AUTHOR_CHARS)))
     return embed
 
 
@@ -190,11 +190,11 @@ def side_embed(label: str, quote: Quote, limit: int) -> discord.Embed:
 def render_prompt(reply: PromptReply) -> list[Piece]:
     """The question (and who suggested it) in one embed, then one embed per side with its cited quote, sized so
     that a prompt with up to three sides fits one message."""
-    question = clip(escape_markdown(reply.question), QUESTION_CHARS)
-    description = f"**{question}**" + (f"\n\n{clip(reply.note, QUESTION_CHARS)}" if reply.note else "")
+    question = clip_line(escape_markdown(reply.question), QUESTION_CHARS)
+    description = f"**{question}**" + (f"\n\n{clip_line(reply.note, QUESTION_CHARS)}" if reply.note else "")
     header = discord.Embed(title=PROMPT_TITLE, description=description, colour=PROMPT_COLOUR)
     if reply.suggested_by:
-        header.set_footer(text=clip(f"Suggested by {reply.suggested_by}", FOOTER_CHARS))
+        header.set_footer(text=clip_line(f"Suggested by {reply.suggested_by}", FOOTER_CHARS))
     if not reply.sides:
         return [header]
     overhead = sum(

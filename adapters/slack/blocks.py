@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from adapters.plain_render import render_plain
-from adapters.slack.escape import escape
+from adapters.slack.escape import clip_escaped, escape
 from adapters.slack.kit import (
     DIVIDER,
     MAX_BLOCKS,
     MAX_FALLBACK_CHARS,
     MAX_SECTION_CHARS,
     Block,
-    clip,
     context,
     header,
     quote_blocks,
@@ -31,6 +30,7 @@ from adapters.slack.kit import (
 from adapters.slack.mentions import user_mention
 from adapters.slack.prompt_blocks import fallback_prompt, render_prompt
 from adapters.slack.stance_blocks import fallback_counter, fallback_stance, render_counter, render_stance
+from adapters.text import group_lines
 from bot.models import CounterReply, ErrorReply, PromptReply, QuotesReply, Reply, StanceReply, TextReply
 
 __all__ = [
@@ -74,18 +74,7 @@ def render_quotes(reply: QuotesReply) -> list[Block]:
 def _list_sections(lines: list[str]) -> list[Block]:
     """Bulleted lines, packed into as few sections as the 3,000-character limit allows."""
     bullets = [f"\u2022 {escape(line)}" for line in lines]
-    blocks: list[Block] = []
-    current: list[str] = []
-    size = 0
-    for bullet in bullets:
-        if current and size + len(bullet) + 1 > MAX_SECTION_CHARS:
-            blocks.append(section("\n".join(current)))
-            current, size = [], 0
-        current.append(bullet)
-        size += len(bullet) + 1
-    if current:
-        blocks.append(section("\n".join(current)))
-    return blocks
+    return [section("\n".join(group)) for group in group_lines(bullets, MAX_SECTION_CHARS)]
 
 
 def _text_sections(text: str) -> list[Block]:
@@ -146,7 +135,7 @@ FALLBACKS: dict[type, Callable[[Any], str]] = {
 def fallback_text(reply: Reply) -> str:
     """The notification and screen-reader text (the plain rendering for most replies), escaped and kept short."""
     plain = FALLBACKS.get(type(reply), render_plain)(reply)
-    return clip(escape(plain), MAX_FALLBACK_CHARS) or "Done."
+    return clip_escaped(escape(plain), MAX_FALLBACK_CHARS) or "Done."
 
 
 def with_mention(blocks: list[Block], mention: str) -> list[Block]:
@@ -180,7 +169,7 @@ def render_messages(
         note = f"(continued, part {number} of {len(pages)})"
         messages.append(
             SlackMessage(
-                text=clip(f"{whole.text} {note}", MAX_FALLBACK_CHARS),
+                text=clip_escaped(f"{whole.text} {note}", MAX_FALLBACK_CHARS),
                 blocks=blocks,
                 ephemeral=whole.ephemeral,
             )
