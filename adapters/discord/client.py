@@ -12,10 +12,10 @@ import logging
 
 import discord
 
-from adapters.discord.buttons import ButtonHandler
 from adapters.discord.config import DiscordConfig
 from adapters.discord.mentions import MentionHandler
 from adapters.discord.poster import DiscordPoster
+from adapters.discord.presses import ButtonHandler
 from adapters.discord.slash import SlashHandler
 from adapters.discord.sync import slash_tree, sync_if_changed
 from bot.core import Bot
@@ -76,7 +76,7 @@ class ThreadbotClient(discord.Client):
             await self.mentions.on_message(message, self.user)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Slash commands and autocomplete go to `slash`; button presses (by custom id) to `buttons`."""
+        """Slash commands and autocomplete go to `slash`; button presses (by custom id) to `presses`."""
         if interaction.type is discord.InteractionType.component:
             await self.buttons.on_interaction(interaction)
         else:

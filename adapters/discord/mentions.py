@@ -13,11 +13,11 @@ import logging
 
 import discord
 
+from adapters.discord.actors import actor_of, place_of
 from adapters.discord.config import DiscordConfig
-from adapters.discord.invocation import mention_text
-from adapters.discord.people import actor_of, place_of
+from adapters.discord.inbound import mention_text
+from adapters.discord.outbound import send_to_channel
 from adapters.discord.render import render
-from adapters.discord.sending import send_to_channel
 from bot.core import Bot
 from bot.models import Actor, ChannelMessage, Place
 

@@ -7,8 +7,8 @@ import logging
 
 import discord
 
+from adapters.discord.outbound import send_to_channel
 from adapters.discord.render import render
-from adapters.discord.sending import send_to_channel
 from adapters.text import one_line
 from bot.models import Place, Reply
 from bot.posting import ChannelGoneError, Posted

@@ -1,7 +1,7 @@
 """Every reply type of the core, rendered for Discord: quotes as cited embeds, text as an embed or content.
 
 One function per reply type, registered with `@renders(ReplyType)`; adding a type is adding one function
-(stance and counter live in `stance_render`). The buttons a reply carries (`controls.buttons_for`) go under
+(stance and counter live in `stance_render`). The buttons a reply carries (`buttons.buttons_for`) go under
 its last message.
 Types without a renderer fall back to the console's plain text, so a new reply type is never lost.
 Quoted text is shown verbatim (markdown escaped); mentions in it stay inert through `AllowedMentions.none()`.
@@ -19,7 +19,7 @@ import discord
 from discord.utils import escape_markdown, escape_mentions
 from pydantic import BaseModel
 
-from adapters.discord.controls import buttons_for
+from adapters.discord.buttons import buttons_for
 from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS
 from adapters.discord.packing import Outgoing, Piece, pack
 from adapters.discord.roles import role_to_notify

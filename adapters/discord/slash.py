@@ -1,4 +1,4 @@
-"""Slash commands and autocomplete: answer within Discord's 3 seconds, or defer and follow up (`answering`).
+"""Slash commands and autocomplete: answer within Discord's 3 seconds, or defer and follow up (`deadline`).
 
 The core runs as its own task while `acknowledge_in_time` watches the clock. Nothing here blocks the event
 loop, so the gateway keeps reading and heartbeating while a command works.
@@ -11,12 +11,12 @@ import logging
 
 import discord
 
-from adapters.discord.answering import Ack, acknowledge_in_time, deliver, finish
+from adapters.discord.actors import actor_of, place_of
 from adapters.discord.appcommands import SlashTree
 from adapters.discord.autocomplete import suggest
 from adapters.discord.config import DiscordConfig
-from adapters.discord.invocation import Invocation, UnknownSlashCommand, resolve
-from adapters.discord.people import actor_of, place_of
+from adapters.discord.deadline import Ack, acknowledge_in_time, deliver, finish
+from adapters.discord.inbound import Invocation, UnknownSlashCommand, resolve
 from adapters.discord.render import is_ephemeral, render
 from bot.core import Bot
 from bot.models import ErrorReply, Place, Reply

@@ -13,8 +13,8 @@ from enum import Enum
 import discord
 
 from adapters.discord.config import DiscordConfig
+from adapters.discord.outbound import allowed_mentions, view_of
 from adapters.discord.packing import Outgoing
-from adapters.discord.sending import allowed_mentions, view_of
 from bot.models import ErrorReply, Reply
 
 

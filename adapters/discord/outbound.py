@@ -3,7 +3,7 @@
 The client is built with `AllowedMentions.none()` as well; passing it on every call too means a quoted
 `@everyone`, `<@&role>` or `<@user>` stays inert even if someone later changes the client's default. The one
 exception a message carries (`Outgoing.mention_user_id` or `mention_role_id`) is allowed by id, alone.
-Buttons go out as plain components: a press is answered by its custom id (`buttons`), not by a callback kept
+Buttons go out as plain components: a press is answered by its custom id (`presses`), not by a callback kept
 in memory, so discord.py is told there is nothing to remember.
 """
 
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import discord
 
-from adapters.discord.controls import Button
+from adapters.discord.buttons import Button
 from adapters.discord.packing import Outgoing
 
 NO_MENTIONS = discord.AllowedMentions.none()
