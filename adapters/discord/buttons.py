@@ -3,7 +3,9 @@
 A button's custom id carries everything a press needs, in at most 100 characters: what to do, the stored
 claim's id and the archive (`tb:all:42:sample`). The claim's text is looked up again when it is pressed, in the
 presser's own server, so nothing lives in memory and a button keeps working after a restart; a claim id from
-another server is simply not found there. Pure data: `outbound` turns these into discord.py components.
+another server is simply not found there. `Buttons` turns them into discord.py components: plain components,
+answered by custom id (`presses`), not by a callback kept in memory, so discord.py is told there is nothing
+to remember.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
+import discord
 from pydantic import BaseModel
 
 from bot.models import Actor, Command, CounterReply, Place, StanceReply
@@ -121,3 +124,19 @@ def buttons_for(reply: BaseModel) -> tuple[Button, ...]:
     if isinstance(reply, CounterReply) and (reply.quote is not None or reply.candidates):
         return (Button("Another", Control(Action.ANOTHER, claim_id, archive), Style.PRIMARY),)
     return ()
+
+
+class Buttons(discord.ui.View):
+    """Buttons answered by custom id in `on_interaction`, so they outlive this process and its memory."""
+
+    def __init__(self, buttons: tuple[Button, ...]) -> None:
+        super().__init__(timeout=None)
+        for button in buttons:
+            style = discord.ButtonStyle(button.style.value)
+            self.add_item(
+                discord.ui.Button(label=button.label, custom_id=button.control.custom_id, style=style)
+            )
+
+    def is_dispatchable(self) -> bool:
+        """Nothing for discord.py to store per message and dispatch: the custom ids say it all."""
+        return False

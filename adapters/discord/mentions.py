@@ -13,9 +13,9 @@ import logging
 
 import discord
 
-from adapters.discord.actors import actor_of, place_of
+from adapters.discord.actors import actor_of
 from adapters.discord.config import DiscordConfig
-from adapters.discord.inbound import mention_text
+from adapters.discord.inbound import mention_text, place_of
 from adapters.discord.outbound import send_to_channel
 from adapters.discord.render import render
 from bot.core import Bot

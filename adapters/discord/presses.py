@@ -13,11 +13,13 @@ import logging
 
 import discord
 
-from adapters.discord.actors import actor_of, place_of
+from adapters.discord.actors import actor_of
 from adapters.discord.buttons import Control, parse_custom_id
 from adapters.discord.config import DiscordConfig
-from adapters.discord.deadline import acknowledge_in_time, deliver, finish
-from adapters.discord.render import is_ephemeral, render
+from adapters.discord.deadline import acknowledge_in_time, finish
+from adapters.discord.inbound import place_of
+from adapters.discord.outbound import deliver, is_ephemeral
+from adapters.discord.render import render
 from bot.claims import claim_text
 from bot.core import Bot
 from bot.models import Actor, ErrorReply, Place, Reply

@@ -21,6 +21,7 @@ from pydantic import BaseModel
 
 from adapters.discord.buttons import buttons_for
 from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS
+from adapters.discord.outbound import is_ephemeral
 from adapters.discord.packing import Outgoing, Piece, pack
 from adapters.discord.roles import role_to_notify
 from adapters.plain_render import emphasise, render_plain
@@ -105,10 +106,6 @@ def notified_role(reply: BaseModel) -> str | None:
     """The role a reply asks to notify (`PromptReply.notify_role`), as a moderator named it."""
     value = getattr(reply, "notify_role", None)
     return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def is_ephemeral(reply: BaseModel) -> bool:
-    return bool(getattr(reply, "ephemeral", False))
 
 
 def _fallback(reply: Any) -> list[Piece]:

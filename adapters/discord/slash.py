@@ -11,13 +11,14 @@ import logging
 
 import discord
 
-from adapters.discord.actors import actor_of, place_of
+from adapters.discord.actors import actor_of
 from adapters.discord.appcommands import SlashTree
 from adapters.discord.autocomplete import suggest
 from adapters.discord.config import DiscordConfig
-from adapters.discord.deadline import Ack, acknowledge_in_time, deliver, finish
-from adapters.discord.inbound import Invocation, UnknownSlashCommand, resolve
-from adapters.discord.render import is_ephemeral, render
+from adapters.discord.deadline import Ack, acknowledge_in_time, finish
+from adapters.discord.inbound import Invocation, UnknownSlashCommand, place_of, resolve
+from adapters.discord.outbound import deliver, is_ephemeral
+from adapters.discord.render import render
 from bot.core import Bot
 from bot.models import ErrorReply, Place, Reply
 

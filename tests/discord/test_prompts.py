@@ -7,7 +7,7 @@ import logging
 
 import pytest
 
-from adapters.discord.actors import space_key
+from adapters.discord.inbound import space_key
 from adapters.discord.roles import find_role
 from bot.core import Bot
 from bot.prompts import tick

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.discord.actors import space_key
+from adapters.discord.inbound import space_key
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Running
 from tests.discord.fake_discord import Sent

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.discord.actors import space_key
+from adapters.discord.inbound import space_key
 from bot.core import Bot
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Running, StartBot

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from adapters.discord.buttons import CUSTOM_ID_CHARS, Action, Control, buttons_for, parse_custom_id
-from adapters.discord.outbound import Buttons, allowed_mentions
+from adapters.discord.buttons import CUSTOM_ID_CHARS, Action, Buttons, Control, buttons_for, parse_custom_id
+from adapters.discord.outbound import allowed_mentions
 from adapters.discord.packing import Outgoing
 from adapters.discord.render import render
 from bot.models import (
