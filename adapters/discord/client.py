@@ -13,10 +13,9 @@ import logging
 import discord
 
 from adapters.discord.config import DiscordConfig
-from adapters.discord.mentions import MentionHandler
+from adapters.discord.handlers import MentionHandler, SlashHandler
 from adapters.discord.poster import DiscordPoster
 from adapters.discord.presses import ButtonHandler
-from adapters.discord.slash import SlashHandler
 from adapters.discord.sync import slash_tree, sync_if_changed
 from bot.core import Bot
 

@@ -12,18 +12,16 @@ A reply may ping at most one target: the user it names (`mention_user_id`) or th
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import discord
-from discord.utils import escape_markdown, escape_mentions
+from discord.utils import escape_markdown
 from pydantic import BaseModel
 
 from adapters.discord.buttons import buttons_for
 from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS
-from adapters.discord.outbound import is_ephemeral
+from adapters.discord.mentions import ping_of
 from adapters.discord.packing import Outgoing, Piece, pack
-from adapters.discord.roles import role_to_notify
 from adapters.plain_render import emphasise, render_plain
 from adapters.text import ELLIPSIS, clip_line
 from bot.models import ErrorReply, PromptReply, Quote, QuotesReply, TextReply
@@ -54,15 +52,6 @@ def renders(kind: type[R]) -> Callable[[Callable[[R], list[Piece]]], Callable[[R
     return register
 
 
-@dataclass(frozen=True, slots=True)
-class Ping:
-    """The mention a reply starts with, and the one user or role it may actually notify (None: nobody)."""
-
-    text: str
-    user_id: int | None = None
-    role_id: int | None = None
-
-
 def render(reply: BaseModel, channel: object = None) -> list[Outgoing]:
     """The reply as Discord messages within every limit, for `channel` (where it goes: a role to notify is
     looked up in its server). A reply that may ping starts with the mention; only its first message pings."""
@@ -79,33 +68,6 @@ def render(reply: BaseModel, channel: object = None) -> list[Outgoing]:
         messages[0].mention_role_id = ping.role_id
     messages[-1].buttons = buttons_for(reply)
     return messages
-
-
-def ping_of(reply: BaseModel, channel: object = None) -> Ping | None:
-    """The user the reply names, else the role it notifies if that role is found where it goes (a preview,
-    being ephemeral, shows the role without notifying it); an unknown role is named as inert text."""
-    user = mentioned_user(reply)
-    if user is not None:
-        return Ping(f"<@{user}>", user_id=user)
-    wanted = notified_role(reply)
-    if wanted is None:
-        return None
-    role = role_to_notify(channel, wanted)
-    if role is None:
-        return Ping(escape_mentions(escape_markdown("@" + wanted.lstrip("@"))))
-    return Ping(role.mention, role_id=None if is_ephemeral(reply) else role.id)
-
-
-def mentioned_user(reply: BaseModel) -> int | None:
-    """The Discord user a reply may ping (`TextReply.mention_user_id`), if it is a Discord user id."""
-    value = getattr(reply, "mention_user_id", None)
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-def notified_role(reply: BaseModel) -> str | None:
-    """The role a reply asks to notify (`PromptReply.notify_role`), as a moderator named it."""
-    value = getattr(reply, "notify_role", None)
-    return value.strip() if isinstance(value, str) and value.strip() else None
 
 
 def _fallback(reply: Any) -> list[Piece]:
