@@ -8,9 +8,10 @@ from __future__ import annotations
 import discord
 from discord.utils import escape_markdown
 
+from adapters.discord.kit import FOOTER_CHARS, TEXT_COLOUR, side_embed
 from adapters.discord.limits import EMBED_TITLE_CHARS
 from adapters.discord.packing import Piece
-from adapters.discord.render import FOOTER_CHARS, TEXT_COLOUR, renders, side_embed
+from adapters.discord.render import renders
 from adapters.plain_render import NO_COUNTER
 from adapters.text import chart, clip_line, group_lines
 from bot.models import CounterReply, MemberVotes, Quote, StanceCounts, StanceItem, StanceReply
@@ -97,7 +98,7 @@ def item_embeds(items: list[StanceItem], fixed_ids: frozenset[int] = frozenset()
 
 
 def numbered_side(label: str, quote: Quote, limit: int) -> discord.Embed:
-    """A cited quote (`render.side_embed`) whose footer also gives the comment's number, for `stance fix`."""
+    """A cited quote (`kit.side_embed`) whose footer also gives the comment's number, for `stance fix`."""
     embed = side_embed(label, quote, limit)
     embed.set_footer(text=clip_line(f"{embed.footer.text} \u00b7 #{quote.comment_id}", FOOTER_CHARS))
     return embed

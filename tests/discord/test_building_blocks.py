@@ -16,9 +16,10 @@ from adapters.discord.autocomplete import best_choices
 from adapters.discord.client import intents
 from adapters.discord.config import DiscordConfigError, parse_guild_ids, parse_role_names
 from adapters.discord.inbound import UnknownSlashCommand, mention_text, resolve
+from adapters.discord.kit import fitted_markdown, quote_markdown
 from adapters.discord.outbound import allowed_mentions
 from adapters.discord.packing import Outgoing, pack, split_text
-from adapters.discord.render import fitted_markdown, quote_markdown, render
+from adapters.discord.render import render
 from bot.context import Context
 from bot.features import build_registry
 from bot.models import (
