@@ -1,6 +1,6 @@
 """`stance` and `counter` replies for Discord: the counts as a small monospace bar chart, the clearest quote on
 each side cited like a quote, and with `--all` every counted comment, listed across as many messages as the
-limits require. Registered with `render.renders`; `buttons_for` adds the buttons under them.
+limits require. Chosen by `render.pieces_of`; `buttons.buttons_for` adds the buttons under them.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from discord.utils import escape_markdown
 from adapters.discord.kit import FOOTER_CHARS, TEXT_COLOUR, side_embed
 from adapters.discord.limits import EMBED_TITLE_CHARS
 from adapters.discord.packing import Piece
-from adapters.discord.render import renders
 from adapters.plain_render import NO_COUNTER
 from adapters.text import chart, clip_line, group_lines
 from bot.models import CounterReply, MemberVotes, Quote, StanceCounts, StanceItem, StanceReply
@@ -104,7 +103,6 @@ def numbered_side(label: str, quote: Quote, limit: int) -> discord.Embed:
     return embed
 
 
-@renders(StanceReply)
 def render_stance(reply: StanceReply) -> list[Piece]:
     pieces: list[Piece] = [stance_header(reply)]
     for label, quote in (("Agrees", reply.agree), ("Disagrees", reply.disagree)):
@@ -115,7 +113,6 @@ def render_stance(reply: StanceReply) -> list[Piece]:
     return pieces
 
 
-@renders(CounterReply)
 def render_counter(reply: CounterReply) -> list[Piece]:
     """The comment that argues against the claim, cited like a quote; or why there is none."""
     if reply.quote is None:

@@ -1,7 +1,8 @@
 """Neutral replies as Slack Block Kit messages, within Slack's limits, with a plain-text fallback.
 
-One render function per reply type; a type this module does not know yet (a feature added later) is shown as
-its plain-text rendering, so new replies work in Slack before they look their best. Every piece of user text
+One render function per reply type, chosen by one `match` over the `Reply` union (`blocks_and_text`), so a
+reply type added to the core without a case here fails the type check; anything that is not a reply type of
+the core is shown as its fields, so nothing is lost. Every piece of user text
 goes through `escape`, and every text object is `verbatim`, so nothing in a quote can ping anyone. The only
 pings are the ones a reply asks for: the one user of `TextReply.mention_user_id` and the one user group a
 prompt notifies (resolved by the caller, see `mentions`).
@@ -9,11 +10,10 @@ prompt notifies (resolved by the caller, see `mentions`).
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import assert_never
 
-from adapters.plain_render import render_plain
+from adapters.plain_render import is_reply, render_plain
 from adapters.slack.escape import clip_escaped, escape
 from adapters.slack.kit import (
     DIVIDER,
@@ -95,20 +95,6 @@ def render_error(reply: ErrorReply) -> list[Block]:
     return blocks
 
 
-def render_other(reply: Reply) -> list[Block]:
-    """Reply types added after this module: their plain-text rendering, escaped."""
-    return _text_sections(render_plain(reply))
-
-
-RENDERERS: dict[type, Callable[[Any], list[Block]]] = {
-    QuotesReply: render_quotes,
-    TextReply: render_text,
-    ErrorReply: render_error,
-    StanceReply: render_stance,
-    CounterReply: render_counter,
-}
-
-
 def fit(blocks: list[Block]) -> list[Block]:
     """At most 50 blocks; when cut, the last one says so."""
     if len(blocks) <= MAX_BLOCKS:
@@ -125,17 +111,28 @@ def fallback_quotes(reply: QuotesReply) -> str:
     return f"\u201c{first.text}\u201d \u2014 {first.author or 'anonymous'}{more}"
 
 
-FALLBACKS: dict[type, Callable[[Any], str]] = {
-    QuotesReply: fallback_quotes,
-    StanceReply: fallback_stance,
-    CounterReply: fallback_counter,
-}
-
-
-def fallback_text(reply: Reply) -> str:
+def fallback_text(plain: str) -> str:
     """The notification and screen-reader text (the plain rendering for most replies), escaped and kept short."""
-    plain = FALLBACKS.get(type(reply), render_plain)(reply)
     return clip_escaped(escape(plain), MAX_FALLBACK_CHARS) or "Done."
+
+
+def blocks_and_text(reply: Reply, group_id: str | None) -> tuple[list[Block], str]:
+    """The reply's blocks and its notification text: the one place a reply type chooses its rendering."""
+    match reply:
+        case QuotesReply():
+            return render_quotes(reply), fallback_text(fallback_quotes(reply))
+        case TextReply():
+            return render_text(reply), fallback_text(render_plain(reply))
+        case ErrorReply():
+            return render_error(reply), fallback_text(render_plain(reply))
+        case PromptReply():
+            return render_prompt(reply, group_id), fallback_prompt(reply, group_id)
+        case StanceReply():
+            return render_stance(reply), fallback_text(fallback_stance(reply))
+        case CounterReply():
+            return render_counter(reply), fallback_text(fallback_counter(reply))
+        case _:
+            assert_never(reply)
 
 
 def with_mention(blocks: list[Block], mention: str) -> list[Block]:
@@ -201,12 +198,10 @@ def paginate(blocks: list[Block]) -> list[list[Block]]:
 
 
 def _unfitted(reply: Reply, *, asked: str | None, group_id: str | None) -> SlackMessage:
-    if isinstance(reply, PromptReply):
-        blocks = render_prompt(reply, group_id)
-        text = fallback_prompt(reply, group_id)
-    else:
-        blocks = RENDERERS.get(type(reply), render_other)(reply)
-        text = fallback_text(reply)
+    if is_reply(reply):
+        blocks, text = blocks_and_text(reply, group_id)
+    else:  # not a reply type of the core (yet): its fields as escaped text, so nothing is lost
+        blocks, text = _text_sections(str(reply)), fallback_text(str(reply))
     if not blocks:
         blocks = [section(text)]
     mention = user_mention(reply)
