@@ -28,8 +28,8 @@ from adapters.slack.kit import (
     split_line,
 )
 from adapters.slack.mentions import user_mention
-from adapters.slack.prompt_blocks import fallback_prompt, render_prompt
-from adapters.slack.stance_blocks import fallback_counter, fallback_stance, render_counter, render_stance
+from adapters.slack.prompt_render import fallback_prompt, render_prompt
+from adapters.slack.stance_render import fallback_counter, fallback_stance, render_counter, render_stance
 from adapters.text import group_lines
 from bot.models import CounterReply, ErrorReply, PromptReply, QuotesReply, Reply, StanceReply, TextReply
 

@@ -6,8 +6,8 @@ import json
 import re
 from typing import Any
 
-from adapters.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, render, render_messages
 from adapters.slack.buttons import ANOTHER, SHOW_ALL, ClaimRef
+from adapters.slack.render import MAX_BLOCKS, MAX_SECTION_CHARS, render, render_messages
 from bot.models import (
     CounterReply,
     MemberVotes,
