@@ -10,13 +10,11 @@ from typing import Any
 
 from adapters.plain_render import emphasise
 from adapters.slack.escape import clip_escaped, entity_start, escape, link
+from adapters.slack.limits import MAX_CONTEXT_CHARS, MAX_HEADER_CHARS, MAX_SECTION_CHARS
 from bot.models import Quote
 
-MAX_BLOCKS = 50
-MAX_SECTION_CHARS = 3000
-MAX_CONTEXT_CHARS = 2000
-MAX_HEADER_CHARS = 150
 MAX_FALLBACK_CHARS = 3000
+"""The notification text is kept this short (Slack takes more, nobody reads it)."""
 CITATION_RESERVE = 400
 
 Block = dict[str, Any]

@@ -23,7 +23,8 @@ from adapters.slack import inbound
 from adapters.slack.actors import ActorResolver
 from adapters.slack.buttons import ACTION_PREFIX, ANOTHER, SHOW_ALL, BadButtonError, ClaimRef, vote_choice
 from adapters.slack.outbound import deliver
-from adapters.slack.render import SlackMessage, render_messages
+from adapters.slack.packing import SlackMessage
+from adapters.slack.render import render_messages
 from adapters.slack.work import Work
 from bot.claims import claim_text
 from bot.core import Bot

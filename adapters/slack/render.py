@@ -1,25 +1,22 @@
-"""Neutral replies as Slack Block Kit messages, within Slack's limits, with a plain-text fallback.
+"""Neutral replies as Slack Block Kit messages, with a plain-text fallback; `packing` keeps them within limits.
 
 One render function per reply type, chosen by one `match` over the `Reply` union (`blocks_and_text`), so a
 reply type added to the core without a case here fails the type check; anything that is not a reply type of
-the core is shown as its fields, so nothing is lost. Every piece of user text
-goes through `escape`, and every text object is `verbatim`, so nothing in a quote can ping anyone. The only
-pings are the ones a reply asks for: the one user of `TextReply.mention_user_id` and the one user group a
-prompt notifies (resolved by the caller, see `mentions`).
+the core is shown as its fields, so nothing is lost. Every piece of user text goes through `escape`, and
+every text object is `verbatim`, so nothing in a quote can ping anyone. The only pings are the ones a reply
+asks for: the one user of `TextReply.mention_user_id` and the one user group a prompt notifies (resolved by
+the caller, see `mentions`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import assert_never
 
 from adapters.plain_render import is_reply, render_plain
 from adapters.slack.escape import clip_escaped, escape
 from adapters.slack.kit import (
     DIVIDER,
-    MAX_BLOCKS,
     MAX_FALLBACK_CHARS,
-    MAX_SECTION_CHARS,
     Block,
     context,
     header,
@@ -27,35 +24,13 @@ from adapters.slack.kit import (
     section,
     split_line,
 )
+from adapters.slack.limits import MAX_SECTION_CHARS
 from adapters.slack.mentions import user_mention
+from adapters.slack.packing import SlackMessage, fit, pack
 from adapters.slack.prompt_render import fallback_prompt, render_prompt
 from adapters.slack.stance_render import fallback_counter, fallback_stance, render_counter, render_stance
 from adapters.text import group_lines
 from bot.models import CounterReply, ErrorReply, PromptReply, QuotesReply, Reply, StanceReply, TextReply
-
-__all__ = [
-    "MAX_BLOCKS",
-    "MAX_MESSAGES",
-    "MAX_SECTION_CHARS",
-    "Block",
-    "SlackMessage",
-    "fit",
-    "header",
-    "render",
-    "render_messages",
-]
-
-MAX_MESSAGES = 10
-"""A reply too long for one message (`stance --all`) is split over at most this many."""
-
-
-@dataclass(slots=True)
-class SlackMessage:
-    """What `chat.postMessage` takes: Block Kit blocks plus the `text` shown in notifications."""
-
-    text: str
-    blocks: list[Block] = field(default_factory=list)
-    ephemeral: bool = False
 
 
 def render_quotes(reply: QuotesReply) -> list[Block]:
@@ -93,13 +68,6 @@ def render_error(reply: ErrorReply) -> list[Block]:
     if reply.hint:
         blocks.append(context(escape(reply.hint)))
     return blocks
-
-
-def fit(blocks: list[Block]) -> list[Block]:
-    """At most 50 blocks; when cut, the last one says so."""
-    if len(blocks) <= MAX_BLOCKS:
-        return blocks
-    return [*blocks[: MAX_BLOCKS - 1], context("\u2026 cut to fit Slack's 50-block limit.")]
 
 
 def fallback_quotes(reply: QuotesReply) -> str:
@@ -157,44 +125,7 @@ def render_messages(
     reply: Reply, *, asked: str | None = None, group_id: str | None = None
 ) -> list[SlackMessage]:
     """The reply as one message, or several when its blocks exceed Slack's 50 (each continuation says so)."""
-    whole = _unfitted(reply, asked=asked, group_id=group_id)
-    pages = paginate(whole.blocks)
-    if len(pages) == 1:
-        return [whole]
-    messages = [SlackMessage(text=whole.text, blocks=pages[0], ephemeral=whole.ephemeral)]
-    for number, blocks in enumerate(pages[1:], start=2):
-        note = f"(continued, part {number} of {len(pages)})"
-        messages.append(
-            SlackMessage(
-                text=clip_escaped(f"{whole.text} {note}", MAX_FALLBACK_CHARS),
-                blocks=blocks,
-                ephemeral=whole.ephemeral,
-            )
-        )
-    return messages
-
-
-def paginate(blocks: list[Block]) -> list[list[Block]]:
-    """Blocks in pages of at most 50, every page after the first opened by a "continued" context; at most
-    `MAX_MESSAGES` pages, the last one saying what was left out."""
-    if len(blocks) <= MAX_BLOCKS:
-        return [blocks]
-    per_page = MAX_BLOCKS - 1
-    pages = [blocks[:MAX_BLOCKS]]
-    rest = blocks[MAX_BLOCKS:]
-    while rest and len(pages) < MAX_MESSAGES:
-        pages.append(rest[:per_page])
-        rest = rest[per_page:]
-    if rest:
-        pages[-1] = [
-            *pages[-1][: per_page - 1],
-            context(f"\u2026 and {len(rest) + 1} more parts, too many for Slack."),
-        ]
-    total = len(pages)
-    return [
-        pages[0],
-        *([context(f"Continued, part {n} of {total}"), *page] for n, page in enumerate(pages[1:], 2)),
-    ]
+    return pack(_unfitted(reply, asked=asked, group_id=group_id))
 
 
 def _unfitted(reply: Reply, *, asked: str | None, group_id: str | None) -> SlackMessage:

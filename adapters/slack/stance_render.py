@@ -14,7 +14,6 @@ from adapters.slack.escape import clip_escaped, escape
 from adapters.slack.kit import (
     DIVIDER,
     MAX_FALLBACK_CHARS,
-    MAX_SECTION_CHARS,
     Block,
     cited_sections,
     context,
@@ -22,6 +21,7 @@ from adapters.slack.kit import (
     section,
     split_line,
 )
+from adapters.slack.limits import MAX_SECTION_CHARS
 from adapters.text import chart, group_lines, one_line
 from bot.models import CounterReply, MemberVotes, StanceItem, StanceReply
 
