@@ -55,7 +55,7 @@ class ThreadbotClient(discord.Client):
         self.slash_commands = slash_tree(bot.registry)
         self.slash = SlashHandler(bot, self.slash_commands, config)
         self.mentions = MentionHandler(bot, config)
-        self.buttons = ButtonHandler(bot, config)
+        self.presses = ButtonHandler(bot, config)
 
     async def setup_hook(self) -> None:
         """Runs once after login, before the gateway: the one place to sync, never `on_ready`."""
@@ -77,6 +77,6 @@ class ThreadbotClient(discord.Client):
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Slash commands and autocomplete go to `slash`; button presses (by custom id) to `presses`."""
         if interaction.type is discord.InteractionType.component:
-            await self.buttons.on_interaction(interaction)
+            await self.presses.on_interaction(interaction)
         else:
             await self.slash.on_interaction(interaction)

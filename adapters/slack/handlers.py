@@ -53,13 +53,13 @@ class SlackHandlers:
         self.groups = groups or UserGroups()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._team_urls: dict[str, str | None] = {}
-        self.buttons = ButtonHandlers(bot, actors, work)
+        self.presses = ButtonHandlers(bot, actors, work)
 
     def register(self, app: AsyncApp) -> None:
         app.command(ANY_SLASH_COMMAND)(self.on_command)
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)
-        self.buttons.register(app)
+        self.presses.register(app)
 
     # slash commands
 
