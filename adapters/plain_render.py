@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeGuard, assert_never, get_args
 
+from adapters.text import bar
 from bot.models import (
     CounterReply,
     ErrorReply,
@@ -45,25 +47,39 @@ def citation(quote: Quote) -> str:
     return "\u2014 " + " \u00b7 ".join(parts)
 
 
+REPLY_TYPES: tuple[type, ...] = get_args(get_args(Reply)[0])
+"""The classes of the `Reply` union (its first argument; the second is its discriminator)."""
+
+
+def is_reply(value: object) -> TypeGuard[Reply]:
+    """Whether `value` is one of the core's reply types, the ones every renderer's `match` covers.
+
+    Anything else (a model the core added before an adapter knew it) is shown as its fields, never lost."""
+    return isinstance(value, REPLY_TYPES)
+
+
 def render_plain(reply: Reply) -> str:
-    if isinstance(reply, QuotesReply):
-        blocks = [f"\u201c{emphasise(q)}\u201d\n  {citation(q)}" for q in reply.quotes]
-        if reply.note:
-            blocks.append(reply.note)
-        return "\n\n".join(blocks)
-    if isinstance(reply, TextReply):
-        parts = [p for p in (reply.title, reply.text) if p]
-        parts += [f"  \u2022 {line}" for line in reply.lines]
-        return "\n".join(parts)
-    if isinstance(reply, ErrorReply):
-        return f"Error: {reply.message}" + (f"\n{reply.hint}" if reply.hint else "")
-    if isinstance(reply, PromptReply):
-        return render_prompt(reply)
-    if isinstance(reply, StanceReply):
-        return render_stance(reply)
-    if isinstance(reply, CounterReply):
-        return render_counter(reply)
-    return str(reply)
+    """The reply as plain text; the one place a reply type chooses its console rendering."""
+    match reply:
+        case QuotesReply():
+            blocks = [f"\u201c{emphasise(q)}\u201d\n  {citation(q)}" for q in reply.quotes]
+            if reply.note:
+                blocks.append(reply.note)
+            return "\n\n".join(blocks)
+        case TextReply():
+            parts = [p for p in (reply.title, reply.text) if p]
+            parts += [f"  \u2022 {line}" for line in reply.lines]
+            return "\n".join(parts)
+        case ErrorReply():
+            return f"Error: {reply.message}" + (f"\n{reply.hint}" if reply.hint else "")
+        case PromptReply():
+            return render_prompt(reply)
+        case StanceReply():
+            return render_stance(reply)
+        case CounterReply():
+            return render_counter(reply)
+        case _:
+            assert_never(reply)
 
 
 def render_prompt(reply: PromptReply) -> str:
@@ -81,12 +97,6 @@ def render_prompt(reply: PromptReply) -> str:
 
 
 NO_COUNTER = "I found no comment that argues against that."
-
-
-def bar(count: int, total: int, width: int = 10) -> str:
-    """A small text bar: `████░░` filled in proportion to count/total."""
-    filled = round(width * count / total) if total else 0
-    return "█" * filled + "░" * (width - filled)
 
 
 def numbered_citation(quote: Quote) -> str:

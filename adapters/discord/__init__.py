@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import discord
 
-from adapters.discord import stance_render  # noqa: F401  (registers the stance and counter renderers)
 from adapters.discord.client import ThreadbotClient
 from adapters.discord.config import DiscordConfig, DiscordConfigError
 from adapters.discord.sync import SyncReport, sync_commands

@@ -21,6 +21,7 @@ from adapters.discord.limits import (
     STRING_OPTION_MAX,
     TOP_LEVEL_COMMANDS,
 )
+from adapters.text import clip_line
 from bot.core import MAX_COMMAND_CHARS
 from bot.registry import CommandSpec, Option, Registry
 
@@ -51,12 +52,6 @@ def slash_name(text: str) -> str:
     if not name:
         raise SlashBuildError(f"{text!r} cannot be a Discord command name")
     return name
-
-
-def clip(text: str, limit: int) -> str:
-    """Text cut to `limit` characters with an ellipsis, never empty (Discord rejects empty descriptions)."""
-    text = " ".join(text.split()) or "-"
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +89,7 @@ def _route_and_options(spec: CommandSpec, autocomplete: frozenset[str]) -> tuple
         entry: JSON = {
             "type": STRING,
             "name": param_name,
-            "description": clip(spec.param.help, COMMAND_DESCRIPTION_CHARS),
+            "description": clip_line(spec.param.help, COMMAND_DESCRIPTION_CHARS),
             "required": spec.param.required,
             "max_length": min(MAX_COMMAND_CHARS, STRING_OPTION_MAX),
         }
@@ -108,7 +103,11 @@ def _route_and_options(spec: CommandSpec, autocomplete: frozenset[str]) -> tuple
         if name == param_name or name in by_name:
             raise SlashBuildError(f"`{spec.name}`: option `{opt.name}` collides with another option name")
         by_name[name] = opt
-        entry = {"name": name, "description": clip(opt.help, COMMAND_DESCRIPTION_CHARS), "required": False}
+        entry = {
+            "name": name,
+            "description": clip_line(opt.help, COMMAND_DESCRIPTION_CHARS),
+            "required": False,
+        }
         if opt.takes_value:
             entry |= {"type": STRING, "max_length": OPTION_VALUE_CHARS}
             if opt.choices_from in autocomplete:
@@ -127,7 +126,7 @@ def _route_and_options(spec: CommandSpec, autocomplete: frozenset[str]) -> tuple
 
 def _description(spec: CommandSpec) -> str:
     marker = " (moderators)" if spec.moderator_only and "moderator" not in spec.summary.lower() else ""
-    return clip(spec.summary, COMMAND_DESCRIPTION_CHARS - len(marker)) + marker
+    return clip_line(spec.summary, COMMAND_DESCRIPTION_CHARS - len(marker)) + marker
 
 
 def _paths(specs: list[CommandSpec]) -> dict[tuple[str, ...], CommandSpec]:

@@ -1,80 +1,142 @@
-"""Button presses under stance and counter replies: each one runs a core command as the member who pressed.
+"""The buttons under a stance or counter reply, and the custom ids that let any later process answer them.
 
-The custom id (`controls`) names the action, the stored claim and the archive; the claim's text is looked up
-in the presser's server, so a press works in any process, after any restart, and a claim id from another
-server is "gone". Show all and the votes answer the presser alone; Another posts the next counter in the
-channel. Like slash commands, a press is deferred before Discord's 3 seconds when the work may take longer.
+A button's custom id carries everything a press needs, in at most 100 characters: what to do, the stored
+claim's id and the archive (`tb:all:42:sample`). The claim's text is looked up again when it is pressed, in the
+presser's own server, so nothing lives in memory and a button keeps working after a restart; a claim id from
+another server is simply not found there. `Buttons` turns them into discord.py components: plain components,
+answered by custom id (`presses`), not by a callback kept in memory, so discord.py is told there is nothing
+to remember.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
+import re
+from dataclasses import dataclass
+from enum import Enum
 
 import discord
+from pydantic import BaseModel
 
-from adapters.discord.answering import acknowledge_in_time, deliver, finish
-from adapters.discord.config import DiscordConfig
-from adapters.discord.controls import Control, parse_custom_id
-from adapters.discord.people import actor_of, place_of
-from adapters.discord.render import is_ephemeral, render
-from bot.claims import claim_text
-from bot.core import Bot
-from bot.models import Actor, ErrorReply, Place, Reply
+from bot.models import Actor, Command, CounterReply, Place, StanceReply
 
-log = logging.getLogger(__name__)
+CUSTOM_ID_CHARS = 100
+PREFIX = "tb"
 
-CLAIM_GONE = ErrorReply(
-    message="That claim is gone: I have no record of it in this server.",
-    hint="Ask again with `/stance claim:` and the claim's words.",
+
+class Action(Enum):
+    """What a button does, by the word in its custom id."""
+
+    SHOW_ALL = "all"
+    AGREE = "agree"
+    DISAGREE = "disagree"
+    ABSTAIN = "pass"  # "pass" in chat: the member saw the claim and takes no side
+    ANOTHER = "another"
+
+    @property
+    def private(self) -> bool:
+        """Answered to the presser alone: a full listing or a vote confirmation is nobody else's business."""
+        return self is not Action.ANOTHER
+
+    @property
+    def command_name(self) -> str:
+        """The core command a press runs: `stance --all`, `counter`, or `stance vote` with this choice."""
+        if self is Action.SHOW_ALL:
+            return "stance"
+        return "counter" if self is Action.ANOTHER else "stance vote"
+
+
+VOTES = (Action.AGREE, Action.DISAGREE, Action.ABSTAIN)
+_ACTIONS = "|".join(action.value for action in Action)
+_CUSTOM_ID = re.compile(
+    rf"{PREFIX}:(?P<action>{_ACTIONS}):(?P<claim>\d{{1,19}}):(?P<archive>[a-z0-9._-]{{0,64}})"
 )
 
 
-class ButtonHandler:
-    def __init__(self, bot: Bot, config: DiscordConfig) -> None:
-        self.bot = bot
-        self.config = config
+class Style(Enum):
+    """Discord's button styles, by the numbers the API uses."""
 
-    async def on_interaction(self, interaction: discord.Interaction) -> None:
-        data: dict[str, object] = dict(interaction.data or {})
-        custom_id = str(data.get("custom_id", ""))
-        control = parse_custom_id(custom_id)
-        if control is None:
-            log.info("ignoring a press of component %r: not a threadbot button", custom_id)
-            return
-        try:
-            await self.press(interaction, control)
-        except discord.HTTPException as error:
-            log.warning("could not answer button press %s: %s", interaction.id, error)
+    PRIMARY = 1
+    SECONDARY = 2
+    SUCCESS = 3
+    DANGER = 4
 
-    async def press(self, interaction: discord.Interaction, control: Control) -> None:
-        actor = actor_of(interaction.user, interaction.permissions, self.config.moderator_roles)
-        place = place_of(
-            interaction.guild_id, interaction.channel, interaction.channel_id, interaction.user.id
-        )
-        private = control.action.private
-        work = asyncio.create_task(
-            self.run(control, actor, place), name=f"discord-button-{control.action.value}"
-        )
-        try:
-            ack = await acknowledge_in_time(
-                interaction, work, self.config, slow=self._slow(control), private=private
+
+@dataclass(frozen=True, slots=True)
+class Control:
+    """One pressable action on one claim; `archive` is empty when the reply named none (the channel's default)."""
+
+    action: Action
+    claim_id: int
+    archive: str = ""
+
+    @property
+    def custom_id(self) -> str:
+        return f"{PREFIX}:{self.action.value}:{self.claim_id}:{self.archive}"
+
+    def command(self, claim: str, actor: Actor, place: Place) -> Command:
+        """The core command this press stands for, as the presser, where they pressed."""
+        name = self.action.command_name
+        options: dict[str, str | bool] = {}
+        if self.action is Action.SHOW_ALL:
+            options["all"] = True
+        elif self.action in VOTES:
+            options["choice"] = self.action.value
+        if self.archive and self.action in (Action.SHOW_ALL, Action.ANOTHER):
+            options["archive"] = self.archive
+        raw = " ".join([name, claim, *(f"--{k}" if v is True else f"--{k} {v}" for k, v in options.items())])
+        return Command(name=name, args=claim.split(), options=options, raw=raw, actor=actor, place=place)
+
+
+def parse_custom_id(custom_id: str) -> Control | None:
+    """The control a pressed button stands for, or None if the custom id is not one of threadbot's."""
+    match = _CUSTOM_ID.fullmatch(custom_id)
+    if match is None:
+        return None
+    return Control(Action(match["action"]), int(match["claim"]), match["archive"])
+
+
+@dataclass(frozen=True, slots=True)
+class Button:
+    label: str
+    control: Control
+    style: Style = Style.SECONDARY
+
+
+_VOTE_BUTTONS = ((Action.AGREE, "I agree", Style.SUCCESS), (Action.DISAGREE, "I disagree", Style.DANGER),
+                 (Action.ABSTAIN, "Pass", Style.SECONDARY))  # fmt: skip
+
+
+def buttons_for(reply: BaseModel) -> tuple[Button, ...]:
+    """The buttons a reply carries: a stance (of a stored claim) gets Show all and the three votes, a counter
+    gets Another; anything else, or a claim the core did not store, gets none."""
+    claim_id = getattr(reply, "claim_id", None)
+    if not isinstance(claim_id, int) or claim_id < 0:
+        return ()
+    archive = getattr(reply, "archive", None) or ""
+    if not _CUSTOM_ID.fullmatch(Control(Action.DISAGREE, claim_id, archive).custom_id):
+        archive = ""  # an archive name the id cannot carry: the press reads the channel's default
+    if isinstance(reply, StanceReply):
+        buttons = [] if reply.items else [Button("Show all", Control(Action.SHOW_ALL, claim_id, archive))]
+        buttons += [
+            Button(text, Control(action, claim_id, archive), style) for action, text, style in _VOTE_BUTTONS
+        ]
+        return tuple(buttons)
+    if isinstance(reply, CounterReply) and (reply.quote is not None or reply.candidates):
+        return (Button("Another", Control(Action.ANOTHER, claim_id, archive), Style.PRIMARY),)
+    return ()
+
+
+class Buttons(discord.ui.View):
+    """Buttons answered by custom id in `on_interaction`, so they outlive this process and its memory."""
+
+    def __init__(self, buttons: tuple[Button, ...]) -> None:
+        super().__init__(timeout=None)
+        for button in buttons:
+            style = discord.ButtonStyle(button.style.value)
+            self.add_item(
+                discord.ui.Button(label=button.label, custom_id=button.control.custom_id, style=style)
             )
-            reply = await finish(work, control.action.command_name, self.config)
-        except BaseException:
-            work.cancel()
-            raise
-        await deliver(
-            interaction, render(reply, interaction.channel), ephemeral=private or is_ephemeral(reply), ack=ack
-        )
 
-    async def run(self, control: Control, actor: Actor, place: Place) -> Reply:
-        """The command the button stands for, on the claim as this server stored it (or why it cannot run)."""
-        claim = await claim_text(self.bot.context, place.space_key, control.claim_id)
-        if claim is None or not claim.strip():
-            return CLAIM_GONE
-        return await self.bot.handle(control.command(claim, actor, place))
-
-    def _slow(self, control: Control) -> bool:
-        spec = self.bot.registry.get(control.action.command_name)
-        return spec is not None and spec.slow
+    def is_dispatchable(self) -> bool:
+        """Nothing for discord.py to store per message and dispatch: the custom ids say it all."""
+        return False

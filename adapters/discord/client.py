@@ -12,11 +12,10 @@ import logging
 
 import discord
 
-from adapters.discord.buttons import ButtonHandler
 from adapters.discord.config import DiscordConfig
-from adapters.discord.mentions import MentionHandler
+from adapters.discord.handlers import MentionHandler, SlashHandler
 from adapters.discord.poster import DiscordPoster
-from adapters.discord.slash import SlashHandler
+from adapters.discord.presses import ButtonHandler
 from adapters.discord.sync import slash_tree, sync_if_changed
 from bot.core import Bot
 
@@ -56,7 +55,7 @@ class ThreadbotClient(discord.Client):
         self.slash_commands = slash_tree(bot.registry)
         self.slash = SlashHandler(bot, self.slash_commands, config)
         self.mentions = MentionHandler(bot, config)
-        self.buttons = ButtonHandler(bot, config)
+        self.presses = ButtonHandler(bot, config)
 
     async def setup_hook(self) -> None:
         """Runs once after login, before the gateway: the one place to sync, never `on_ready`."""
@@ -76,8 +75,8 @@ class ThreadbotClient(discord.Client):
             await self.mentions.on_message(message, self.user)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
-        """Slash commands and autocomplete go to `slash`; button presses (by custom id) to `buttons`."""
+        """Slash commands and autocomplete go to `slash`; button presses (by custom id) to `presses`."""
         if interaction.type is discord.InteractionType.component:
-            await self.buttons.on_interaction(interaction)
+            await self.presses.on_interaction(interaction)
         else:
             await self.slash.on_interaction(interaction)

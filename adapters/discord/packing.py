@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from adapters.discord.controls import Button
+from adapters.discord.buttons import Button
 from adapters.discord.limits import (
     EMBED_DESCRIPTION_CHARS,
     EMBED_TOTAL_CHARS,

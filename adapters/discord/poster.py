@@ -7,8 +7,9 @@ import logging
 
 import discord
 
+from adapters.discord.outbound import send_to_channel
 from adapters.discord.render import render
-from adapters.discord.sending import send_to_channel
+from adapters.text import one_line
 from bot.models import Place, Reply
 from bot.posting import ChannelGoneError, Posted
 
@@ -46,7 +47,7 @@ class DiscordPoster:
         return Posted(place=place.model_copy(update={"thread": thread}), message_id=str(sent[0].id))
 
     async def _open_thread(self, message: discord.Message, title: str) -> str | None:
-        name = " ".join(title.split())[:THREAD_NAME_CHARS] or "discussion"
+        name = one_line(title)[:THREAD_NAME_CHARS] or "discussion"
         try:
             created = await message.create_thread(name=name)
         except discord.HTTPException as error:

@@ -1,71 +1,36 @@
 """Every reply type of the core, rendered for Discord: quotes as cited embeds, text as an embed or content.
 
-One function per reply type, registered with `@renders(ReplyType)`; adding a type is adding one function
-(stance and counter live in `stance_render`). The buttons a reply carries (`controls.buttons_for`) go under
-its last message.
-Types without a renderer fall back to the console's plain text, so a new reply type is never lost.
-Quoted text is shown verbatim (markdown escaped); mentions in it stay inert through `AllowedMentions.none()`.
+`pieces_of` is the one place a reply type chooses its rendering: a `match` over the `Reply` union, so a reply
+type added to the core without a case here fails the type check (prompts live in `prompt_render`, stance and
+counter in `stance_render`, the embeds they share in `kit`). Anything that is not a reply type of the core is
+shown as its fields, never lost. The buttons a reply carries (`buttons.buttons_for`) go under its last message.
 A reply may ping at most one target: the user it names (`mention_user_id`) or the role it notifies
-(`notify_role`, resolved in the server it goes to); `render` puts that mention first and allows only it.
+(`notify_role`, resolved in the server it goes to, see `mentions`); `render` puts that mention first and
+allows only it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import assert_never
 
 import discord
-from discord.utils import escape_markdown, escape_mentions
-from pydantic import BaseModel
 
-from adapters.discord.appcommands import clip
-from adapters.discord.controls import buttons_for
-from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS, EMBED_TOTAL_CHARS
+from adapters.discord.buttons import buttons_for
+from adapters.discord.kit import TEXT_COLOUR, quote_embed
+from adapters.discord.limits import EMBED_TITLE_CHARS
+from adapters.discord.mentions import ping_of
 from adapters.discord.packing import Outgoing, Piece, pack
-from adapters.discord.roles import role_to_notify
-from adapters.plain_render import emphasise, render_plain
-from bot.models import ErrorReply, PromptReply, Quote, QuotesReply, TextReply
-
-QUOTE_COLOUR = discord.Colour(0x5865F2)
-TEXT_COLOUR = discord.Colour(0x2B2D31)
-PROMPT_COLOUR = discord.Colour(0xFEE75C)
-FOOTER_CHARS = 200
-PROMPT_TITLE = "Discussion prompt"
-QUESTION_CHARS = 1000
-SIDE_LABEL_CHARS = 64
-SIDE_QUOTE_CHARS = 1500
-"""At most this much of each side's quote (then an ellipsis; the title links the whole comment), so a
-prompt with two sides stays one message, and its thread opens under all of it."""
-SIDE_QUOTE_MIN = 200
-
-R = TypeVar("R", bound=BaseModel)
-_RENDERERS: dict[type[BaseModel], Callable[[Any], list[Piece]]] = {}
+from adapters.discord.prompt_render import render_prompt
+from adapters.discord.stance_render import render_counter, render_stance
+from adapters.plain_render import is_reply
+from adapters.text import clip_line
+from bot.models import CounterReply, ErrorReply, PromptReply, QuotesReply, Reply, StanceReply, TextReply
 
 
-def renders(kind: type[R]) -> Callable[[Callable[[R], list[Piece]]], Callable[[R], list[Piece]]]:
-    """Register the decorated function as the Discord rendering of reply type `kind`."""
-
-    def register(function: Callable[[R], list[Piece]]) -> Callable[[R], list[Piece]]:
-        _RENDERERS[kind] = function
-        return function
-
-    return register
-
-
-@dataclass(frozen=True, slots=True)
-class Ping:
-    """The mention a reply starts with, and the one user or role it may actually notify (None: nobody)."""
-
-    text: str
-    user_id: int | None = None
-    role_id: int | None = None
-
-
-def render(reply: BaseModel, channel: object = None) -> list[Outgoing]:
+def render(reply: Reply, channel: object = None) -> list[Outgoing]:
     """The reply as Discord messages within every limit, for `channel` (where it goes: a role to notify is
     looked up in its server). A reply that may ping starts with the mention; only its first message pings."""
-    pieces = _RENDERERS.get(type(reply), _fallback)(reply)
+    pieces: list[Piece] = pieces_of(reply) if is_reply(reply) else [str(reply)]
     ping = ping_of(reply, channel)
     if ping is not None:
         if pieces and isinstance(pieces[0], str):
@@ -80,126 +45,38 @@ def render(reply: BaseModel, channel: object = None) -> list[Outgoing]:
     return messages
 
 
-def ping_of(reply: BaseModel, channel: object = None) -> Ping | None:
-    """The user the reply names, else the role it notifies if that role is found where it goes (a preview,
-    being ephemeral, shows the role without notifying it); an unknown role is named as inert text."""
-    user = mentioned_user(reply)
-    if user is not None:
-        return Ping(f"<@{user}>", user_id=user)
-    wanted = notified_role(reply)
-    if wanted is None:
-        return None
-    role = role_to_notify(channel, wanted)
-    if role is None:
-        return Ping(escape_mentions(escape_markdown("@" + wanted.lstrip("@"))))
-    return Ping(role.mention, role_id=None if is_ephemeral(reply) else role.id)
+def pieces_of(reply: Reply) -> list[Piece]:
+    """The reply's texts and embeds, uncounted (`pack` fits them into messages)."""
+    pieces: list[Piece]
+    match reply:
+        case QuotesReply():
+            pieces = render_quotes(reply)
+        case TextReply():
+            pieces = render_text(reply)
+        case ErrorReply():
+            pieces = [f"\u26a0\ufe0f {reply.message}" + (f"\n{reply.hint}" if reply.hint else "")]
+        case PromptReply():
+            pieces = render_prompt(reply)
+        case StanceReply():
+            pieces = render_stance(reply)
+        case CounterReply():
+            pieces = render_counter(reply)
+        case _:
+            assert_never(reply)
+    return pieces
 
 
-def mentioned_user(reply: BaseModel) -> int | None:
-    """The Discord user a reply may ping (`TextReply.mention_user_id`), if it is a Discord user id."""
-    value = getattr(reply, "mention_user_id", None)
-    return int(value) if isinstance(value, str) and value.isdigit() else None
-
-
-def notified_role(reply: BaseModel) -> str | None:
-    """The role a reply asks to notify (`PromptReply.notify_role`), as a moderator named it."""
-    value = getattr(reply, "notify_role", None)
-    return value.strip() if isinstance(value, str) and value.strip() else None
-
-
-def is_ephemeral(reply: BaseModel) -> bool:
-    return bool(getattr(reply, "ephemeral", False))
-
-
-def _fallback(reply: Any) -> list[Piece]:
-    return [render_plain(reply)]
-
-
-def quote_markdown(quote: Quote) -> str:
-    """The quote's words, markdown-escaped so they show as written, with matched words in bold."""
-    return emphasise(quote, "**", "**", escape_markdown)
-
-
-def _web_url(url: str | None) -> str | None:
-    """Only http(s) links: Discord rejects an embed whose url is anything else."""
-    return url if url is not None and url.startswith(("https://", "http://")) else None
-
-
-def quote_embed(quote: Quote) -> discord.Embed:
-    """Who said it (linked to the source), the words, and where from in the footer."""
-    embed = discord.Embed(description=quote_markdown(quote) or "\u200b", colour=QUOTE_COLOUR)
-    embed.title = clip(quote.author or "anonymous", EMBED_TITLE_CHARS)
-    embed.url = _web_url(quote.url)
-    footer = [f"archive {quote.archive}"]
-    if quote.created_at:
-        footer.append(quote.created_at[:10])
-    embed.set_footer(text=clip(" \u00b7 ".join(footer), FOOTER_CHARS))
-    return embed
-
-
-@renders(QuotesReply)
 def render_quotes(reply: QuotesReply) -> list[Piece]:
     pieces: list[Piece] = [reply.note] if reply.note else []
     pieces += [quote_embed(quote) for quote in reply.quotes]
     return pieces
 
 
-@renders(TextReply)
 def render_text(reply: TextReply) -> list[Piece]:
     """Help and lists as an embed; a bare sentence ("This channel now reads...") as plain content."""
     if not reply.title and not reply.lines:
         return [reply.text]
     lines = [f"\u2022 {line}" for line in reply.lines]
     body = "\n".join([reply.text, *lines] if reply.text else lines)
-    title = clip(reply.title, EMBED_TITLE_CHARS) if reply.title else None
+    title = clip_line(reply.title, EMBED_TITLE_CHARS) if reply.title else None
     return [discord.Embed(title=title, description=body or "\u200b", colour=TEXT_COLOUR)]
-
-
-@renders(ErrorReply)
-def render_error(reply: ErrorReply) -> list[Piece]:
-    return [f"\u26a0\ufe0f {reply.message}" + (f"\n{reply.hint}" if reply.hint else "")]
-
-
-def fitted_markdown(quote: Quote, limit: int) -> str:
-    """The quote as markdown in at most `limit` characters: whole if it fits, else cut at a word with an
-    ellipsis (highlights dropped; prompts have none)."""
-    whole = quote_markdown(quote)
-    if len(whole) <= limit:
-        return whole
-    text, cut = quote.text.strip(), limit
-    while cut > 0:
-        words = text[:cut].rsplit(None, 1)
-        head = words[0] if len(words) == 2 else text[:cut]
-        shown = escape_markdown(head.rstrip()) + " \u2026"
-        if len(shown) <= limit:
-            return shown
-        cut -= max(1, len(shown) - limit)
-    return "\u2026"
-
-
-def side_embed(label: str, quote: Quote, limit: int) -> discord.Embed:
-    """One side of a prompt: its label, who said it (linked to the comment), their words, where from."""
-    embed = quote_embed(quote)
-    embed.description = fitted_markdown(quote, limit) or "\u200b"
-    embed.title = clip(escape_markdown(quote.author or "anonymous"), EMBED_TITLE_CHARS)
-    embed.set_author(name=clip(label, min(SIDE_LABEL_CHARS, EMBED_AUTHOR_CHARS)))
-    return embed
-
-
-@renders(PromptReply)
-def render_prompt(reply: PromptReply) -> list[Piece]:
-    """The question (and who suggested it) in one embed, then one embed per side with its cited quote, sized so
-    that a prompt with up to three sides fits one message."""
-    question = clip(escape_markdown(reply.question), QUESTION_CHARS)
-    description = f"**{question}**" + (f"\n\n{clip(reply.note, QUESTION_CHARS)}" if reply.note else "")
-    header = discord.Embed(title=PROMPT_TITLE, description=description, colour=PROMPT_COLOUR)
-    if reply.suggested_by:
-        header.set_footer(text=clip(f"Suggested by {reply.suggested_by}", FOOTER_CHARS))
-    if not reply.sides:
-        return [header]
-    overhead = sum(
-        len(side_embed(side.label, side.quote.model_copy(update={"text": ""}), 1)) for side in reply.sides
-    )
-    room = (EMBED_TOTAL_CHARS - len(header) - overhead) // len(reply.sides)
-    limit = max(SIDE_QUOTE_MIN, min(SIDE_QUOTE_CHARS, room))
-    return [header, *(side_embed(side.label, side.quote, limit) for side in reply.sides)]

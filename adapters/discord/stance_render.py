@@ -1,6 +1,6 @@
 """`stance` and `counter` replies for Discord: the counts as a small monospace bar chart, the clearest quote on
 each side cited like a quote, and with `--all` every counted comment, listed across as many messages as the
-limits require. Registered with `render.renders`; `buttons_for` adds the buttons under them.
+limits require. Chosen by `render.pieces_of`; `buttons.buttons_for` adds the buttons under them.
 """
 
 from __future__ import annotations
@@ -8,11 +8,11 @@ from __future__ import annotations
 import discord
 from discord.utils import escape_markdown
 
-from adapters.discord.appcommands import clip
+from adapters.discord.kit import FOOTER_CHARS, TEXT_COLOUR, side_embed
 from adapters.discord.limits import EMBED_TITLE_CHARS
 from adapters.discord.packing import Piece
-from adapters.discord.render import FOOTER_CHARS, TEXT_COLOUR, renders, side_embed
-from adapters.plain_render import NO_COUNTER, bar
+from adapters.plain_render import NO_COUNTER
+from adapters.text import chart, clip_line, group_lines
 from bot.models import CounterReply, MemberVotes, Quote, StanceCounts, StanceItem, StanceReply
 
 STANCE_COLOUR = discord.Colour(0x57F287)
@@ -26,18 +26,8 @@ COUNTER_QUOTE_CHARS = 3500
 ITEM_TEXT_CHARS = 90
 ITEMS_EMBED_CHARS = 2900
 """Characters of listed items per embed: two such embeds fit in one message's 6,000."""
-BAR_WIDTH = 10
 ARCHIVE_LABELS = ("agree", "disagree", "neutral", "unrelated")
 MEMBER_LABELS = (("agree", "agree"), ("disagree", "disagree"), ("passed", "pass"))
-
-
-def chart(rows: list[tuple[str, int]]) -> str:
-    """Labelled bars with counts, in a code block so they line up: `agree     ██████░░░░  12`."""
-    total = sum(count for _, count in rows)
-    width = max(len(label) for label, _ in rows)
-    digits = max(len(str(count)) for _, count in rows)
-    lines = [f"{label:<{width}} {bar(count, total, BAR_WIDTH)} {count:>{digits}}" for label, count in rows]
-    return "```\n" + "\n".join(lines) + "\n```"
 
 
 def archive_chart(counts: StanceCounts) -> str:
@@ -50,7 +40,7 @@ def members_chart(members: MemberVotes) -> str:
 
 def shown_claim(claim: str, limit: int = CLAIM_CHARS) -> str:
     """The claim on one line, cut to `limit` and markdown-escaped so it shows as typed."""
-    return escape_markdown(clip(claim, limit))
+    return escape_markdown(clip_line(claim, limit))
 
 
 def _footer(reply: StanceReply) -> str:
@@ -69,36 +59,32 @@ def stance_header(reply: StanceReply) -> discord.Embed:
     """The claim, the archive's counts beside the members' votes, and how sure the engine is."""
     description = f"**\u201c{shown_claim(reply.claim)}\u201d**"
     if reply.note:
-        description += "\n\n" + escape_markdown(clip(reply.note, NOTE_CHARS))
+        description += "\n\n" + escape_markdown(clip_line(reply.note, NOTE_CHARS))
     embed = discord.Embed(title="Where the thread stands", description=description, colour=STANCE_COLOUR)
     archive = f"Comments in `{reply.archive}`" if reply.archive else "Comments"
-    embed.add_field(name=clip(archive, EMBED_TITLE_CHARS), value=archive_chart(reply.counts), inline=True)
+    embed.add_field(
+        name=clip_line(archive, EMBED_TITLE_CHARS), value=archive_chart(reply.counts), inline=True
+    )
     if reply.members is not None and reply.members.total:
         embed.add_field(name="Members' votes", value=members_chart(reply.members), inline=True)
     footer = _footer(reply)
     if footer:
-        embed.set_footer(text=clip(footer, FOOTER_CHARS))
+        embed.set_footer(text=clip_line(footer, FOOTER_CHARS))
     return embed
 
 
 def item_line(item: StanceItem, fixed: bool = False) -> str:
     """One counted comment: its label (marked when a moderator set it), its number (what `stance fix` takes)
     and score, and the start of its words."""
-    text = escape_markdown(clip(item.text, ITEM_TEXT_CHARS))
+    text = escape_markdown(clip_line(item.text, ITEM_TEXT_CHARS))
     mark = " (fixed)" if fixed else ""
     return f"`{item.label:<9}`{mark} #{item.comment_id} \u00b7 {item.score:.2f} \u00b7 {text}"
 
 
 def item_embeds(items: list[StanceItem], fixed_ids: frozenset[int] = frozenset()) -> list[discord.Embed]:
     """Every item, a line each, in embeds of at most `ITEMS_EMBED_CHARS`, numbered so a reader can follow."""
-    groups: list[list[str]] = [[]]
-    size = 0
-    for line in (item_line(item, item.comment_id in fixed_ids) for item in items):
-        if groups[-1] and size + len(line) + 1 > ITEMS_EMBED_CHARS:
-            groups.append([])
-            size = 0
-        groups[-1].append(line)
-        size += len(line) + 1
+    listed = [item_line(item, item.comment_id in fixed_ids) for item in items]
+    groups = group_lines(listed, ITEMS_EMBED_CHARS) or [[]]
     title = f"Every counted comment ({len(items)})"
     return [
         discord.Embed(
@@ -111,13 +97,12 @@ def item_embeds(items: list[StanceItem], fixed_ids: frozenset[int] = frozenset()
 
 
 def numbered_side(label: str, quote: Quote, limit: int) -> discord.Embed:
-    """A cited quote (`render.side_embed`) whose footer also gives the comment's number, for `stance fix`."""
+    """A cited quote (`kit.side_embed`) whose footer also gives the comment's number, for `stance fix`."""
     embed = side_embed(label, quote, limit)
-    embed.set_footer(text=clip(f"{embed.footer.text} \u00b7 #{quote.comment_id}", FOOTER_CHARS))
+    embed.set_footer(text=clip_line(f"{embed.footer.text} \u00b7 #{quote.comment_id}", FOOTER_CHARS))
     return embed
 
 
-@renders(StanceReply)
 def render_stance(reply: StanceReply) -> list[Piece]:
     pieces: list[Piece] = [stance_header(reply)]
     for label, quote in (("Agrees", reply.agree), ("Disagrees", reply.disagree)):
@@ -128,12 +113,13 @@ def render_stance(reply: StanceReply) -> list[Piece]:
     return pieces
 
 
-@renders(CounterReply)
 def render_counter(reply: CounterReply) -> list[Piece]:
     """The comment that argues against the claim, cited like a quote; or why there is none."""
     if reply.quote is None:
         return [escape_markdown(reply.note or NO_COUNTER)]
-    embed = numbered_side(f"Against \u201c{clip(reply.claim, 50)}\u201d", reply.quote, COUNTER_QUOTE_CHARS)
+    embed = numbered_side(
+        f"Against \u201c{clip_line(reply.claim, 50)}\u201d", reply.quote, COUNTER_QUOTE_CHARS
+    )
     embed.colour = COUNTER_COLOUR
     pieces: list[Piece] = [escape_markdown(reply.note)] if reply.note else []
     return [*pieces, embed]

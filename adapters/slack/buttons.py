@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from adapters.slack.kit import Block
+from adapters.slack.limits import MAX_VALUE_CHARS
 
 ACTION_PREFIX = "threadbot."
 SHOW_ALL = f"{ACTION_PREFIX}stance_all"
 VOTE_PREFIX = f"{ACTION_PREFIX}vote_"
 ANOTHER = f"{ACTION_PREFIX}counter_again"
-MAX_VALUE_CHARS = 2000
 MAX_ARCHIVE_CHARS = 200
 
 Choice = Literal["agree", "disagree", "pass"]

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from adapters.text import clip
+
 _MARKUP = re.compile(r"<([^<>]*)>")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 
@@ -17,6 +19,17 @@ _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 def escape(text: str) -> str:
     """Escape the three characters Slack treats as control characters, making every `<...>` token inert."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def entity_start(text: str, cut: int) -> int:
+    """The cut moved back to the `&` of an `&amp;`-style entity it would split; else where it was."""
+    amp = text.rfind("&", max(0, cut - 5), cut)
+    return amp if amp != -1 and ";" not in text[amp:cut] else cut
+
+
+def clip_escaped(text: str, limit: int) -> str:
+    """Escaped text clipped to `limit` characters with an ellipsis, never inside an entity."""
+    return clip(text, limit, back_off=entity_start)
 
 
 def unescape(text: str) -> str:

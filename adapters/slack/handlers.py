@@ -19,14 +19,14 @@ from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import events
-from adapters.slack.actions import ButtonHandlers
+from adapters.slack import inbound
 from adapters.slack.actors import ActorResolver
-from adapters.slack.blocks import render_messages
 from adapters.slack.config import SlackConfig
-from adapters.slack.delivery import deliver
 from adapters.slack.escape import escape, unformat
 from adapters.slack.mentions import UserGroups, group_to_notify
+from adapters.slack.outbound import deliver
+from adapters.slack.presses import ButtonHandlers
+from adapters.slack.render import render_messages
 from adapters.slack.work import Work
 from bot.core import Bot
 from bot.models import Reply
@@ -53,13 +53,13 @@ class SlackHandlers:
         self.groups = groups or UserGroups()
         self._seen: OrderedDict[str, None] = OrderedDict()
         self._team_urls: dict[str, str | None] = {}
-        self.buttons = ButtonHandlers(bot, actors, work)
+        self.presses = ButtonHandlers(bot, actors, work)
 
     def register(self, app: AsyncApp) -> None:
         app.command(ANY_SLASH_COMMAND)(self.on_command)
         app.event("app_mention")(self.on_mention)
         app.event("message")(self.on_message)
-        self.buttons.register(app)
+        self.presses.register(app)
 
     # slash commands
 
@@ -72,7 +72,7 @@ class SlackHandlers:
         respond: AsyncRespond,
     ) -> None:
         """`/threadbot quote tokens` or `/quote tokens`: ack now (saying so if it will take a while), answer later."""
-        text = events.slash_text(
+        text = inbound.slash_text(
             command.get("command", ""), command.get("text", ""), self.config, self.bot.registry
         )
         if text is None:
@@ -85,7 +85,7 @@ class SlackHandlers:
             await ack(text=f"Working on `{escape(found[0].name)}`\u2026")
         else:
             await ack()
-        space = events.space_id(context.team_id, context.enterprise_id, command)
+        space = inbound.space_id(context.team_id, context.enterprise_id, command)
         self.work.spawn(self._answer_command(command, text, space, client, respond), name="slack-command")
 
     async def _answer_command(
@@ -93,7 +93,7 @@ class SlackHandlers:
     ) -> None:
         channel, user = str(payload.get("channel_id", "")), str(payload.get("user_id", ""))
         actor = await self.actors.resolve(client, space, user, payload.get("user_name"))
-        reply = await self.bot.handle_text(text, actor, events.place(space, channel))
+        reply = await self.bot.handle_text(text, actor, inbound.place(space, channel))
         asked = (
             f"{actor.display_name} asked: {payload.get('command', '')} {unformat(payload.get('text', ''))}"
         )
@@ -107,9 +107,9 @@ class SlackHandlers:
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         """`@threadbot quote tokens`, in a channel or a thread; Bolt has already acked the event."""
-        if events.is_from_a_bot(event) or self._repeat(body.get("event_id")):
+        if inbound.is_from_a_bot(event) or self._repeat(body.get("event_id")):
             return
-        space = events.space_id(context.team_id, context.enterprise_id, body)
+        space = inbound.space_id(context.team_id, context.enterprise_id, body)
         self.work.spawn(self._answer_mention(event, space, client, context.bot_user_id), name="slack-mention")
 
     async def _answer_mention(
@@ -118,8 +118,8 @@ class SlackHandlers:
         channel, user = str(event.get("channel", "")), str(event.get("user", ""))
         thread = event.get("thread_ts") or None
         actor = await self.actors.resolve(client, space, user, None)
-        text = events.mention_text(str(event.get("text", "")), bot_user_id)
-        reply = await self.bot.handle_text(text, actor, events.place(space, channel, thread))
+        text = inbound.mention_text(str(event.get("text", "")), bot_user_id)
+        reply = await self.bot.handle_text(text, actor, inbound.place(space, channel, thread))
         for message in render_messages(reply, group_id=await self._group(reply, client, space)):
             await deliver(client, message, channel=channel, user=user, thread_ts=thread)
 
@@ -135,9 +135,9 @@ class SlackHandlers:
 
         Bots, edits and other subtypes are skipped, and so is a message that mentions the bot: it is a command,
         answered through its `app_mention` event and not counted twice."""
-        if not events.is_observable(event, context.bot_user_id) or self._repeat(body.get("event_id")):
+        if not inbound.is_observable(event, context.bot_user_id) or self._repeat(body.get("event_id")):
             return
-        space = events.space_id(context.team_id, context.enterprise_id, body)
+        space = inbound.space_id(context.team_id, context.enterprise_id, body)
         result = context.authorize_result
         known_url = result.url if result is not None else None
         self.work.spawn(self._observe(event, space, client, known_url), name="slack-message")
@@ -147,7 +147,7 @@ class SlackHandlers:
     ) -> None:
         actor = await self.actors.resolve(client, space, str(event["user"]), None)
         team_url = known_url or await self._team_url(client, space)
-        await self.bot.observe(events.channel_message(event, actor, space, team_url))
+        await self.bot.observe(inbound.channel_message(event, actor, space, team_url))
 
     async def _team_url(self, client: AsyncWebClient, space: str) -> str | None:
         """The workspace's URL for permalinks (OAuth installs get it with each event; one token asks once)."""

@@ -9,14 +9,12 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.plain_render import emphasise
-from adapters.slack.escape import escape, link
+from adapters.slack.escape import clip_escaped, entity_start, escape, link
+from adapters.slack.limits import MAX_CONTEXT_CHARS, MAX_HEADER_CHARS, MAX_SECTION_CHARS
 from bot.models import Quote
 
-MAX_BLOCKS = 50
-MAX_SECTION_CHARS = 3000
-MAX_CONTEXT_CHARS = 2000
-MAX_HEADER_CHARS = 150
 MAX_FALLBACK_CHARS = 3000
+"""The notification text is kept this short (Slack takes more, nobody reads it)."""
 CITATION_RESERVE = 400
 
 Block = dict[str, Any]
@@ -27,32 +25,21 @@ def mrkdwn(text: str) -> dict[str, Any]:
 
 
 def section(text: str) -> Block:
-    return {"type": "section", "text": mrkdwn(clip(text, MAX_SECTION_CHARS))}
+    return {"type": "section", "text": mrkdwn(clip_escaped(text, MAX_SECTION_CHARS))}
 
 
 def context(text: str) -> Block:
-    return {"type": "context", "elements": [mrkdwn(clip(text, MAX_CONTEXT_CHARS))]}
+    return {"type": "context", "elements": [mrkdwn(clip_escaped(text, MAX_CONTEXT_CHARS))]}
 
 
 def header(text: str) -> Block:
     return {
         "type": "header",
-        "text": {"type": "plain_text", "text": clip(text, MAX_HEADER_CHARS), "emoji": False},
+        "text": {"type": "plain_text", "text": clip_escaped(text, MAX_HEADER_CHARS), "emoji": False},
     }
 
 
 DIVIDER: Block = {"type": "divider"}
-
-
-def clip(text: str, limit: int) -> str:
-    """Cut escaped text to `limit` characters without splitting an `&amp;`-style entity."""
-    if len(text) <= limit:
-        return text
-    cut = limit - 1
-    amp = text.rfind("&", max(0, cut - 5), cut)
-    if amp != -1 and ";" not in text[amp:cut]:
-        cut = amp
-    return text[:cut] + "\u2026"
 
 
 def split_line(line: str, budget: int) -> list[str]:
@@ -61,10 +48,7 @@ def split_line(line: str, budget: int) -> list[str]:
     while len(line) > budget:
         cut = line.rfind(" ", budget // 2, budget)
         if cut == -1:
-            cut = budget
-            amp = line.rfind("&", max(0, cut - 5), cut)
-            if amp > 0 and ";" not in line[amp:cut]:
-                cut = amp
+            cut = entity_start(line, budget) or budget
         pieces.append(line[:cut])
         line = line[cut:].lstrip(" ")
     pieces.append(line)

@@ -12,12 +12,14 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.oauth.token_rotation.async_rotator import AsyncTokenRotator
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import fit, header, render
 from adapters.slack.client import make_client
 from adapters.slack.config import SlackConfig
-from adapters.slack.delivery import post_message
 from adapters.slack.installation_store import InstallationStore
+from adapters.slack.kit import header
 from adapters.slack.mentions import UserGroups, group_to_notify
+from adapters.slack.outbound import post_message
+from adapters.slack.packing import fit
+from adapters.slack.render import render
 from bot.models import Place, Reply
 from bot.posting import ChannelGoneError, Posted
 

@@ -10,15 +10,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
+from adapters.discord.actors import is_moderator
 from adapters.discord.appcommands import SUB_COMMAND, SUB_COMMAND_GROUP, SlashBuildError, build_tree
 from adapters.discord.autocomplete import best_choices
 from adapters.discord.client import intents
 from adapters.discord.config import DiscordConfigError, parse_guild_ids, parse_role_names
-from adapters.discord.invocation import UnknownSlashCommand, mention_text, resolve
+from adapters.discord.inbound import UnknownSlashCommand, mention_text, resolve
+from adapters.discord.kit import fitted_markdown, quote_markdown
+from adapters.discord.outbound import allowed_mentions
 from adapters.discord.packing import Outgoing, pack, split_text
-from adapters.discord.people import is_moderator
-from adapters.discord.render import fitted_markdown, quote_markdown, render
-from adapters.discord.sending import allowed_mentions
+from adapters.discord.render import render
 from bot.context import Context
 from bot.features import build_registry
 from bot.models import (

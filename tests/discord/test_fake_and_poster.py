@@ -7,7 +7,7 @@ import asyncio
 import aiohttp
 import pytest
 
-from adapters.discord.people import PLATFORM
+from adapters.discord.inbound import PLATFORM
 from bot.models import Place, TextReply
 from bot.posting import ChannelGoneError
 from tests.discord.conftest import Running, World

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.discord.people import space_key
+from adapters.discord.inbound import space_key
 from bot.context import Context
 from bot.core import Bot
 from bot.models import Command, Reply, TextReply

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.discord.people import space_key
+from adapters.discord.inbound import space_key
 from bot.models import ChannelMessage
 from tests.discord.conftest import Running, StartBot
 from tests.discord.fake_discord import FakeDiscord, Sent

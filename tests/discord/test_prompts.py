@@ -7,8 +7,8 @@ import logging
 
 import pytest
 
-from adapters.discord.people import space_key
-from adapters.discord.roles import find_role
+from adapters.discord.inbound import space_key
+from adapters.discord.mentions import find_role
 from bot.core import Bot
 from bot.prompts import tick
 from bot.times import now_iso
@@ -140,7 +140,7 @@ async def test_a_role_not_found_is_plain_text_pings_nobody_and_is_logged(
 ) -> None:
     await start_bot()
     await schedule(fake, world, role=role)
-    with caplog.at_level(logging.WARNING, logger="adapters.discord.roles"):
+    with caplog.at_level(logging.WARNING, logger="adapters.discord.mentions"):
         interaction = await fake.slash(world.general, world.moderator, "prompt now")
         await fake.wait_for(lambda: interaction.sent)
     (post,) = channel_posts(fake)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from adapters.discord.people import space_key
+from adapters.discord.inbound import space_key
 from bot.core import Bot
 from bot.models import ChannelMessage
 from bot.sessions.recording import group_archive

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from adapters.discord.people import space_key
+from adapters.discord.inbound import space_key
 from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Running

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from adapters.discord.people import space_key
+from adapters.discord.inbound import space_key
 from bot.core import Bot
 from bot.times import now_iso
 from storage.importers.records import CommentRecord

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from adapters.discord.controls import CUSTOM_ID_CHARS, Action, Control, buttons_for, parse_custom_id
+from adapters.discord.buttons import CUSTOM_ID_CHARS, Action, Buttons, Control, buttons_for, parse_custom_id
+from adapters.discord.outbound import allowed_mentions
 from adapters.discord.packing import Outgoing
 from adapters.discord.render import render
-from adapters.discord.sending import Buttons, allowed_mentions
 from bot.models import (
     Actor,
     CounterCandidateRef,

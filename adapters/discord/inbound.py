@@ -1,6 +1,7 @@
-"""What a user asked for: slash-command data or a message that mentions the bot, as core inputs.
+"""Discord events as the pieces of a neutral command: what a user asked for (slash-command data or a message that
+mentions the bot) and where they asked it (`Place`).
 
-Pure functions over Discord's JSON and strings, so they are tested without a client.
+Pure functions over Discord's JSON, strings and channels, so they are tested without a client.
 """
 
 from __future__ import annotations
@@ -10,8 +11,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+import discord
+
 from adapters.discord.appcommands import SUB_COMMAND, SUB_COMMAND_GROUP, SlashRoute, SlashTree
 from bot.models import Actor, Command, Place
+
+PLATFORM = "discord"
 
 
 class UnknownSlashCommand(LookupError):
@@ -80,3 +85,19 @@ def mention_text(content: str, bot_id: int, *, direct: bool) -> str | None:
     if match is not None:
         return text[match.end() :].strip()
     return text if direct and text else None
+
+
+def place_of(guild_id: int | None, channel: object, channel_id: int | None, user_id: int) -> Place:
+    """A guild is a space of its own; each user's DMs with the bot are a space too (`dm-<user id>`).
+
+    In a thread, `channel` is the parent (its archive default and memory apply) and `thread` the thread.
+    """
+    space = str(guild_id) if guild_id is not None else f"dm-{user_id}"
+    if isinstance(channel, discord.Thread) and channel.parent_id is not None:
+        return Place(platform=PLATFORM, space=space, channel=str(channel.parent_id), thread=str(channel.id))
+    return Place(platform=PLATFORM, space=space, channel=str(channel_id or user_id))
+
+
+def space_key(guild_id: int) -> str:
+    """The storage scope of a guild, e.g. for importing an archive into it: `discord:<guild id>`."""
+    return f"{PLATFORM}:{guild_id}"

@@ -7,17 +7,17 @@ verbatim (escaped, so nothing in it pings) and who said it with a link; a contex
 
 from __future__ import annotations
 
-from adapters.slack.escape import escape
+from adapters.slack.escape import clip_escaped, escape
 from adapters.slack.kit import (
     DIVIDER,
     MAX_FALLBACK_CHARS,
     Block,
     cited_sections,
-    clip,
     context,
     section,
 )
 from adapters.slack.mentions import group_mention
+from adapters.text import one_line
 from bot.models import PromptReply
 
 QUESTION_MARK = ":speech_balloon:"
@@ -56,7 +56,7 @@ def fallback_prompt(reply: PromptReply, group_id: str | None = None) -> str:
     notify = notify_markup(reply, group_id)
     lines = [f"{notify} {escape(reply.question)}" if notify else escape(reply.question)]
     for side in reply.sides:
-        words = clip(escape(" ".join(side.quote.text.split())), FALLBACK_QUOTE_CHARS)
+        words = clip_escaped(escape(one_line(side.quote.text)), FALLBACK_QUOTE_CHARS)
         author = escape(side.quote.author or "anonymous")
         lines.append(f"{escape(side.label)}: \u201c{words}\u201d \u2014 {author}")
-    return clip("\n".join(lines), MAX_FALLBACK_CHARS)
+    return clip_escaped("\n".join(lines), MAX_FALLBACK_CHARS)

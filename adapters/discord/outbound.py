@@ -1,36 +1,27 @@
-"""Sending rendered messages, always with mentions disabled.
+"""Sending rendered messages into a channel, or as the answer to an interaction, always with mentions disabled.
 
 The client is built with `AllowedMentions.none()` as well; passing it on every call too means a quoted
 `@everyone`, `<@&role>` or `<@user>` stays inert even if someone later changes the client's default. The one
 exception a message carries (`Outgoing.mention_user_id` or `mention_role_id`) is allowed by id, alone.
-Buttons go out as plain components: a press is answered by its custom id (`buttons`), not by a callback kept
-in memory, so discord.py is told there is nothing to remember.
+An interaction is answered by its first response, or in place of its deferred "thinking..." message
+(`deadline`), with the rest as follow-ups; an ephemeral reply is seen by the one who asked alone.
 """
 
 from __future__ import annotations
 
 import discord
+from pydantic import BaseModel
 
-from adapters.discord.controls import Button
+from adapters.discord.buttons import Buttons
+from adapters.discord.deadline import Ack
 from adapters.discord.packing import Outgoing
 
 NO_MENTIONS = discord.AllowedMentions.none()
 
 
-class Buttons(discord.ui.View):
-    """Buttons answered by custom id in `on_interaction`, so they outlive this process and its memory."""
-
-    def __init__(self, buttons: tuple[Button, ...]) -> None:
-        super().__init__(timeout=None)
-        for button in buttons:
-            style = discord.ButtonStyle(button.style.value)
-            self.add_item(
-                discord.ui.Button(label=button.label, custom_id=button.control.custom_id, style=style)
-            )
-
-    def is_dispatchable(self) -> bool:
-        """Nothing for discord.py to store per message and dispatch: the custom ids say it all."""
-        return False
+def is_ephemeral(reply: BaseModel) -> bool:
+    """Whether a reply is for the one who asked alone (errors, previews, confirmations)."""
+    return bool(getattr(reply, "ephemeral", False))
 
 
 def view_of(message: Outgoing) -> discord.ui.View:
@@ -78,3 +69,39 @@ async def send_to_channel(
                 )
             )
     return sent
+
+
+async def deliver(
+    interaction: discord.Interaction, messages: list[Outgoing], *, ephemeral: bool, ack: Ack
+) -> None:
+    """Send the rendered reply: as the response, or in place of the "thinking" message, then follow-ups."""
+    rest: list[Outgoing]
+    if ack is Ack.NONE:
+        first, rest = messages[0], messages[1:]
+        await interaction.response.send_message(
+            content=first.content,
+            embeds=first.embeds,
+            ephemeral=ephemeral,
+            allowed_mentions=allowed_mentions(first),
+            view=view_of(first),
+        )
+    elif ephemeral and ack is Ack.PUBLIC:
+        # The "thinking" message is public; an error belongs to the asker alone, so replace it.
+        await interaction.delete_original_response()
+        rest = messages
+    else:
+        first, rest = messages[0], messages[1:]
+        await interaction.edit_original_response(
+            content=first.content,
+            embeds=first.embeds,
+            allowed_mentions=allowed_mentions(first),
+            view=view_of(first),
+        )
+    for message in rest:
+        await interaction.followup.send(
+            content=message.content or discord.utils.MISSING,
+            embeds=message.embeds,
+            ephemeral=ephemeral,
+            allowed_mentions=allowed_mentions(message),
+            view=view_of(message),
+        )

@@ -7,7 +7,8 @@ import re
 
 from pydantic import BaseModel
 
-from adapters.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, render
+from adapters.slack.limits import MAX_BLOCKS, MAX_SECTION_CHARS
+from adapters.slack.render import render
 from bot.models import ErrorReply, Quote, QuotesReply, Span, TextReply
 
 PINGS = re.compile(r"<[!@#]")

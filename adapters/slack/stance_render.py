@@ -8,45 +8,34 @@ splits a long list over several messages. Everything taken from the archive or t
 
 from __future__ import annotations
 
-from adapters.plain_render import bar
+from adapters.plain_render import NO_COUNTER
 from adapters.slack.buttons import counter_actions, stance_actions
-from adapters.slack.escape import escape
+from adapters.slack.escape import clip_escaped, escape
 from adapters.slack.kit import (
     DIVIDER,
     MAX_FALLBACK_CHARS,
-    MAX_SECTION_CHARS,
     Block,
     cited_sections,
-    clip,
     context,
     header,
     section,
     split_line,
 )
+from adapters.slack.limits import MAX_SECTION_CHARS
+from adapters.text import chart, group_lines, one_line
 from bot.models import CounterReply, MemberVotes, StanceItem, StanceReply
 
 ITEM_TEXT_CHARS = 280
 """Each `--all` line shows this much of its comment: the list is for scanning, the ids lead to the rest."""
 FALLBACK_CLAIM_CHARS = 200
-BAR_WIDTH = 10
-NO_COUNTER = "I found no comment that argues against that."
 
 
 def claim_sections(lead: str, claim: str) -> list[Block]:
     """`lead` and the claim in quotes, over as many sections as a very long claim needs."""
-    pieces = split_line(escape(" ".join(claim.split())), MAX_SECTION_CHARS - len(lead) - 4)
+    pieces = split_line(escape(one_line(claim)), MAX_SECTION_CHARS - len(lead) - 4)
     pieces[0] = f"{lead} \u201c{pieces[0]}"
     pieces[-1] += "\u201d"
     return [section(piece) for piece in pieces]
-
-
-def chart(rows: list[tuple[str, int]]) -> str:
-    """Labels, bars and numbers aligned in a code block (numbers only: nothing to escape)."""
-    total = sum(n for _, n in rows)
-    width = max(len(name) for name, _ in rows)
-    digits = max(len(str(n)) for _, n in rows)
-    lines = [f"{name:<{width}} {bar(n, total, BAR_WIDTH)} {n:>{digits}}" for name, n in rows]
-    return "```\n" + "\n".join(lines) + "\n```"
 
 
 def counts_section(reply: StanceReply) -> Block:
@@ -79,24 +68,14 @@ def confidence_text(reply: StanceReply) -> str | None:
 
 
 def item_line(item: StanceItem) -> str:
-    words = clip(escape(" ".join(item.text.split())), ITEM_TEXT_CHARS)
+    words = clip_escaped(escape(one_line(item.text)), ITEM_TEXT_CHARS)
     return f"\u2022 `{item.label}` {item.score:.2f} \u00b7 #{item.comment_id} \u201c{words}\u201d"
 
 
 def item_sections(items: list[StanceItem]) -> list[Block]:
     """Every counted comment on its own line, packed into sections of at most 3,000 characters."""
-    blocks: list[Block] = []
-    current: list[str] = []
-    size = 0
-    for line in (item_line(item) for item in items):
-        if current and size + 1 + len(line) > MAX_SECTION_CHARS:
-            blocks.append(section("\n".join(current)))
-            current, size = [], 0
-        current.append(line)
-        size += len(line) + 1
-    if current:
-        blocks.append(section("\n".join(current)))
-    return blocks
+    lines = [item_line(item) for item in items]
+    return [section("\n".join(group)) for group in group_lines(lines, MAX_SECTION_CHARS)]
 
 
 def footer(reply: StanceReply) -> list[Block]:
@@ -128,7 +107,7 @@ def render_stance(reply: StanceReply) -> list[Block]:
 def fallback_stance(reply: StanceReply) -> str:
     """The notification: the claim (cut short) and the counts, in words (escaped by the caller)."""
     counts = reply.counts
-    claim = clip(" ".join(reply.claim.split()), FALLBACK_CLAIM_CHARS)
+    claim = clip_escaped(one_line(reply.claim), FALLBACK_CLAIM_CHARS)
     text = (
         f"Stance toward \u201c{claim}\u201d: {counts.agree} agree, {counts.disagree} disagree, "
         f"{counts.neutral} neutral, {counts.unrelated} unrelated"
@@ -162,5 +141,5 @@ def fallback_counter(reply: CounterReply) -> str:
     """The notification: the counter quote and its author, or the note (escaped by the caller)."""
     if reply.quote is None:
         return reply.note or NO_COUNTER
-    words = clip(" ".join(reply.quote.text.split()), MAX_FALLBACK_CHARS - 200)
-    return f"\u201c{words}\u201d \u2014 {clip(reply.quote.author or 'anonymous', 100)}"
+    words = clip_escaped(one_line(reply.quote.text), MAX_FALLBACK_CHARS - 200)
+    return f"\u201c{words}\u201d \u2014 {clip_escaped(reply.quote.author or 'anonymous', 100)}"

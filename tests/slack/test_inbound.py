@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from adapters.slack.events import channel_message, is_observable, permalink
+from adapters.slack.inbound import channel_message, is_observable, permalink
 from bot.models import Actor
 
 ALICE = Actor(user_id="UALICE", display_name="Alice")

@@ -19,11 +19,12 @@ from slack_bolt.context.async_context import AsyncBoltContext
 from slack_bolt.context.respond.async_respond import AsyncRespond
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack import events
+from adapters.slack import inbound
 from adapters.slack.actors import ActorResolver
-from adapters.slack.blocks import SlackMessage, render_messages
 from adapters.slack.buttons import ACTION_PREFIX, ANOTHER, SHOW_ALL, BadButtonError, ClaimRef, vote_choice
-from adapters.slack.delivery import deliver
+from adapters.slack.outbound import deliver
+from adapters.slack.packing import SlackMessage
+from adapters.slack.render import render_messages
 from adapters.slack.work import Work
 from bot.claims import claim_text
 from bot.core import Bot
@@ -110,13 +111,13 @@ class ButtonHandlers:
     ) -> None:
         """Ack within Slack's 3 seconds before anything else; the command runs afterwards."""
         await ack()
-        space = events.space_id(context.team_id, context.enterprise_id, body)
+        space = inbound.space_id(context.team_id, context.enterprise_id, body)
         click = Click.from_payload(body, action)
         self.work.spawn(self._answer(click, space, client, respond), name="slack-button")
 
     async def _answer(self, click: Click, space: str, client: AsyncWebClient, respond: AsyncRespond) -> None:
         actor = await self.actors.resolve(client, space, click.user, click.user_name)
-        place = events.place(space, click.channel, click.thread)
+        place = inbound.place(space, click.channel, click.thread)
         reply = await self._run(click, actor, place)
         public = click.action_id == ANOTHER and not isinstance(reply, ErrorReply)
         asked = f"{actor.display_name} asked for another counterargument" if public else None

@@ -8,8 +8,9 @@ import re
 import pytest
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, render
+from adapters.slack.limits import MAX_BLOCKS, MAX_SECTION_CHARS
 from adapters.slack.mentions import UserGroups
+from adapters.slack.render import render
 from bot.models import PromptReply, PromptSide, Quote, TextReply
 from tests.slack.conftest import TEAM, TOKEN
 from tests.slack.fake_slack import FakeSlack

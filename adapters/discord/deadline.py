@@ -1,8 +1,8 @@
 """Answering one interaction (a slash command or a button press) within Discord's 3 seconds.
 
 The core's work runs as its own task while `acknowledge_in_time` watches the clock: a `slow` command is
-deferred at once, any other after `defer_after` seconds without a reply. `deliver` then sends the reply as the
-first response, or into the deferred message, with the rest as follow-ups. Nothing here blocks the event loop.
+deferred at once, any other after `defer_after` seconds without a reply; `finish` gives up with an apology
+before the follow-up token expires. `outbound.deliver` then sends the reply. Nothing here blocks the event loop.
 """
 
 from __future__ import annotations
@@ -13,8 +13,6 @@ from enum import Enum
 import discord
 
 from adapters.discord.config import DiscordConfig
-from adapters.discord.packing import Outgoing
-from adapters.discord.sending import allowed_mentions, view_of
 from bot.models import ErrorReply, Reply
 
 
@@ -52,40 +50,4 @@ async def finish(work: asyncio.Task[Reply], name: str, config: DiscordConfig) ->
     except TimeoutError:
         return ErrorReply(
             message=f"`{name}` took longer than Discord lets me answer.", hint="Try a narrower query."
-        )
-
-
-async def deliver(
-    interaction: discord.Interaction, messages: list[Outgoing], *, ephemeral: bool, ack: Ack
-) -> None:
-    """Send the rendered reply: as the response, or in place of the "thinking" message, then follow-ups."""
-    rest: list[Outgoing]
-    if ack is Ack.NONE:
-        first, rest = messages[0], messages[1:]
-        await interaction.response.send_message(
-            content=first.content,
-            embeds=first.embeds,
-            ephemeral=ephemeral,
-            allowed_mentions=allowed_mentions(first),
-            view=view_of(first),
-        )
-    elif ephemeral and ack is Ack.PUBLIC:
-        # The "thinking" message is public; an error belongs to the asker alone, so replace it.
-        await interaction.delete_original_response()
-        rest = messages
-    else:
-        first, rest = messages[0], messages[1:]
-        await interaction.edit_original_response(
-            content=first.content,
-            embeds=first.embeds,
-            allowed_mentions=allowed_mentions(first),
-            view=view_of(first),
-        )
-    for message in rest:
-        await interaction.followup.send(
-            content=message.content or discord.utils.MISSING,
-            embeds=message.embeds,
-            ephemeral=ephemeral,
-            allowed_mentions=allowed_mentions(message),
-            view=view_of(message),
         )

@@ -6,8 +6,9 @@ import json
 import re
 from typing import Any
 
-from adapters.slack.blocks import MAX_BLOCKS, MAX_SECTION_CHARS, render, render_messages
 from adapters.slack.buttons import ANOTHER, SHOW_ALL, ClaimRef
+from adapters.slack.limits import MAX_BLOCKS, MAX_SECTION_CHARS
+from adapters.slack.render import render, render_messages
 from bot.models import (
     CounterReply,
     MemberVotes,
