@@ -19,7 +19,6 @@ from rich.console import Console
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
 from adapters.importing import import_files
-from bot.features.stance.reader import finish_reading
 from bot.models import ErrorReply
 from bot.settings import Settings
 from bot.times import iso, utc_now
@@ -119,12 +118,12 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
                 text += f" --archive {args.archive}"
             reply = await console.ask(text)
             print(console.render(reply), flush=True)
-            await finish_reading(bot.context)
+            await bot.finish()
             return 1 if isinstance(reply, ErrorReply) else 0
         if sys.stdin.isatty():
             return await console.interactive(sys.stdin, sys.stdout)
         status = await console.run_script(sys.stdin, sys.stdout)
-        await finish_reading(bot.context)
+        await bot.finish()
         return status
 
 

@@ -33,7 +33,6 @@ from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bench.synth import comments
 from bot.engine.loader import load_engine
-from bot.features.stance_reading import finish_reading
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
 from bot.times import iso, utc_now
@@ -97,7 +96,7 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
         start = time.perf_counter()
         await console.ask(f"stance warming up the engine{option}")
         load = time.perf_counter() - start
-        await finish_reading(bot.context)
+        await bot.finish()
         stance_s, repeat_s, counter_s, read_s = [], [], [], []
         scored: list[int] = []
         read_on: list[int] = []
@@ -114,7 +113,7 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
             counter = await console.ask(f"counter {claim}{option}")
             counter_s.append(time.perf_counter() - start)
             assert isinstance(counter, CounterReply), counter
-            await finish_reading(bot.context)
+            await bot.finish()
             start = time.perf_counter()
             done = await console.ask(f"stance {claim}{option}")
             read_s.append(time.perf_counter() - start)

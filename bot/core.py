@@ -55,6 +55,12 @@ class Bot:
         self._background += tasks
         return tasks
 
+    async def finish(self) -> None:
+        """Wait for every unit's unfinished work (`threadbot ask`, piped scripts and benches, before exit)."""
+        for unit in self._started:
+            if unit.finish is not None:
+                await unit.finish(self.context)
+
     async def stop(self) -> None:
         """Cancel the background work, then run the started units' stop hooks in reverse order; a failing
         hook is logged and the others still run."""

@@ -37,3 +37,6 @@ class Feature:
     """Run when the bot opens, in every entry point (console, ask, run)."""
     stop: Hook | None = None
     """Run when the bot closes, before the stores close."""
+    finish: Hook | None = None
+    """Wait until work the unit carries on after a reply is done (a one-shot process calls it before it
+    exits, so what a reply promised, "ask again in a few seconds", holds for the next run)."""

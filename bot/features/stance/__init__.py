@@ -11,7 +11,7 @@ from bot.context import Context
 from bot.feature import Feature
 from bot.features.stance import commands as stance_commands
 from bot.features.stance import feedback
-from bot.features.stance.reader import close_reading, reading
+from bot.features.stance.reader import close_reading, finish_reading, reading
 from bot.features.stance.service import StanceService
 from bot.registry import Registry
 
@@ -32,4 +32,4 @@ async def stop(ctx: Context) -> None:
     ctx.services.stance = None
 
 
-feature = Feature(name="stance", commands=commands, start=start, stop=stop)
+feature = Feature(name="stance", commands=commands, start=start, stop=stop, finish=finish_reading)
