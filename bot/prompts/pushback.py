@@ -19,9 +19,9 @@ from storage.prompt_store import ReplyPair
 log = logging.getLogger(__name__)
 
 THRESHOLD = 0.5
-MODEL_PAIRS = 64
-"""How many reply pairs the stance model judges for one pool: enough for a thread's clearest disputes, and a
-bounded few seconds of NLI on 2 cores."""
+MODEL_PAIRS = 32
+"""How many reply pairs the stance model judges for one pool, likeliest first: a thread's clearest disputes
+within 1-4 s of NLI on 2 cores (30-120 ms a pair; bench/pushback_eval.py)."""
 MIN_PARENT_CHARS = 40
 MIN_REPLY_CHARS = 15
 
@@ -95,7 +95,7 @@ async def judge_pairs(ctx: Context, pairs: Sequence[ReplyPair]) -> list[Disagree
     scores: list[float] | None = None
     pipeline = ctx.services.stance
     if pipeline is not None:
-        # the model reads each pair once (about 50 ms): the likeliest pushbacks first, at most MODEL_PAIRS
+        # the model reads each pair once: the likeliest pushbacks first, at most MODEL_PAIRS
         ranked = sorted(enumerate(candidates), key=lambda item: (-cue_score(item[1].reply.text), item[0]))
         candidates = [pair for _, pair in ranked[:MODEL_PAIRS]]
         try:
