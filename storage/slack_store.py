@@ -8,55 +8,66 @@ migration 20). One logical write is one transaction.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, fields, replace
 from typing import Any
 
 from storage.sql import Row, SqlDatabase
 
-INSTALLATION_COLUMNS = (
-    "app_id",
-    "enterprise_name",
-    "enterprise_url",
-    "team_name",
-    "bot_token",
-    "bot_id",
-    "bot_user_id",
-    "bot_scopes",
-    "bot_refresh_token",
-    "bot_token_expires_at",
-    "user_token",
-    "user_scopes",
-    "user_refresh_token",
-    "user_token_expires_at",
-    "incoming_webhook_url",
-    "incoming_webhook_channel",
-    "incoming_webhook_channel_id",
-    "incoming_webhook_configuration_url",
-    "is_enterprise_install",
-    "token_type",
-    "installed_at",
-)
-BOT_COLUMNS = (
-    "app_id",
-    "enterprise_name",
-    "team_name",
-    "bot_token",
-    "bot_id",
-    "bot_user_id",
-    "bot_scopes",
-    "bot_refresh_token",
-    "bot_token_expires_at",
-    "is_enterprise_install",
-    "installed_at",
-)
-BOT_OVERLAY = (
-    "bot_token",
-    "bot_id",
-    "bot_user_id",
-    "bot_scopes",
-    "bot_refresh_token",
-    "bot_token_expires_at",
-)
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Installed:
+    """What a bot and an installation both record: the workspace's key, when, and the bot user's fields."""
+
+    enterprise_id: str | None
+    team_id: str | None
+    installed_at: float
+    app_id: str | None = None
+    enterprise_name: str | None = None
+    team_name: str | None = None
+    bot_id: str | None = None
+    bot_user_id: str | None = None
+    bot_scopes: str | None = None
+    bot_refresh_token: str | None = None
+    bot_token_expires_at: int | None = None
+    is_enterprise_install: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlackBot(_Installed):
+    """A workspace's (org-wide: an enterprise's) bot user and its current token; scopes joined by commas."""
+
+    bot_token: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SlackInstallation(_Installed):
+    """One user's installation of the app in a workspace, with the tokens it was granted."""
+
+    user_id: str
+    enterprise_url: str | None = None
+    bot_token: str | None = None
+    user_token: str | None = None
+    user_scopes: str | None = None
+    user_refresh_token: str | None = None
+    user_token_expires_at: int | None = None
+    incoming_webhook_url: str | None = None
+    incoming_webhook_channel: str | None = None
+    incoming_webhook_channel_id: str | None = None
+    incoming_webhook_configuration_url: str | None = None
+    token_type: str | None = None
+
+
+KEY_FIELDS = ("enterprise_id", "team_id", "user_id")
+
+
+def _columns(kind: type[_Installed]) -> tuple[str, ...]:
+    """A record's columns besides its key, named as its fields (the tables mirror the records)."""
+    return tuple(f.name for f in fields(kind) if f.name not in KEY_FIELDS)
+
+
+INSTALLATION_COLUMNS = _columns(SlackInstallation)
+BOT_COLUMNS = _columns(SlackBot)
+BOT_OVERLAY = tuple(column for column in BOT_COLUMNS if column.startswith("bot_"))
 """What an installation takes from its workspace's bot row, which holds the token as last rotated."""
 
 KEY = "client_id = ? AND enterprise_id = ? AND team_id = ?"
@@ -90,55 +101,6 @@ DELETE_USER_INSTALLATION = f"DELETE FROM slack_installations WHERE {KEY} AND use
 INSERT_STATE = "INSERT INTO slack_oauth_states (state, expires_at) VALUES (?, ?)"
 DELETE_EXPIRED_STATES = "DELETE FROM slack_oauth_states WHERE expires_at < ?"
 CONSUME_STATE = "DELETE FROM slack_oauth_states WHERE state = ? AND expires_at >= ?"
-
-
-@dataclass(frozen=True, slots=True)
-class SlackBot:
-    """A workspace's (org-wide: an enterprise's) bot user and its current token; scopes joined by commas."""
-
-    enterprise_id: str | None
-    team_id: str | None
-    bot_token: str
-    installed_at: float
-    app_id: str | None = None
-    enterprise_name: str | None = None
-    team_name: str | None = None
-    bot_id: str | None = None
-    bot_user_id: str | None = None
-    bot_scopes: str | None = None
-    bot_refresh_token: str | None = None
-    bot_token_expires_at: int | None = None
-    is_enterprise_install: bool = False
-
-
-@dataclass(frozen=True, slots=True)
-class SlackInstallation:
-    """One user's installation of the app in a workspace, with the tokens it was granted."""
-
-    enterprise_id: str | None
-    team_id: str | None
-    user_id: str
-    installed_at: float
-    app_id: str | None = None
-    enterprise_name: str | None = None
-    enterprise_url: str | None = None
-    team_name: str | None = None
-    bot_token: str | None = None
-    bot_id: str | None = None
-    bot_user_id: str | None = None
-    bot_scopes: str | None = None
-    bot_refresh_token: str | None = None
-    bot_token_expires_at: int | None = None
-    user_token: str | None = None
-    user_scopes: str | None = None
-    user_refresh_token: str | None = None
-    user_token_expires_at: int | None = None
-    incoming_webhook_url: str | None = None
-    incoming_webhook_channel: str | None = None
-    incoming_webhook_channel_id: str | None = None
-    incoming_webhook_configuration_url: str | None = None
-    is_enterprise_install: bool = False
-    token_type: str | None = None
 
 
 def _key(client_id: str, enterprise_id: str | None, team_id: str | None) -> tuple[str, str, str]:

@@ -11,6 +11,7 @@ from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.settings import Settings
+from storage.db import Database, open_database
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
@@ -19,6 +20,16 @@ SHARED = REPO.parent / "shared"
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(db=tmp_path / "threadbot.db")
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A bare migrated database in a temporary folder, for tests of one store."""
+    database = await open_database(tmp_path / "store.db")
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 @pytest.fixture

@@ -3,25 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
 
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.slack_store import SlackBot, SlackInstallation, SlackInstallationStore
 from storage.sql import SqlDatabase
 
 APP = "client"
 
 
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "slack.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import logging
 import secrets
 import time
 from collections.abc import Callable
+from typing import Any, TypeVar
 
 from slack_sdk.oauth.installation_store.async_installation_store import AsyncInstallationStore
 from slack_sdk.oauth.installation_store.models.bot import Bot
@@ -37,53 +38,20 @@ def _scopes(scopes: object) -> str | None:
     return None
 
 
-def _bot_record(bot: Bot, enterprise_id: str | None, team_id: str | None) -> SlackBot:
-    return SlackBot(
-        enterprise_id=enterprise_id,
-        team_id=team_id,
-        bot_token=bot.bot_token,
-        installed_at=float(bot.installed_at),
-        app_id=bot.app_id,
-        enterprise_name=bot.enterprise_name,
-        team_name=bot.team_name,
-        bot_id=bot.bot_id,
-        bot_user_id=bot.bot_user_id,
-        bot_scopes=_scopes(bot.bot_scopes),
-        bot_refresh_token=bot.bot_refresh_token,
-        bot_token_expires_at=bot.bot_token_expires_at,
-        is_enterprise_install=bool(bot.is_enterprise_install),
-    )
+Record = TypeVar("Record", SlackBot, SlackInstallation)
+SCOPE_FIELDS = ("bot_scopes", "user_scopes")
 
 
-def _installation_record(
-    installation: Installation, enterprise_id: str | None, team_id: str | None
-) -> SlackInstallation:
-    return SlackInstallation(
-        enterprise_id=enterprise_id,
-        team_id=team_id,
-        user_id=installation.user_id,
-        installed_at=float(installation.installed_at),
-        app_id=installation.app_id,
-        enterprise_name=installation.enterprise_name,
-        enterprise_url=installation.enterprise_url,
-        team_name=installation.team_name,
-        bot_token=installation.bot_token,
-        bot_id=installation.bot_id,
-        bot_user_id=installation.bot_user_id,
-        bot_scopes=_scopes(installation.bot_scopes),
-        bot_refresh_token=installation.bot_refresh_token,
-        bot_token_expires_at=installation.bot_token_expires_at,
-        user_token=installation.user_token,
-        user_scopes=_scopes(installation.user_scopes),
-        user_refresh_token=installation.user_refresh_token,
-        user_token_expires_at=installation.user_token_expires_at,
-        incoming_webhook_url=installation.incoming_webhook_url,
-        incoming_webhook_channel=installation.incoming_webhook_channel,
-        incoming_webhook_channel_id=installation.incoming_webhook_channel_id,
-        incoming_webhook_configuration_url=installation.incoming_webhook_configuration_url,
-        is_enterprise_install=bool(installation.is_enterprise_install),
-        token_type=installation.token_type,
-    )
+def _record(kind: type[Record], source: Bot | Installation, enterprise_id: str | None, team_id: str | None) -> Record:
+    """slack_sdk's object as our record: every field the record has, by name, under the stored key; scopes
+    joined by commas, times and flags as plain numbers."""
+    values: dict[str, Any] = {field.name: getattr(source, field.name, None) for field in dataclasses.fields(kind)}
+    values.update(enterprise_id=enterprise_id, team_id=team_id, installed_at=float(source.installed_at))
+    values["is_enterprise_install"] = bool(source.is_enterprise_install)
+    for name in SCOPE_FIELDS:
+        if name in values:
+            values[name] = _scopes(values[name])
+    return kind(**values)
 
 
 def _bot(record: SlackBot) -> Bot:
@@ -118,16 +86,16 @@ class InstallationStore(AsyncInstallationStore):
         enterprise, team = _key(
             installation.enterprise_id, installation.team_id, installation.is_enterprise_install
         )
-        bot = _bot_record(installation.to_bot(), enterprise, team) if installation.bot_token else None
+        bot = _record(SlackBot, installation.to_bot(), enterprise, team) if installation.bot_token else None
         await self.records.save_installation(
-            self.client_id, _installation_record(installation, enterprise, team), bot
+            self.client_id, _record(SlackInstallation, installation, enterprise, team), bot
         )
 
     async def async_save_bot(self, bot: Bot) -> None:
         if not bot.bot_token:
             return
         enterprise, team = _key(bot.enterprise_id, bot.team_id, bot.is_enterprise_install)
-        await self.records.save_bot(self.client_id, _bot_record(bot, enterprise, team))
+        await self.records.save_bot(self.client_id, _record(SlackBot, bot, enterprise, team))
 
     async def async_find_bot(
         self,

@@ -3,24 +3,12 @@
 from __future__ import annotations
 
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
-import pytest
 from slack_sdk.oauth.installation_store.models.installation import Installation
 
 from adapters.slack.installation_store import InstallationStore, OAuthStateStore
-from storage.db import Database, open_database
+from storage.db import Database
 from storage.slack_store import SlackInstallationStore
-
-
-@pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    database = await open_database(tmp_path / "slack.db")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 def installation(
