@@ -116,7 +116,9 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             text = " ".join(args.command)
             if args.archive:
                 text += f" --archive {args.archive}"
-            reply = await console.ask(text)
+            # at a terminal a partial answer is followed by its completion; piped, the one reply stays one
+            updates = console.completion_printer(sys.stdout) if sys.stdout.isatty() else None
+            reply = await console.ask(text, updates)
             print(console.render(reply), flush=True)
             await bot.finish()
             return 1 if isinstance(reply, ErrorReply) else 0

@@ -12,6 +12,7 @@ import uuid
 from typing import TextIO
 
 from adapters.plain_render import render_plain
+from bot.completion import OnComplete, is_partial
 from bot.core import Bot
 from bot.models import Actor, ChannelMessage, ErrorReply, Place, Reply
 from bot.posting import Posted
@@ -46,8 +47,8 @@ class ConsoleAdapter:
         thread = message_id if open_thread else place.thread
         return Posted(place=place.model_copy(update={"thread": thread}), message_id=message_id)
 
-    async def ask(self, text: str) -> Reply:
-        return await self.bot.handle_text(text, self.actor, self.place)
+    async def ask(self, text: str, on_complete: OnComplete | None = None) -> Reply:
+        return await self.bot.handle_text(text, self.actor, self.place, on_complete)
 
     async def say(self, text: str) -> None:
         """An ordinary chat message (not a command), as the others in a channel would see it: sessions count it."""
@@ -60,13 +61,35 @@ class ConsoleAdapter:
         )
         await self.bot.observe(message)
 
-    async def handle_line(self, line: str) -> Reply | None:
+    async def handle_line(self, line: str, on_complete: OnComplete | None = None) -> Reply | None:
         """`> text` is a chat message; anything else is a command."""
         stripped = line.strip()
         if stripped.startswith(">"):
             await self.say(stripped[1:].strip())
             return None
-        return await self.ask(line)
+        return await self.ask(line, on_complete)
+
+    async def completed_reply(self, line: str) -> Reply | None:
+        """The reply to a line as a script wants it: complete. A partial answer is waited for (a script has no
+        platform deadline), so one command still gives one reply, and it promises nothing."""
+        finals: list[Reply] = []
+
+        async def keep(final: Reply) -> None:
+            finals.append(final)
+
+        reply = await self.handle_line(line, keep)
+        if reply is not None and is_partial(reply):
+            await self.bot.finish()
+        return finals[-1] if finals else reply
+
+    def completion_printer(self, stdout: TextIO, prompt: str = "") -> OnComplete:
+        """Prints a completed answer after the first one, as the console's in-place update."""
+
+        async def show(final: Reply) -> None:
+            stdout.write(f"\n(completed) {self.render(final)}\n{prompt}")
+            stdout.flush()
+
+        return show
 
     def render(self, reply: Reply) -> str:
         if self.json_output:
@@ -82,7 +105,7 @@ class ConsoleAdapter:
                 return 1 if errors else 0
             if not line.strip() or line.lstrip().startswith("#"):
                 continue
-            reply = await self.handle_line(line)
+            reply = await self.completed_reply(line)
             if reply is None:
                 continue
             errors += isinstance(reply, ErrorReply)
@@ -103,6 +126,6 @@ class ConsoleAdapter:
                 return 0
             if not line.strip():
                 continue
-            reply = await self.handle_line(line)
+            reply = await self.handle_line(line, self.completion_printer(stdout, "> "))
             if reply is not None:
                 stdout.write(self.render(reply) + "\n")

@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Sequence
 
 from bot.background import Background
+from bot.completion import Completions, OnComplete
 from bot.context import Context
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.feature import Feature, Observer
@@ -33,6 +34,7 @@ class Bot:
         self.observers: list[Observer] = [observer for unit in self.features for observer in unit.observers]
         self._started: list[Feature] = []
         self._background: list[asyncio.Task[None]] = []
+        self._completions = Completions()
 
     async def start(self) -> None:
         """Run every unit's start hook, in order (each entry point does this once, before any command)."""
@@ -56,7 +58,9 @@ class Bot:
         return tasks
 
     async def finish(self) -> None:
-        """Wait for every unit's unfinished work (`threadbot ask`, piped scripts and benches, before exit)."""
+        """Wait for answers completing themselves and every unit's unfinished work (`threadbot ask`, piped
+        scripts and benches, before exit)."""
+        await self._completions.wait()
         for unit in self._started:
             if unit.finish is not None:
                 await unit.finish(self.context)
@@ -64,6 +68,7 @@ class Bot:
     async def stop(self) -> None:
         """Cancel the background work, then run the started units' stop hooks in reverse order; a failing
         hook is logged and the others still run."""
+        await self._completions.cancel()
         for task in self._background:
             task.cancel()
         await asyncio.gather(*self._background, return_exceptions=True)
@@ -81,8 +86,10 @@ class Bot:
     def registry(self) -> Registry:
         return self.context.registry
 
-    async def handle_text(self, raw: str, actor: Actor, place: Place) -> Reply:
-        """Parse and run one line of chat text."""
+    async def handle_text(
+        self, raw: str, actor: Actor, place: Place, on_complete: OnComplete | None = None
+    ) -> Reply:
+        """Parse and run one line of chat text (`on_complete`: as for `handle`)."""
         try:
             if len(raw) > MAX_COMMAND_CHARS:
                 raise UserFacingError(
@@ -92,7 +99,7 @@ class Bot:
             command = parse(raw, self.context.registry, actor, place)
         except UserFacingError as error:
             return ErrorReply(message=error.message, hint=error.hint)
-        return await self.handle(command)
+        return await self.handle(command, on_complete)
 
     async def observe(self, message: ChannelMessage) -> None:
         """An ordinary (non-command) channel message, for the features that count or record messages.
@@ -108,8 +115,18 @@ class Bot:
             name = getattr(observer, "__name__", repr(observer))
             log.exception("observer %s failed on message %s", name, message.message_id)
 
-    async def handle(self, command: Command) -> Reply:
-        """Run a parsed command, checking moderator rights here in the core, never in an adapter."""
+    async def handle(self, command: Command, on_complete: OnComplete | None = None) -> Reply:
+        """Run a parsed command, checking moderator rights here in the core, never in an adapter.
+
+        With `on_complete`, a partial answer (one whose command has a completer) is completed in the background
+        and handed to `on_complete`, so the adapter can replace its first message (bot/completion.py)."""
+        reply = await self._run(command)
+        spec = self.context.registry.get(command.name)
+        if on_complete is not None and spec is not None and spec.completer is not None:
+            self._completions.start(self.context, spec.completer, command, reply, on_complete)
+        return reply
+
+    async def _run(self, command: Command) -> Reply:
         spec = self.context.registry.get(command.name)
         if spec is None:
             return ErrorReply(

@@ -188,6 +188,9 @@ class StanceReply(BaseModel):
     """Members' votes on the claim, shown beside the archive's counts; None when nobody has voted."""
     fixed_ids: list[int] = Field(default_factory=list)
     """Comments whose label a moderator set (`stance fix`); every count uses that label, not the engine's."""
+    partial: bool = False
+    """Comments are still being read: the core completes this answer (`Bot.handle(..., on_complete=...)`) and
+    the adapter replaces the message with the completed one."""
     ephemeral: bool = False
 
 

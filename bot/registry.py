@@ -16,6 +16,8 @@ if TYPE_CHECKING:
     from bot.models import Command, Reply
 
 Handler = Callable[["Context", "Command"], Awaitable["Reply"]]
+Completer = Callable[["Context", "Command", "Reply"], Awaitable["Reply | None"]]
+"""Finishes a partial reply of its command: the completed reply, or None when there is nothing to complete."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class CommandSpec:
     moderator_only: bool = False
     slow: bool = False  # may take longer than a platform's 3-second deadline: adapters defer first
     group: str = "general"
+    completer: Completer | None = None
 
     @property
     def summary(self) -> str:
@@ -93,6 +96,7 @@ class Registry:
         moderator_only: bool = False,
         slow: bool = False,
         group: str = "general",
+        completer: Completer | None = None,
     ) -> Callable[[Handler], Handler]:
         """Register the decorated coroutine as command `name`; its docstring becomes the help text."""
 
@@ -111,6 +115,7 @@ class Registry:
                     moderator_only=moderator_only,
                     slow=slow,
                     group=group,
+                    completer=completer,
                 )
             )
             return handler

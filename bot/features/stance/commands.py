@@ -16,7 +16,7 @@ from bot.context import Context
 from bot.errors import UsageError
 from bot.features.stance.counter import find_counter
 from bot.features.stance.feedback import members_tally
-from bot.features.stance.pipeline import Counted, best_row, count_claim
+from bot.features.stance.pipeline import Counted, best_row, count_claim, read_on
 from bot.features.stance.reader import reading
 from bot.models import Command, MemberVotes, Quote, Reply, StanceCounts, StanceItem, StanceReply
 from bot.quoting import to_quote
@@ -38,11 +38,29 @@ def _claim(command: Command) -> str:
     return claim
 
 
+READ_ON_ROUNDS = 3
+"""How many times a completion waits for the reader and counts again before it settles for what it has."""
+
+
+async def complete_stance(ctx: Context, command: Command, first: Reply) -> Reply | None:
+    """The completed count of a partial `stance` answer, once the background reader is done with its claim;
+    None when the first answer was complete already."""
+    reply = first
+    for _ in range(READ_ON_ROUNDS):
+        if not isinstance(reply, StanceReply) or not reply.partial:
+            break
+        archive = await resolve_archive(ctx, command)
+        await read_on(ctx, archive.id, reply.claim)
+        reply = await stance(ctx, command)
+    return None if reply is first else reply
+
+
 @commands.command(
     "stance",
     param=Param("claim", "the claim to check against the thread", required=True, choices_from="claims"),
     options=[ALL_OPTION, ARCHIVE_OPTION],
     slow=True,
+    completer=complete_stance,
 )
 async def stance(ctx: Context, command: Command) -> Reply:
     """How the thread's comments stand toward a claim: how many agree, disagree, are neutral or off topic.
@@ -72,9 +90,11 @@ async def _stance(ctx: Context, command: Command) -> Reply:
             members=members,
             note=f"Nothing in the archive `{archive.name}` mentions \u201c{claim[:200]}\u201d.",
         )
-    return _stance_reply(
+    reply = _stance_reply(
         claim, claim_id, archive, count.rows, members, count.rough, count.notes, bool(command.options.get("all"))
     )
+    reply.partial = count.reading
+    return reply
 
 
 def _stance_reply(

@@ -40,10 +40,13 @@ NLI_BUDGET_SECONDS = 1.5
 MIN_NLI_SECONDS = 0.5
 """A `stance` call runs NLI until about `STANCE_SECONDS` have passed since the command began (at least
 `MIN_NLI_SECONDS`, at most `NLI_BUDGET_SECONDS`), so a new claim answers in 2-3 s on 2 cores even when
-retrieval had to embed; the comments left are read in the background (stance_reading.py) and cached."""
-READING_NOTE = "{count} more comments are being read now; ask again in a few seconds to count them too."
+retrieval had to embed; the comments left are read in the background (reader.py) and cached."""
+READING_NOTE = "{count} more comments are being read now."
+COMPLETES_NOTE = "This answer completes itself when they are done."
 NOT_READ_NOTE = "{count} more on-topic comments were not read in time; ask again to count them too."
-UNINDEXED_NOTE = (
+"""The background reader had no room (too many claims waiting): only then does a reply ask to be asked again."""
+UNINDEXED_NOTE = "{count} more matching comments are still being indexed."
+UNINDEXED_LEFT_NOTE = (
     "{count} more matching comments are still being indexed and were left out; ask again shortly for a fuller "
     "count."
 )
@@ -197,6 +200,8 @@ class Count:
     notes: list[str] = field(default_factory=list)
     rough: bool = False
     empty: bool = False
+    reading: bool = False
+    """Comments are still being read in the background: the count completes itself (`complete_count`)."""
 
 
 async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim: str, started: float) -> Count:
@@ -225,6 +230,7 @@ async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim:
         unscored = [i for i in report.unscored if hits[i].comment.id not in fixes]
         if len(unscored) > len(late):
             notes.append(f"{len(unscored) - len(late)} more on-topic comments were not scored (too many to read).")
+    submitted = False
     if being_read and identity is not None:
         notes.append(READING_NOTE.format(count=max(reading(ctx).unread(archive.id, key, identity), 1)))
     else:
@@ -232,11 +238,20 @@ async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim:
             ctx, engine, claim, key, archive.id, identity, found, report
         )
         if left_out:
-            notes.append(UNINDEXED_NOTE.format(count=len(left_out)))
+            notes.append((UNINDEXED_NOTE if submitted else UNINDEXED_LEFT_NOTE).format(count=len(left_out)))
         if late:
             notes.append((READING_NOTE if submitted else NOT_READ_NOTE).format(count=len(late)))
+    if being_read or submitted:
+        notes.append(COMPLETES_NOTE)
     rows += await _fixed_rows(ctx, fixes, {row.comment.id for row in rows})
-    return Count(rows=rows, notes=notes, rough=report is not None and report.rough)
+    return Count(
+        rows=rows, notes=notes, rough=report is not None and report.rough, reading=being_read or submitted
+    )
+
+
+async def read_on(ctx: Context, archive_id: int, claim: str) -> None:
+    """Until the background reader has finished this claim of this archive (at once if it is not at it)."""
+    await reading(ctx).wait_for(archive_id, claim_key(claim))
 
 
 def best_row(rows: list[Counted], label: str) -> Counted | None:

@@ -59,6 +59,7 @@ class _Job:
     unread: int  # comments still to embed or to read, for the replies meanwhile
     logits: dict[int, float] = field(default_factory=dict)  # by index into the candidates
     relevance: dict[int, float] = field(default_factory=dict)
+    done: asyncio.Event = field(default_factory=asyncio.Event)  # set once read (or given up, or closed)
 
 
 JobKey = tuple[int, str, str]  # archive id, claim key, NLI cache identity
@@ -84,6 +85,13 @@ class StanceReading:
         """How many of this claim's comments are still to be read (0: nothing is being read for it)."""
         job = self._jobs.get((archive_id, key, identity))
         return job.unread if job else 0
+
+    async def wait_for(self, archive_id: int, key: str) -> None:
+        """Until this claim (of this archive, under any model) is no longer being read: read, given up or
+        closed. Returns at once when it is not being read."""
+        for job_key, job in list(self._jobs.items()):
+            if job_key[:2] == (archive_id, key):
+                await job.done.wait()
 
     def submit(
         self,
@@ -136,6 +144,8 @@ class StanceReading:
     async def close(self) -> None:
         """Stop reading; what was read so far stays cached."""
         self._closed = True
+        for job in self._jobs.values():
+            job.done.set()
         self._jobs.clear()
         if self._worker is not None:
             self._worker.cancel()
@@ -151,7 +161,9 @@ class StanceReading:
                 raise
             except Exception:
                 log.exception("reading on for a claim failed; its next ask reads the rest itself")
-            self._jobs.pop(job_key, None)
+            finished = self._jobs.pop(job_key, None)
+            if finished is not None:
+                finished.done.set()
 
     async def _embed_left_out(self, job: _Job) -> None:
         """Give the comments left out for want of a vector one (stored for every later command), batch by batch."""
