@@ -55,7 +55,7 @@ def archive_suffix(archive: str | None) -> str:
 
 
 def members_section(members: MemberVotes) -> Block:
-    rows = [("agree", members.agree), ("disagree", members.disagree), ("pass", members.passed)]
+    rows = [(vote.value, count) for vote, count in members.counts()]
     people = "member" if members.total == 1 else "members"
     return section(f"*Members' votes*: {members.total} {people}\n{chart(rows)}")
 
@@ -114,7 +114,7 @@ def fallback_stance(reply: StanceReply) -> str:
     )
     if reply.members is not None and reply.members.total:
         members = reply.members
-        text += f"; members: {members.agree} agree, {members.disagree} disagree, {members.passed} pass"
+        text += "; members: " + ", ".join(f"{count} {vote}" for vote, count in members.counts())
     return text + (" (rough)" if reply.rough else "")
 
 
