@@ -205,6 +205,27 @@ class MemberVotes(BaseModel):
         return [(Vote.AGREE, self.agree), (Vote.DISAGREE, self.disagree), (Vote.PASS, self.passed)]
 
 
+ActionStyle = Literal["primary", "secondary", "success", "danger"]
+"""How a button looks: the accent, plain, green (a yes) or red (a no); each adapter maps it to what it has."""
+
+
+class Action(BaseModel):
+    """A button under a reply, decided by the core (bot/actions.py): what it says and what pressing it runs.
+
+    Adapters draw `label` and `style` and carry `token` in their own button id; a press hands the token back
+    to `Bot.press`. `command` and `options` say what the press runs (on the reply's stored claim), `private`
+    whether only the presser sees the answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    style: ActionStyle = "secondary"
+    token: str
+    command: str
+    options: dict[str, str | bool] = Field(default_factory=dict)
+    private: bool = False
+
+
 class StanceReply(BaseModel):
     """How the archive's comments stand toward a claim, with the clearest quote on each side.
 
@@ -226,6 +247,8 @@ class StanceReply(BaseModel):
     """Members' votes on the claim, shown beside the archive's counts; None when nobody has voted."""
     fixed_ids: list[int] = Field(default_factory=list)
     """Comments whose label a moderator set (`stance fix`); every count uses that label, not the engine's."""
+    actions: list[Action] = Field(default_factory=list)
+    """Show all and the votes, filled by the core (`Bot.handle`) when the claim is stored."""
     ephemeral: bool = False
 
 
@@ -246,6 +269,8 @@ class CounterReply(BaseModel):
     candidates: list[CounterCandidateRef] = Field(default_factory=list)
     rough: bool = False
     note: str | None = None
+    actions: list[Action] = Field(default_factory=list)
+    """Another, filled by the core (`Bot.handle`) when there was anything to choose from."""
     ephemeral: bool = False
 
 
