@@ -1,5 +1,5 @@
 """The one entry point for every adapter: text or a Command in, a Reply out; a button press in (`press`), its
-answer out.
+answer out; what is typed so far in, suggestions out (`suggest`).
 
 This is also the one place that maps errors to replies, so a user always learns what went wrong and how to
 fix it, and no traceback ever reaches a channel.
@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Sequence
 
 from bot.actions import BAD_BUTTON, CLAIM_GONE, Pressed, answered, read_token, with_actions
+from bot.autocomplete import SUGGESTIONS, suggest
 from bot.background import Background
 from bot.claims import claim_text
 from bot.context import Context
@@ -140,3 +141,9 @@ class Bot:
         if claim is None or not claim.strip():
             return Pressed(CLAIM_GONE)
         return answered(press, await self.handle(press.command(claim, actor, place)), actor)
+
+    async def suggest(
+        self, source: str, typed: str, actor: Actor, place: Place, limit: int = SUGGESTIONS
+    ) -> list[str]:
+        """Values for an option whose values come from `source` (`Option.choices_from`), best match first."""
+        return await suggest(self.context, source, typed, place, limit)

@@ -106,3 +106,13 @@ async def test_a_press_elsewhere_or_of_a_forged_token_is_refused(bot: Bot, threa
     assert (await elsewhere.press(shown["Show all"])).reply == CLAIM_GONE
     assert (await thread.press("all:abc:t")).reply == BAD_BUTTON
 
+
+async def test_suggestions_come_from_the_core(bot: Bot, thread: ConsoleAdapter) -> None:
+    """Votes, labels, this space's claims and archives, filtered by what is typed; an unknown list is empty."""
+    await thread.ask(f"stance {CLAIM} --archive t")
+    actor, place = thread.actor, thread.place
+    assert await bot.suggest("votes", "", actor, place) == ["agree", "disagree", "pass"]
+    assert await bot.suggest("stance-labels", "un", actor, place) == ["unrelated"]
+    assert await bot.suggest("claims", "remote", actor, place) == [CLAIM]
+    assert "t" in await bot.suggest("archives", "", actor, place)
+    assert await bot.suggest("nothing-like-it", "", actor, place) == []
