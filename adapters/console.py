@@ -12,6 +12,7 @@ import uuid
 from typing import TextIO
 
 from adapters.plain_render import render_plain
+from bot.actions import Pressed
 from bot.completion import OnComplete, is_partial
 from bot.core import Bot
 from bot.models import Actor, ChannelMessage, ErrorReply, Place, Reply
@@ -49,6 +50,10 @@ class ConsoleAdapter:
 
     async def ask(self, text: str, on_complete: OnComplete | None = None) -> Reply:
         return await self.bot.handle_text(text, self.actor, self.place, on_complete)
+
+    async def press(self, token: str) -> Pressed:
+        """A press of a button the core put under a reply (`Action.token`), as this user, here."""
+        return await self.bot.press(token, self.actor, self.place)
 
     async def say(self, text: str) -> None:
         """An ordinary chat message (not a command), as the others in a channel would see it: sessions count it."""

@@ -114,8 +114,7 @@ def render_stance(reply: StanceReply) -> str:
     if reply.fixed_ids:
         blocks[-1] += f"\n({len(reply.fixed_ids)} labelled by a moderator)"
     if reply.members is not None:
-        m = reply.members
-        blocks.append(f"Members voted: {m.agree} agree \u00b7 {m.disagree} disagree \u00b7 {m.passed} pass")
+        blocks.append("Members voted: " + " \u00b7 ".join(f"{n} {vote}" for vote, n in reply.members.counts()))
     for label, quote in (("Agrees", reply.agree), ("Disagrees", reply.disagree)):
         if quote is not None:
             blocks.append(f"{label}: “{quote.text}”\n  {numbered_citation(quote)}")

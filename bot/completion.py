@@ -13,6 +13,7 @@ import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from bot.actions import with_actions
 from bot.context import Context
 from bot.models import Command, ErrorReply, Reply, StanceReply
 from bot.registry import Completer
@@ -51,7 +52,7 @@ class Completions:
         try:
             final = await asyncio.wait_for(completer(ctx, command, first), COMPLETE_WITHIN)
             if final is not None:
-                await on_complete(final)
+                await on_complete(with_actions(final))  # the same buttons as the first answer
         except asyncio.CancelledError:
             raise
         except Exception:

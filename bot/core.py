@@ -1,4 +1,5 @@
-"""The one entry point for every adapter: text or a Command in, a Reply out.
+"""The one entry point for every adapter: text or a Command in, a Reply out; a button press in (`press`), its
+answer out; what is typed so far in, suggestions out (`suggest`).
 
 This is also the one place that maps errors to replies, so a user always learns what went wrong and how to
 fix it, and no traceback ever reaches a channel.
@@ -11,7 +12,10 @@ import logging
 import uuid
 from collections.abc import Sequence
 
+from bot.actions import BAD_BUTTON, CLAIM_GONE, Pressed, answered, read_token, with_actions
+from bot.autocomplete import SUGGESTIONS, suggest
 from bot.background import Background
+from bot.claims import claim_text
 from bot.completion import Completions, OnComplete
 from bot.context import Context
 from bot.errors import PermissionDeniedError, UserFacingError
@@ -138,7 +142,7 @@ class Bot:
                     f"`{spec.name}` is for moderators only.",
                     hint="Ask a moderator of this server or workspace to run it.",
                 )
-            return await spec.handler(self.context, command)
+            return with_actions(await spec.handler(self.context, command))
         except UserFacingError as error:
             return ErrorReply(message=error.message, hint=error.hint)
         except Exception:
@@ -148,3 +152,24 @@ class Bot:
                 message=f"Something went wrong while running `{spec.name}` (ref {ref}).",
                 hint="Try again; if it keeps failing, tell the bot's operator this ref.",
             )
+
+    async def press(
+        self, token: str, actor: Actor, place: Place, on_complete: OnComplete | None = None
+    ) -> Pressed:
+        """A press of a button the core put under a reply (its `Action.token`): the command it stands for, on
+        the claim as the presser's space stored it, run through `handle` as if the presser had typed it
+        (`on_complete`: as for `handle`)."""
+        press = read_token(token)
+        if press is None:
+            log.info("a press of %r, which is not a token threadbot wrote", token[:100])
+            return Pressed(BAD_BUTTON)
+        claim = await claim_text(self.context, place.space_key, press.claim_id)
+        if claim is None or not claim.strip():
+            return Pressed(CLAIM_GONE)
+        return answered(press, await self.handle(press.command(claim, actor, place), on_complete), actor)
+
+    async def suggest(
+        self, source: str, typed: str, actor: Actor, place: Place, limit: int = SUGGESTIONS
+    ) -> list[str]:
+        """Values for an option whose values come from `source` (`Option.choices_from`), best match first."""
+        return await suggest(self.context, source, typed, place, limit)

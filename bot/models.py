@@ -5,10 +5,38 @@ Adapters build a `Command` from a platform event and render a `Reply` back; noth
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
+
+
+class Vote(StrEnum):
+    """A member's vote on a claim (`stance vote`, a session's `vote`, the vote buttons): the one spelling of it."""
+
+    AGREE = "agree"
+    DISAGREE = "disagree"
+    PASS = "pass"  # noqa: S105 (a vote, no password): the member saw the claim and takes no side
+
+    @classmethod
+    def read(cls, word: str) -> Vote | None:
+        """The vote a word names ("Agree" -> AGREE), or None."""
+        try:
+            return cls(word.strip().casefold())
+        except ValueError:
+            return None
+
+
+def either(words: Iterable[str]) -> str:
+    """Alternatives as a sentence says them: "agree, disagree or pass"."""
+    *first, last = words
+    return f"{', '.join(first)} or {last}" if first else last
+
+
+VOTE_CHOICES = either(Vote)
+"""The votes as a user reads them in help and hints: "agree, disagree or pass"."""
 
 
 class Actor(BaseModel):
@@ -162,9 +190,40 @@ class MemberVotes(BaseModel):
     disagree: int = 0
     passed: int = 0
 
+    @classmethod
+    def of(cls, counts: dict[str, int]) -> MemberVotes:
+        """The tally from stored counts by vote word (a vote nobody cast counts 0)."""
+        return cls(agree=counts.get(Vote.AGREE, 0), disagree=counts.get(Vote.DISAGREE, 0),
+                   passed=counts.get(Vote.PASS, 0))  # fmt: skip
+
     @property
     def total(self) -> int:
         return self.agree + self.disagree + self.passed
+
+    def counts(self) -> list[tuple[Vote, int]]:
+        """(vote, count) in the order every tally shows them."""
+        return [(Vote.AGREE, self.agree), (Vote.DISAGREE, self.disagree), (Vote.PASS, self.passed)]
+
+
+ActionStyle = Literal["primary", "secondary", "success", "danger"]
+"""How a button looks: the accent, plain, green (a yes) or red (a no); each adapter maps it to what it has."""
+
+
+class Action(BaseModel):
+    """A button under a reply, decided by the core (bot/actions.py): what it says and what pressing it runs.
+
+    Adapters draw `label` and `style` and carry `token` in their own button id; a press hands the token back
+    to `Bot.press`. `command` and `options` say what the press runs (on the reply's stored claim), `private`
+    whether only the presser sees the answer."""
+
+    model_config = ConfigDict(frozen=True)
+
+    label: str
+    style: ActionStyle = "secondary"
+    token: str
+    command: str
+    options: dict[str, str | bool] = Field(default_factory=dict)
+    private: bool = False
 
 
 class StanceReply(BaseModel):
@@ -191,6 +250,8 @@ class StanceReply(BaseModel):
     partial: bool = False
     """Comments are still being read: the core completes this answer (`Bot.handle(..., on_complete=...)`) and
     the adapter replaces the message with the completed one."""
+    actions: list[Action] = Field(default_factory=list)
+    """Show all and the votes, filled by the core (`Bot.handle`) when the claim is stored."""
     ephemeral: bool = False
 
 
@@ -211,6 +272,8 @@ class CounterReply(BaseModel):
     candidates: list[CounterCandidateRef] = Field(default_factory=list)
     rough: bool = False
     note: str | None = None
+    actions: list[Action] = Field(default_factory=list)
+    """Another, filled by the core (`Bot.handle`) when there was anything to choose from."""
     ephemeral: bool = False
 
 

@@ -376,10 +376,8 @@ class SessionStore:
         return str(row[0]) if row else None
 
     async def tally(self, session_id: int) -> dict[str, int]:
-        counts = {"agree": 0, "disagree": 0, "pass": 0}
-        for row in await self.db.fetchall(SELECT_TALLY, (session_id,)):
-            counts[str(row[0])] = int(row[1])
-        return counts
+        """Votes by choice; a choice nobody made is absent."""
+        return {str(row[0]): int(row[1]) for row in await self.db.fetchall(SELECT_TALLY, (session_id,))}
 
     # archive quotes cited during a session
     async def add_citations(self, session_id: int, comment_ids: Sequence[int]) -> None:

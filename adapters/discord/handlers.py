@@ -20,7 +20,7 @@ import discord
 
 from adapters.discord.actors import actor_of
 from adapters.discord.appcommands import SlashTree
-from adapters.discord.autocomplete import suggest
+from adapters.discord.autocomplete import choices
 from adapters.discord.config import DiscordConfig
 from adapters.discord.deadline import Ack, acknowledge_in_time, finish
 from adapters.discord.inbound import Invocation, UnknownSlashCommand, mention_text, place_of, resolve
@@ -62,15 +62,14 @@ class SlashHandler:
 
     async def complete(self, interaction: discord.Interaction) -> None:
         invocation = self._resolve(interaction)
-        choices: list[str] = []
+        found: list[str] = []
         if invocation is not None and invocation.focused is not None:
             source = invocation.route.sources.get(invocation.focused)
             typed = str(invocation.values.get(invocation.focused) or "")
             if source is not None:
-                choices = await suggest(self.bot, self._place(interaction), source, typed)
-        await interaction.response.autocomplete(
-            [discord.app_commands.Choice(name=c, value=c) for c in choices]
-        )
+                actor = actor_of(interaction.user, interaction.permissions, self.config.moderator_roles)
+                found = await choices(self.bot, source, typed, actor, self._place(interaction))
+        await interaction.response.autocomplete([discord.app_commands.Choice(name=c, value=c) for c in found])
 
     async def run(self, interaction: discord.Interaction) -> None:
         invocation = self._resolve(interaction)

@@ -1,9 +1,9 @@
-"""Button presses under stance and counter replies: each one runs a core command as the member who pressed.
+"""Button presses under stance and counter replies: each one is handed to the core (`Bot.press`) as the member
+who pressed, where they pressed.
 
-The custom id (`buttons`) names the action, the stored claim and the archive; the claim's text is looked up
-in the presser's server, so a press works in any process, after any restart, and a claim id from another
-server is "gone". Show all and the votes answer the presser alone; Another posts the next counter in the
-channel. Like slash commands, a press is deferred before Discord's 3 seconds when the work may take longer.
+The custom id (`buttons`) carries the core's token; the core looks the claim up in the presser's server, runs
+the command and says whether the answer is for the presser alone (Show all, the votes) or for the channel
+(Another). Like slash commands, a press is deferred before Discord's 3 seconds when the work may take longer.
 """
 
 from __future__ import annotations
@@ -20,16 +20,10 @@ from adapters.discord.deadline import acknowledge_in_time, finish
 from adapters.discord.inbound import place_of
 from adapters.discord.outbound import deliver, is_ephemeral
 from adapters.discord.render import render
-from bot.claims import claim_text
 from bot.core import Bot
-from bot.models import Actor, ErrorReply, Place, Reply
+from bot.models import Actor, Place, Reply
 
 log = logging.getLogger(__name__)
-
-CLAIM_GONE = ErrorReply(
-    message="That claim is gone: I have no record of it in this server.",
-    hint="Ask again with `/stance claim:` and the claim's words.",
-)
 
 
 class ButtonHandler:
@@ -54,29 +48,21 @@ class ButtonHandler:
         place = place_of(
             interaction.guild_id, interaction.channel, interaction.channel_id, interaction.user.id
         )
-        private = control.action.private
-        work = asyncio.create_task(
-            self.run(control, actor, place), name=f"discord-button-{control.action.value}"
-        )
+        work = asyncio.create_task(self.run(control, actor, place), name=f"discord-button-{control.verb}")
         try:
             ack = await acknowledge_in_time(
-                interaction, work, self.config, slow=self._slow(control), private=private
+                interaction, work, self.config, slow=self._slow(control), private=control.private
             )
-            reply = await finish(work, control.action.command_name, self.config)
+            reply = await finish(work, control.command_name, self.config)
         except BaseException:
             work.cancel()
             raise
-        await deliver(
-            interaction, render(reply, interaction.channel), ephemeral=private or is_ephemeral(reply), ack=ack
-        )
+        await deliver(interaction, render(reply, interaction.channel), ephemeral=is_ephemeral(reply), ack=ack)
 
     async def run(self, control: Control, actor: Actor, place: Place) -> Reply:
-        """The command the button stands for, on the claim as this server stored it (or why it cannot run)."""
-        claim = await claim_text(self.bot.context, place.space_key, control.claim_id)
-        if claim is None or not claim.strip():
-            return CLAIM_GONE
-        return await self.bot.handle(control.command(claim, actor, place))
+        """The core's answer to the press; the `asked` line it may add is not posted on Discord (as before)."""
+        return (await self.bot.press(control.token, actor, place)).reply
 
     def _slow(self, control: Control) -> bool:
-        spec = self.bot.registry.get(control.action.command_name)
+        spec = self.bot.registry.get(control.command_name)
         return spec is not None and spec.slow

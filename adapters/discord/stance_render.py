@@ -27,7 +27,6 @@ ITEM_TEXT_CHARS = 90
 ITEMS_EMBED_CHARS = 2900
 """Characters of listed items per embed: two such embeds fit in one message's 6,000."""
 ARCHIVE_LABELS = ("agree", "disagree", "neutral", "unrelated")
-MEMBER_LABELS = (("agree", "agree"), ("disagree", "disagree"), ("passed", "pass"))
 
 
 def archive_chart(counts: StanceCounts) -> str:
@@ -35,7 +34,7 @@ def archive_chart(counts: StanceCounts) -> str:
 
 
 def members_chart(members: MemberVotes) -> str:
-    return chart([(label, int(getattr(members, field))) for field, label in MEMBER_LABELS])
+    return chart([(vote.value, count) for vote, count in members.counts()])
 
 
 def shown_claim(claim: str, limit: int = CLAIM_CHARS) -> str:

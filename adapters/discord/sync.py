@@ -14,8 +14,8 @@ import discord
 
 from adapters.app import open_bot
 from adapters.discord.appcommands import SlashTree, build_tree
-from adapters.discord.autocomplete import SOURCES
 from adapters.discord.config import DiscordConfig
+from bot.autocomplete import SOURCES
 from bot.registry import Registry
 from bot.settings import Settings
 from storage.interface import Store

@@ -1,18 +1,21 @@
-"""The buttons under a stance or counter reply, and what a click on one asks the core to do.
+"""The core's buttons (`Reply.actions`, bot/actions.py) as Block Kit buttons, and a click back into the core's
+token for `Bot.press`.
 
-Each button's value names the stored claim by id (and the archive it was counted in), never by its text: a
-claim can be 4,000 characters and a value holds 2,000. The click handler looks the claim up in the clicking
-workspace, so a button copied from another workspace finds nothing there.
+Slack's wire format is older than the core's tokens and stays as it was, so buttons already posted keep
+working: the action id names what the button does (`threadbot.stance_all`, `threadbot.vote_agree`,
+`threadbot.counter_again`) and the value names the stored claim by id (and the archive it was counted in) as
+JSON, never by its text: a claim can be 4,000 characters and a value holds 2,000.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Literal
 
 from adapters.slack.kit import Block
 from adapters.slack.limits import MAX_VALUE_CHARS
+from bot.actions import Press, Verb, read_token
+from bot.models import Action, ActionStyle
 
 ACTION_PREFIX = "threadbot."
 SHOW_ALL = f"{ACTION_PREFIX}stance_all"
@@ -20,12 +23,14 @@ VOTE_PREFIX = f"{ACTION_PREFIX}vote_"
 ANOTHER = f"{ACTION_PREFIX}counter_again"
 MAX_ARCHIVE_CHARS = 200
 
-Choice = Literal["agree", "disagree", "pass"]
-VOTES: tuple[tuple[Choice, str, str | None], ...] = (
-    ("agree", "Agree", "primary"),
-    ("disagree", "Disagree", "danger"),
-    ("pass", "Pass", None),
-)
+ACTION_IDS: dict[Verb, str] = {
+    Verb.SHOW_ALL: SHOW_ALL,
+    **{verb: f"{VOTE_PREFIX}{verb}" for verb in Verb if verb.vote is not None},
+    Verb.ANOTHER: ANOTHER,
+}
+VERBS = {action_id: verb for verb, action_id in ACTION_IDS.items()}
+STYLES: dict[ActionStyle, str] = {"success": "primary", "danger": "danger"}
+"""Slack has a green button ("primary") and a red one; every other style is its plain default."""
 
 
 class BadButtonError(ValueError):
@@ -34,7 +39,7 @@ class BadButtonError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class ClaimRef:
-    """What a button carries: the stored claim's id and the archive its answer came from."""
+    """What a button's value carries: the stored claim's id and the archive its answer came from."""
 
     claim_id: int
     archive: str | None = None
@@ -74,26 +79,25 @@ def button(text: str, action_id: str, value: str, style: str | None = None) -> B
     return element
 
 
-def stance_actions(claim_id: int, archive: str | None, *, show_all: bool = True) -> Block:
-    """ "Show all" (when the list is not already shown) and the three vote buttons."""
-    value = ClaimRef(claim_id, archive).encode()
-    elements = [button("Show all", SHOW_ALL, value)] if show_all else []
-    elements += [button(label, f"{VOTE_PREFIX}{choice}", value, style) for choice, label, style in VOTES]
-    return {"type": "actions", "block_id": f"stance-{claim_id}", "elements": elements}
-
-
-def counter_actions(claim_id: int, archive: str | None) -> Block:
-    value = ClaimRef(claim_id, archive).encode()
-    return {
-        "type": "actions",
-        "block_id": f"counter-{claim_id}",
-        "elements": [button("Another", ANOTHER, value)],
-    }
-
-
-def vote_choice(action_id: str) -> Choice | None:
-    """The vote a button casts (`threadbot.vote_agree` -> "agree"); None for any other button."""
-    if not action_id.startswith(VOTE_PREFIX):
+def element(action: Action) -> Block | None:
+    """The core's action as a button (None for a token that is not the core's: nothing to click)."""
+    press = read_token(action.token)
+    if press is None:
         return None
-    wanted = action_id[len(VOTE_PREFIX) :]
-    return next((choice for choice, _, _ in VOTES if choice == wanted), None)
+    value = ClaimRef(press.claim_id, press.archive or None).encode()
+    return button(action.label, ACTION_IDS[press.verb], value, STYLES.get(action.style))
+
+
+def actions_blocks(block_id: str, actions: list[Action]) -> list[Block]:
+    """The reply's buttons in the core's order, as one `actions` block; no block when it has none."""
+    elements = [found for action in actions if (found := element(action)) is not None]
+    return [{"type": "actions", "block_id": block_id, "elements": elements}] if elements else []
+
+
+def token_of(action_id: str, value: object) -> str:
+    """The core's token for a click on one of threadbot's buttons (`BadButtonError` if it is not one)."""
+    verb = VERBS.get(action_id)
+    if verb is None:
+        raise BadButtonError(f"no button {action_id!r} in this version")
+    ref = ClaimRef.decode(value)
+    return Press(verb, ref.claim_id, ref.archive or "").token

@@ -1,9 +1,10 @@
-"""Clicks on threadbot's buttons (`block_actions`): acked at once, then run as core commands by the clicker.
+"""Clicks on threadbot's buttons (`block_actions`): acked at once, then handed to the core (`Bot.press`) as
+the clicker, where they clicked.
 
-"Show all" runs `stance --all` for the button's claim and archive and shows the list only to the one who
-clicked; Agree / Disagree / Pass run `stance vote` as the clicker (answered only to them); "Another" runs
-`counter` again in the channel. The claim's text is looked up by id in the clicking workspace, so a button
-from another workspace, or for a claim since deleted, gets a clear "that claim is gone" and nothing else.
+The core runs what the button stands for ("Show all": `stance --all`, Agree / Disagree / Pass: `stance vote`,
+"Another": `counter` again), looks the claim up by id in the clicking workspace (a button from another
+workspace, or for a claim since deleted, gets "that claim is gone" and nothing else) and says who sees the
+answer: only the clicker, or the channel with a line saying who asked for it.
 """
 
 from __future__ import annotations
@@ -21,26 +22,15 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import inbound
 from adapters.slack.actors import ActorResolver
-from adapters.slack.buttons import ACTION_PREFIX, ANOTHER, SHOW_ALL, BadButtonError, ClaimRef, vote_choice
+from adapters.slack.buttons import ACTION_PREFIX, BadButtonError, token_of
 from adapters.slack.outbound import deliver
-from adapters.slack.packing import SlackMessage
 from adapters.slack.render import render_messages
 from adapters.slack.work import Work
-from bot.claims import claim_text
 from bot.core import Bot
-from bot.models import Actor, Command, ErrorReply, Place, Reply
 
 log = logging.getLogger(__name__)
 
 OUR_BUTTONS = re.compile(rf"^{re.escape(ACTION_PREFIX)}")
-CLAIM_GONE = ErrorReply(
-    message="That claim is gone: it is not stored in this workspace (any more).",
-    hint="Ask again with `stance <claim>`.",
-)
-BAD_BUTTON = ErrorReply(
-    message="That button is not one I can read (it may come from an older version of threadbot).",
-    hint="Ask again with `stance <claim>`.",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,26 +61,6 @@ class Click:
         )
 
 
-def command_for(click: Click, claim: str, ref: ClaimRef, actor: Actor, place: Place) -> Command | None:
-    """The core command a button stands for, as if the clicker had typed it; None for a button we don't know."""
-    archive: dict[str, str | bool] = {"archive": ref.archive} if ref.archive else {}
-    choice = vote_choice(click.action_id)
-    if click.action_id == SHOW_ALL:
-        return typed("stance", claim, {"all": True, **archive}, actor, place)
-    if click.action_id == ANOTHER:
-        return typed("counter", claim, archive, actor, place)
-    if choice is not None:
-        return typed("stance vote", claim, {"choice": choice}, actor, place)
-    return None
-
-
-def typed(name: str, claim: str, options: dict[str, str | bool], actor: Actor, place: Place) -> Command:
-    """The command with `raw` spelled as a user would type it (`stance <claim> --all --archive hn`)."""
-    flags = [f"--{key}" if value is True else f"--{key} {value}" for key, value in options.items()]
-    raw = " ".join([name, claim, *flags])
-    return Command(name=name, args=claim.split(), options=options, raw=raw, actor=actor, place=place)
-
-
 class ButtonHandlers:
     def __init__(self, bot: Bot, actors: ActorResolver, work: Work) -> None:
         self.bot = bot
@@ -118,36 +88,18 @@ class ButtonHandlers:
     async def _answer(self, click: Click, space: str, client: AsyncWebClient, respond: AsyncRespond) -> None:
         actor = await self.actors.resolve(client, space, click.user, click.user_name)
         place = inbound.place(space, click.channel, click.thread)
-        reply = await self._run(click, actor, place)
-        public = click.action_id == ANOTHER and not isinstance(reply, ErrorReply)
-        asked = f"{actor.display_name} asked for another counterargument" if public else None
-        for message in render_messages(reply, asked=asked):
-            await self._send(message, public, click, client, respond)
-
-    async def _run(self, click: Click, actor: Actor, place: Place) -> Reply:
         try:
-            ref = ClaimRef.decode(click.value)
+            token = token_of(click.action_id, click.value)
         except BadButtonError as error:
-            log.info("button %s with an unreadable value: %s", click.action_id, error)
-            return BAD_BUTTON
-        claim = await claim_text(self.bot.context, place.space_key, ref.claim_id)
-        if claim is None:
-            return CLAIM_GONE
-        command = command_for(click, claim, ref, actor, place)
-        if command is None:
-            log.info("a click on %s, which threadbot no longer has", click.action_id)
-            return BAD_BUTTON
-        return await self.bot.handle(command)
-
-    async def _send(
-        self,
-        message: SlackMessage,
-        public: bool,
-        click: Click,
-        client: AsyncWebClient,
-        respond: AsyncRespond,
-    ) -> None:
-        message.ephemeral = message.ephemeral or not public
-        await deliver(
-            client, message, channel=click.channel, user=click.user, thread_ts=click.thread, respond=respond
-        )
+            log.info("a click on %s that threadbot cannot read: %s", click.action_id, error)
+            token = ""  # not a token: the core answers that it cannot read the button
+        pressed = await self.bot.press(token, actor, place)
+        for message in render_messages(pressed.reply, asked=pressed.asked):
+            await deliver(
+                client,
+                message,
+                channel=click.channel,
+                user=click.user,
+                thread_ts=click.thread,
+                respond=respond,
+            )

@@ -9,7 +9,7 @@ splits a long list over several messages. Everything taken from the archive or t
 from __future__ import annotations
 
 from adapters.plain_render import NO_COUNTER
-from adapters.slack.buttons import counter_actions, stance_actions
+from adapters.slack.buttons import actions_blocks
 from adapters.slack.escape import clip_escaped, escape
 from adapters.slack.kit import (
     DIVIDER,
@@ -55,7 +55,7 @@ def archive_suffix(archive: str | None) -> str:
 
 
 def members_section(members: MemberVotes) -> Block:
-    rows = [("agree", members.agree), ("disagree", members.disagree), ("pass", members.passed)]
+    rows = [(vote.value, count) for vote, count in members.counts()]
     people = "member" if members.total == 1 else "members"
     return section(f"*Members' votes*: {members.total} {people}\n{chart(rows)}")
 
@@ -96,8 +96,7 @@ def render_stance(reply: StanceReply) -> list[Block]:
             blocks.append(DIVIDER)
             blocks.extend(cited_sections(quote, lead=f"{lead}\n"))
     blocks += footer(reply)
-    if reply.claim_id is not None:
-        blocks.append(stance_actions(reply.claim_id, reply.archive, show_all=not reply.items))
+    blocks += actions_blocks(f"stance-{reply.claim_id}", reply.actions)
     if reply.items:
         blocks.append(context(f"Every counted comment ({len(reply.items)}): label, score, id"))
         blocks += item_sections(reply.items)
@@ -114,7 +113,7 @@ def fallback_stance(reply: StanceReply) -> str:
     )
     if reply.members is not None and reply.members.total:
         members = reply.members
-        text += f"; members: {members.agree} agree, {members.disagree} disagree, {members.passed} pass"
+        text += "; members: " + ", ".join(f"{count} {vote}" for vote, count in members.counts())
     return text + (" (rough)" if reply.rough else "")
 
 
@@ -128,13 +127,7 @@ def render_counter(reply: CounterReply) -> list[Block]:
         if reply.note:
             notes.append(escape(reply.note))
         blocks.append(context(" \u00b7 ".join(notes)))
-    if reply.claim_id is not None:
-        blocks.append(counter_actions(reply.claim_id, reply.archive or _quote_archive(reply)))
-    return blocks
-
-
-def _quote_archive(reply: CounterReply) -> str | None:
-    return reply.quote.archive if reply.quote is not None else None
+    return blocks + actions_blocks(f"counter-{reply.claim_id}", reply.actions)
 
 
 def fallback_counter(reply: CounterReply) -> str:

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from bot.errors import UsageError
+from bot.models import Vote, either
 
 MIN_MINUTES = 5
 MAX_MINUTES = 480
@@ -19,21 +20,20 @@ START_USAGE = (
     "`session start Part two claim: chain of thought is just more tokens 45`"
 )
 
-CHOICES = {
-    "agree": "agree",
-    "yes": "agree",
-    "for": "agree",
-    "+": "agree",
-    "+1": "agree",
-    "disagree": "disagree",
-    "no": "disagree",
-    "against": "disagree",
-    "-": "disagree",
-    "-1": "disagree",
-    "pass": "pass",
-    "abstain": "pass",
-    "skip": "pass",
+CHOICES: dict[str, Vote] = {
+    **{vote.value: vote for vote in Vote},
+    "yes": Vote.AGREE,
+    "for": Vote.AGREE,
+    "+": Vote.AGREE,
+    "+1": Vote.AGREE,
+    "no": Vote.DISAGREE,
+    "against": Vote.DISAGREE,
+    "-": Vote.DISAGREE,
+    "-1": Vote.DISAGREE,
+    "abstain": Vote.PASS,
+    "skip": Vote.PASS,
 }
+"""Every word a vote may be typed as, and the vote it means."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +87,11 @@ def _minutes(text: str) -> int:
     return value
 
 
-def parse_choice(text: str) -> str:
+def parse_choice(text: str) -> Vote:
     choice = CHOICES.get(text.strip().casefold())
     if choice is None:
-        raise UsageError(
-            f"`{text[:20]}` is not a vote.", hint="Vote with `vote agree`, `vote disagree` or `vote pass`."
-        )
+        votes = either(f"`vote {vote}`" for vote in Vote)
+        raise UsageError(f"`{text[:20]}` is not a vote.", hint=f"Vote with {votes}.")
     return choice
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from bot.context import Context
 from bot.errors import UsageError
-from bot.models import Command, Reply, TextReply
+from bot.models import VOTE_CHOICES, Command, Reply, TextReply
 from bot.registry import Param, Registry
 from bot.sessions.args import parse_choice
 from bot.sessions.fairness import fair_order
@@ -104,7 +104,7 @@ async def notify_me(ctx: Context, command: Command) -> Reply:
 
 
 @commands.command(
-    "vote", param=Param("choice", "agree, disagree or pass; none: show the tally"), group="sessions"
+    "vote", param=Param("choice", f"{VOTE_CHOICES}; none: show the tally"), group="sessions"
 )
 async def vote(ctx: Context, command: Command) -> Reply:
     """Vote on the session's claim: `vote agree`, `vote disagree` or `vote pass`; alone, show the tally.

@@ -9,7 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, Field
 
 from bot.context import Context
-from bot.models import TextReply
+from bot.models import TextReply, Vote
 from bot.sessions.common import clock_time, local_zone, minutes_between, shorten
 from bot.sessions.people import person_line, silent_names, spoke
 from bot.times import from_iso
@@ -79,7 +79,7 @@ async def build_recap(
 
 def vote_line(votes: dict[str, int]) -> str:
     total = sum(votes.values())
-    counts = " \u00b7 ".join(f"{choice} {votes.get(choice, 0)}" for choice in ("agree", "disagree", "pass"))
+    counts = " \u00b7 ".join(f"{choice} {votes.get(choice, 0)}" for choice in Vote)
     return f"Vote: {counts} ({total} vote{'s' if total != 1 else ''})"
 
 

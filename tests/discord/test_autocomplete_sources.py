@@ -3,13 +3,20 @@
 from __future__ import annotations
 
 from adapters.discord.appcommands import build_tree
-from adapters.discord.autocomplete import SOURCES, suggest
+from adapters.discord.autocomplete import choices
+from bot.autocomplete import SOURCES
 from bot.context import Context
 from bot.core import Bot
-from bot.models import Command, Place, Reply, TextReply
+from bot.models import Actor, Command, Place, Reply, TextReply
 from bot.registry import Option, Param, Registry
 
 PLACE = Place(platform="discord", space="9", channel="8")
+ACTOR = Actor(user_id="1", display_name="a")
+
+
+async def suggest(bot: Bot, place: Place, source: str, typed: str) -> list[str]:
+    """The core's suggestions (`Bot.suggest`) as the Discord adapter offers them."""
+    return await choices(bot, source, typed, ACTOR, place)
 
 
 async def _handler(ctx: Context, command: Command) -> Reply:

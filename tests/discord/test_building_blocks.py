@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from adapters.discord.actors import is_moderator
 from adapters.discord.appcommands import SUB_COMMAND, SUB_COMMAND_GROUP, SlashBuildError, build_tree
-from adapters.discord.autocomplete import best_choices
+from adapters.discord.autocomplete import fitting
 from adapters.discord.client import intents
 from adapters.discord.config import DiscordConfigError, parse_guild_ids, parse_role_names
 from adapters.discord.inbound import UnknownSlashCommand, mention_text, resolve
@@ -20,6 +20,7 @@ from adapters.discord.kit import fitted_markdown, quote_markdown
 from adapters.discord.outbound import allowed_mentions
 from adapters.discord.packing import Outgoing, pack, split_text
 from adapters.discord.render import render
+from bot.autocomplete import ranked
 from bot.context import Context
 from bot.features import build_registry
 from bot.models import (
@@ -145,6 +146,11 @@ def test_settings_parsing() -> None:
     assert parse_role_names("Mods, Archivists") == {"mods", "archivists"}
     with pytest.raises(DiscordConfigError, match="Developer Mode"):
         parse_guild_ids("my-server")
+
+
+def best_choices(names: list[str], typed: str) -> list[str]:
+    """The core's ranking, fitted to Discord's choices."""
+    return fitting(ranked(names, typed))
 
 
 def test_best_choices_prefers_prefixes_and_caps_at_25() -> None:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from adapters.discord.buttons import CUSTOM_ID_CHARS, Action, Buttons, Control, buttons_for, parse_custom_id
+from adapters.discord.buttons import CUSTOM_ID_CHARS, Buttons, Control, buttons_for, parse_custom_id
 from adapters.discord.outbound import allowed_mentions
 from adapters.discord.packing import Outgoing
 from adapters.discord.render import render
+from bot.actions import Verb, actions_for
 from bot.models import (
     Actor,
     CounterCandidateRef,
@@ -49,7 +50,9 @@ def _stance(**fields: object) -> StanceReply:
         "disagree": _quote(2, "No, offices win.", author=None),
         "confidence": 0.72,
     }
-    return StanceReply.model_validate(values | fields)
+    reply = StanceReply.model_validate(values | fields)
+    reply.actions = actions_for(reply)  # as the core's `Bot.handle` fills them
+    return reply
 
 
 def _payload(message: Outgoing) -> dict[str, object]:
@@ -142,6 +145,7 @@ def test_a_counter_is_a_cited_quote_with_another_button_or_says_there_is_none() 
                            quote=_quote(3, "Offices **matter**: " + "mentoring " * 50),
                            candidates=[CounterCandidateRef(comment_id=3, source_id="s3", score=0.9)],
                            rough=True, note="Rough: keyword matches only.")  # fmt: skip
+    counter.actions = actions_for(counter)
     (message,) = render(counter)
     assert check_message(_payload(message)) == []
     assert message.content == "Rough: keyword matches only."
@@ -158,10 +162,10 @@ def test_a_counter_is_a_cited_quote_with_another_button_or_says_there_is_none() 
 
 
 def test_custom_ids_fit_100_characters_and_round_trip() -> None:
-    longest = Control(Action.DISAGREE, 2**63 - 1, "a" * 64)
+    longest = Control(Verb.DISAGREE, 2**63 - 1, "a" * 64)
     assert len(longest.custom_id) <= CUSTOM_ID_CHARS
     assert parse_custom_id(longest.custom_id) == longest
-    assert parse_custom_id("tb:agree:12:") == Control(Action.AGREE, 12, "")
+    assert parse_custom_id("tb:agree:12:") == Control(Verb.AGREE, 12, "")
     for foreign in ("tb:drop:1:x", "tb:agree:x:y", "other:agree:1:x", "tb:agree:1:UPPER", "tb:agree:1:a:b"):
         assert parse_custom_id(foreign) is None
     unfit = _stance(archive="Not A Valid Archive Name " * 5)
@@ -169,13 +173,13 @@ def test_custom_ids_fit_100_characters_and_round_trip() -> None:
 
 
 def test_presses_become_the_core_commands() -> None:
-    show_all = Control(Action.SHOW_ALL, 4, "debate").command("tokens  are cheap", ACTOR, PLACE)
+    show_all = Control(Verb.SHOW_ALL, 4, "debate").command("tokens  are cheap", ACTOR, PLACE)
     assert (show_all.name, show_all.text, show_all.options) == (
         "stance", "tokens are cheap", {"all": True, "archive": "debate"}
     )  # fmt: skip
-    vote = Control(Action.ABSTAIN, 4, "debate").command("tokens are cheap", ACTOR, PLACE)
+    vote = Control(Verb.PASS, 4, "debate").command("tokens are cheap", ACTOR, PLACE)
     assert (vote.name, vote.options, vote.raw) == (
         "stance vote", {"choice": "pass"}, "stance vote tokens are cheap --choice pass"
     )  # fmt: skip
-    another = Control(Action.ANOTHER, 4, "").command("tokens are cheap", ACTOR, PLACE)
+    another = Control(Verb.ANOTHER, 4, "").command("tokens are cheap", ACTOR, PLACE)
     assert (another.name, another.options) == ("counter", {})

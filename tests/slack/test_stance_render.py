@@ -9,6 +9,7 @@ from typing import Any
 from adapters.slack.buttons import ANOTHER, SHOW_ALL, ClaimRef
 from adapters.slack.limits import MAX_BLOCKS, MAX_SECTION_CHARS
 from adapters.slack.render import render, render_messages
+from bot.actions import actions_for
 from bot.models import (
     CounterReply,
     MemberVotes,
@@ -47,7 +48,9 @@ def stance(**changes: Any) -> StanceReply:
         "confidence": 0.82,
     }
     values.update(changes)
-    return StanceReply.model_validate(values)
+    reply = StanceReply.model_validate(values)
+    reply.actions = actions_for(reply)  # as the core's `Bot.handle` fills them
+    return reply
 
 
 def texts(blocks: list[dict[str, Any]]) -> str:
@@ -149,6 +152,7 @@ def test_counter_shows_the_cited_quote_and_another_button() -> None:
     reply = CounterReply(
         claim="Offices are obsolete", claim_id=9, archive="hn", quote=quote("Offices matter.", "cat")
     )
+    reply.actions = actions_for(reply)
     message = render(reply)
     body = " ".join(sections(message.blocks))
     assert (

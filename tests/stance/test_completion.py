@@ -43,6 +43,7 @@ async def test_a_partial_answer_is_completed_and_handed_to_the_adapter(
     await bot.finish()
     [final] = updates
     assert isinstance(final, StanceReply) and not final.partial
+    assert final.actions and final.actions == first.actions  # the completed message keeps its buttons
     assert final.counts == expected.counts and "being read" not in (final.note or "")
     assert sorted((i.comment_id, i.label) for i in final.items) == sorted(
         (i.comment_id, i.label) for i in expected.items

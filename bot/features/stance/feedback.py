@@ -12,7 +12,7 @@ from typing import Literal
 from bot.claims import remember_claim
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
-from bot.models import Command, MemberVotes, Reply, TextReply
+from bot.models import VOTE_CHOICES, Command, MemberVotes, Reply, TextReply, Vote
 from bot.registry import Option, Param, Registry
 from bot.times import now_iso
 from storage.stance_store import claim_key, voter_key
@@ -22,7 +22,6 @@ commands = Registry()
 Label = Literal["agree", "disagree", "neutral", "unrelated"]
 LABELS: tuple[Label, ...] = ("agree", "disagree", "neutral", "unrelated")
 CLEAR = "clear"
-VOTES = ("agree", "disagree", "pass")
 
 COMMENT_OPTION = Option(
     "comment", "The comment's number (shown as #N by `stance --all` and in citations)", takes_value=True
@@ -31,7 +30,7 @@ LABEL_OPTION = Option(
     "label", "agree, disagree, neutral, unrelated, or clear to remove the fix", takes_value=True,
     choices_from="stance-labels",
 )
-CHOICE_OPTION = Option("choice", "agree, disagree or pass", takes_value=True, choices_from="votes")
+CHOICE_OPTION = Option("choice", VOTE_CHOICES, takes_value=True, choices_from="votes")
 
 
 def _quoted(claim: str) -> str:
@@ -117,19 +116,19 @@ async def stance_fix(ctx: Context, command: Command) -> Reply:
     return TextReply(title="Stance fix", text=text)
 
 
-def _vote_parts(command: Command) -> tuple[str, str]:
+def _vote_parts(command: Command) -> tuple[Vote, str]:
     usage = "For example: `stance vote agree remote work is better` (or `--choice disagree`, or `pass`)."
     words = list(command.args)
     raw = command.options.get("choice")
     if raw is True:
-        raise UsageError("`--choice` needs agree, disagree or pass.", hint=usage)
+        raise UsageError(f"`--choice` needs {VOTE_CHOICES}.", hint=usage)
     if raw is None:
-        if not words or words[0].casefold() not in VOTES:
-            raise UsageError("Say how you vote: agree, disagree or pass.", hint=usage)
+        if not words or Vote.read(words[0]) is None:
+            raise UsageError(f"Say how you vote: {VOTE_CHOICES}.", hint=usage)
         raw = words.pop(0)
-    choice = str(raw).casefold()
-    if choice not in VOTES:
-        raise UsageError(f"`{str(raw)[:40]}` is not a vote: use agree, disagree or pass.", hint=usage)
+    choice = Vote.read(str(raw))
+    if choice is None:
+        raise UsageError(f"`{str(raw)[:40]}` is not a vote: use {VOTE_CHOICES}.", hint=usage)
     claim = " ".join(words).strip()
     if not claim_key(claim):
         raise UsageError("Say which claim you vote on.", hint=usage)
@@ -168,11 +167,11 @@ async def members_tally(ctx: Context, space_key: str, key: str) -> MemberVotes |
     counts = await ctx.stores.stance.tally(space_key, key)
     if not counts:
         return None
-    return MemberVotes(agree=counts.get("agree", 0), disagree=counts.get("disagree", 0), passed=counts.get("pass", 0))
+    return MemberVotes.of(counts)
 
 
 def tally_line(votes: MemberVotes) -> str:
-    return f"Members: {votes.agree} agree \u00b7 {votes.disagree} disagree \u00b7 {votes.passed} pass"
+    return "Members: " + " \u00b7 ".join(f"{count} {vote}" for vote, count in votes.counts())
 
 
 async def fixed_labels(ctx: Context, space_key: str, key: str, archive_id: int) -> dict[int, Label]:
