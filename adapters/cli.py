@@ -16,6 +16,7 @@ from dotenv import load_dotenv
 from pydantic import ValidationError
 from rich.console import Console
 
+from adapters import redact
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
 from adapters.importing import import_files
@@ -83,6 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    redact.install()
     try:
         return asyncio.run(_dispatch(args, settings))
     except (ImportFormatError, DatabaseError) as error:
