@@ -33,10 +33,12 @@ log = logging.getLogger("threadbot")
 
 
 def _parser() -> argparse.ArgumentParser:
+    db_help = "SQLite database file (default: THREADBOT_DB or threadbot.db)"
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--db", type=Path, help=db_help)
+    # after the subcommand too; SUPPRESS: a subcommand without --db keeps the value given before it
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", type=Path, help="SQLite database file (default: THREADBOT_DB or threadbot.db)"
-    )
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
 
     chat = argparse.ArgumentParser(add_help=False)
     chat.add_argument("--member", action="store_true", help="act as a plain member, not a moderator")
@@ -45,7 +47,7 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--space", default=LOCAL_SPACE, help="space id (default: local)")
     chat.add_argument("--json", action="store_true", help="print the neutral reply as JSON")
 
-    parser = argparse.ArgumentParser(prog="threadbot", description=__doc__, parents=[common])
+    parser = argparse.ArgumentParser(prog="threadbot", description=__doc__, parents=[top])
     sub = parser.add_subparsers(dest="action", required=True)
 
     imp = sub.add_parser("import", parents=[common], help="import comment threads into an archive")

@@ -121,3 +121,18 @@ def test_discord_sync_without_a_token_says_how_to_fix_it(db: Path) -> None:
     result = threadbot(db, "discord-sync")
     assert result.returncode == 2
     assert "DISCORD_TOKEN" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_db_flag_counts_before_or_after_the_subcommand(db: Path, tmp_path: Path) -> None:
+    """`threadbot --db x.db import ...` writes x.db, as `threadbot import --db x.db ...` does."""
+    thread = tmp_path / "placed.txt"
+    thread.write_text("A comment that belongs in the wanted database.\n")
+    wanted, after = tmp_path / "wanted.db", tmp_path / "after.db"
+    assert threadbot(db, "--db", str(wanted), "import", str(thread)).returncode == 0
+    assert threadbot(db, "import", "--db", str(after), str(thread)).returncode == 0
+    assert wanted.exists() and after.exists() and not db.exists()
+    for path in (wanted, after):
+        before = threadbot(db, "--db", str(path), "ask", "archives")
+        behind = threadbot(db, "ask", "--db", str(path), "archives")
+        assert "`placed`" in before.stdout and before.stdout == behind.stdout
+    assert not db.exists()
