@@ -46,6 +46,7 @@ _XML_ROOT = re.compile(r"<(?:[\w.-]+:)?([A-Za-z_][\w.-]*)[\s>/]")
 _MARKUP_START = re.compile(r"<(?:\?xml|!doctype|html[\s>]|rss[\s>]|[\w.:-]+\s[^>]*xmlns)", re.IGNORECASE)
 _COLUMN = re.compile(r"[\w .-]{1,40}")
 _HN_TYPES = frozenset({"story", "comment", "job", "poll", "pollopt"})
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def _root_element(head: str) -> str | None:
@@ -129,6 +130,7 @@ def detect_format(data: bytes, name: str) -> str:
 
     Raises ImportFormatError for XML or HTML of no supported kind, rather than importing markup as text.
     """
+    data = data.removeprefix(UTF8_BOM)  # Windows editors write one; json.loads refuses it
     suffix = Path(name).suffix.lower()
     head = data[:_SNIFF_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if head.startswith("<") and (markup := _markup_format(head, name)) is not None:
@@ -148,7 +150,8 @@ def detect_format(data: bytes, name: str) -> str:
 
 
 def _read(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, after the checks that need no reading; every refusal says how to fix it."""
+    """The file's bytes without a UTF-8 BOM, after the checks that need no reading; every refusal says how to
+    fix it."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -166,6 +169,7 @@ def _read(path: Path, max_bytes: int) -> bytes:
         raise ImportFormatError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     if len(data) > max_bytes:  # a pipe or a file still growing: its size was not known up front
         raise ImportFormatError(_too_big(path, len(data), max_bytes, at_least=True))
+    data = data.removeprefix(UTF8_BOM)  # Windows editors write one; detection and json.loads must not see it
     if not data:
         raise ImportFormatError(f"{path.name} is empty: there is nothing to import")
     return data

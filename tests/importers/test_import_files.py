@@ -173,3 +173,13 @@ def test_csv_header_with_a_quoted_multi_line_first_row() -> None:
     """Detection reads whole CSV records, not physical lines."""
     data = b'author,text\nann,"first line\nsecond line"\nbo,short\n'
     assert detect_format(data, "export") == "csv"
+
+
+@pytest.mark.parametrize("fixture", ["reddit_thread.json", "discourse_topic.json", "hn_story.json", "comments.csv"])
+def test_a_utf8_bom_changes_nothing(fixture: str, tmp_path: Path) -> None:
+    """Windows editors save a BOM first: the file is detected and parsed as without it."""
+    data = (FIXTURES / fixture).read_bytes()
+    with_bom = tmp_path / fixture
+    with_bom.write_bytes(b"\xef\xbb\xbf" + data)
+    assert detect_format(with_bom.read_bytes(), fixture) == detect_format(data, fixture)
+    assert parse_file(with_bom) == parse_file(FIXTURES / fixture)
