@@ -32,6 +32,13 @@ async def test_a_number_that_is_not_one_is_a_usage_error(console: ConsoleAdapter
     assert command.split()[-1].lstrip("#")[:20] in reply.message
 
 
+async def test_a_comment_number_too_large_for_the_database_is_not_found(console: ConsoleAdapter) -> None:
+    """`stance fix` with a number beyond SQLite's integers says there is no such comment."""
+    reply = await console.ask(f"stance fix {HUGE} agree remote work is better")
+    assert isinstance(reply, ErrorReply), reply
+    assert reply.message == f"There is no comment #{HUGE} in this space's archives." and reply.hint
+
+
 async def test_ordinary_numbers_still_work(console: ConsoleAdapter) -> None:
     """`#3` and `3` still name suggestion 3; 0 and a missing one are still not found."""
     assert (await console.ask("prompt suggest What would change your mind about remote work?")).type == "text"
