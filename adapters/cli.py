@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
 import sys
 from collections.abc import Sequence
@@ -87,6 +88,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     redact.install()
+    if isinstance(sys.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 reach the console, not a traceback
+        sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
     try:
         return asyncio.run(_dispatch(args, settings))
     except (ImportFormatError, DatabaseError) as error:

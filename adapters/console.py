@@ -18,6 +18,25 @@ from bot.posting import Posted
 
 PLATFORM = "console"
 LOCAL_SPACE = "local"
+NOT_UTF8 = (
+    "threadbot: some of the input was not valid UTF-8; those bytes were replaced with \ufffd. "
+    "Save the file as UTF-8 (or set the terminal to UTF-8) to keep them.\n"
+)
+
+
+def as_utf8(text: str) -> str:
+    """`text` with what was not UTF-8 replaced by U+FFFD: the surrogates Python decodes such bytes to
+    (`surrogateescape` on stdin and argv) cannot be stored, searched or sent."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", errors="surrogateescape")  # the bytes as they came
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", errors="surrogatepass")  # a lone surrogate of another kind
+    return raw.decode("utf-8", errors="replace")
 
 
 class ConsoleAdapter:
@@ -36,6 +55,8 @@ class ConsoleAdapter:
         self.place = Place(platform=PLATFORM, space=space, channel=channel)
         self.json_output = json_output
         self.out: TextIO = sys.stdout
+        self.err: TextIO = sys.stderr
+        self._said_not_utf8 = False
 
     async def post(self, place: Place, reply: Reply, *, open_thread: str | None = None) -> Posted:
         """Scheduled posts (prompts, reminders) appear in the console's output, marked with their channel."""
@@ -47,7 +68,16 @@ class ConsoleAdapter:
         return Posted(place=place.model_copy(update={"thread": thread}), message_id=message_id)
 
     async def ask(self, text: str) -> Reply:
-        return await self.bot.handle_text(text, self.actor, self.place)
+        return await self.bot.handle_text(self._utf8(text), self.actor, self.place)
+
+    def _utf8(self, text: str) -> str:
+        """Input made valid UTF-8; the first time bytes had to be replaced, stderr says so (once)."""
+        valid = as_utf8(text)
+        if valid is not text and not self._said_not_utf8:
+            self._said_not_utf8 = True
+            self.err.write(NOT_UTF8)
+            self.err.flush()
+        return valid
 
     async def say(self, text: str) -> None:
         """An ordinary chat message (not a command), as the others in a channel would see it: sessions count it."""
@@ -55,7 +85,7 @@ class ConsoleAdapter:
             actor=self.actor,
             place=self.place,
             message_id=uuid.uuid4().hex[:12],
-            text=text,
+            text=self._utf8(text),
             created_at=self.bot.context.clock(),
         )
         await self.bot.observe(message)

@@ -136,3 +136,36 @@ def test_db_flag_counts_before_or_after_the_subcommand(db: Path, tmp_path: Path)
         behind = threadbot(db, "ask", "--db", str(path), "archives")
         assert "`placed`" in before.stdout and before.stdout == behind.stdout
     assert not db.exists()
+
+
+@pytest.mark.parametrize("io_env", [{"LC_ALL": "C.UTF-8"}, {"PYTHONIOENCODING": "utf-8"}])
+def test_console_input_that_is_not_utf8_is_replaced_and_said_once(
+    db: Path, io_env: dict[str, str]
+) -> None:
+    """Bytes that are not UTF-8 (Latin-1 from an old file) become U+FFFD; stderr says so once; no command
+    fails, whether the locale gives stdin surrogate escapes or strict decoding."""
+    lines = [
+        b"quote tokens \xe9t\xe9",
+        b"stance remote work is \xff better",
+        b"counter caf\xe9 chains are bad",
+        b"archive use caf\xe9",
+        b"prompt suggest What would change your mind about caf\xe9 culture?",
+        b"session start caf\xe9 culture",
+    ]
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "THREADBOT_"))}
+    env |= {"THREADBOT_DB": str(db), "THREADBOT_MODEL_DIR": str(db.parent), **io_env}
+    result = subprocess.run(
+        [sys.executable, "-m", "adapters.cli", "console", "--json"],
+        input=b"\n".join(lines) + b"\n",
+        capture_output=True,
+        env=env,
+        cwd=REPO,
+        timeout=120,
+    )
+    stderr = result.stderr.decode()
+    assert "Traceback" not in stderr, stderr
+    replies = [json.loads(line) for line in result.stdout.decode().splitlines()]
+    assert len(replies) == len(lines)
+    assert not [reply for reply in replies if "Something went wrong" in reply.get("message", "")]
+    assert replies[3]["message"] == "There is no archive named `caf\ufffd` here."
+    assert stderr.count("not valid UTF-8") == 1
