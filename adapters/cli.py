@@ -45,7 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     chat.add_argument("--member", action="store_true", help="act as a plain member, not a moderator")
     chat.add_argument("--channel", default="console", help="channel id (per-channel memory and defaults)")
     chat.add_argument("--user", default="you", help="your user name")
-    chat.add_argument("--space", default=LOCAL_SPACE, help="space id (default: local)")
+    chat.add_argument(
+        "--space", default=LOCAL_SPACE, help="space id (default: local), or a space key, e.g. discord:GUILD_ID"
+    )
     chat.add_argument("--json", action="store_true", help="print the neutral reply as JSON")
 
     parser = argparse.ArgumentParser(prog="threadbot", description=__doc__, parents=[top])

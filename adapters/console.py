@@ -52,7 +52,9 @@ class ConsoleAdapter:
     ) -> None:
         self.bot = bot
         self.actor = Actor(user_id=user, display_name=user, is_moderator=moderator)
-        self.place = Place(platform=PLATFORM, space=space, channel=channel)
+        # `discord:123` is that server's space key, as `import --space` takes it; a plain word is a console space
+        platform, _, own = space.partition(":") if ":" in space else (PLATFORM, "", space)
+        self.place = Place(platform=platform, space=own, channel=channel)
         self.json_output = json_output
         self.out: TextIO = sys.stdout
         self.err: TextIO = sys.stderr

@@ -169,3 +169,17 @@ def test_console_input_that_is_not_utf8_is_replaced_and_said_once(
     assert not [reply for reply in replies if "Something went wrong" in reply.get("message", "")]
     assert replies[3]["message"] == "There is no archive named `caf\ufffd` here."
     assert stderr.count("not valid UTF-8") == 1
+
+
+def test_space_with_a_platform_is_that_space(db: Path, tmp_path: Path) -> None:
+    """`--space discord:123` on `ask` is the server's view (as `import --space` names it); a plain word stays
+    a console space."""
+    thread = tmp_path / "server thread.txt"
+    thread.write_text("A comment imported for one Discord server.\n")
+    assert threadbot(db, "import", str(thread), "--space", "discord:123").returncode == 0
+    server = threadbot(db, "ask", "--space", "discord:123", "archives")
+    assert server.returncode == 0 and "`server-thread`" in server.stdout
+    for elsewhere in ([], ["--space", "123"], ["--space", "discord:456"]):
+        assert "`server-thread`" not in threadbot(db, "ask", *elsewhere, "archives").stdout
+    piped = threadbot(db, "console", "--space", "discord:123", stdin="archives\n")
+    assert "`server-thread`" in piped.stdout
