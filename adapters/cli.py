@@ -31,6 +31,7 @@ from storage.sample import ensure_sample
 from storage.stores import open_stores
 
 log = logging.getLogger("threadbot")
+CONSOLE_ACTIONS = ("console", "ask")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -87,7 +88,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"threadbot: bad setting: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=_log_level(args.action, settings), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     redact.install()
     if isinstance(sys.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 reach the console, not a traceback
@@ -99,6 +100,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _log_level(action: str, settings: Settings) -> str:
+    """The settings' level; on the console (`console`, `ask`) WARNING unless one was set, so migrations and
+    background work do not interleave with the answers."""
+    if action in CONSOLE_ACTIONS and "log_level" not in settings.model_fields_set:
+        return "WARNING"
+    return settings.log_level.upper()
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:

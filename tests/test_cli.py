@@ -13,8 +13,12 @@ import pytest
 REPO = Path(__file__).resolve().parents[1]
 
 
-def threadbot(db: Path, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "THREADBOT_"))}
+def threadbot(
+    db: Path, *args: str, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "THREADBOT_"))} | (
+        env or {}
+    )
     env["THREADBOT_DB"] = str(db)
     return subprocess.run(
         [sys.executable, "-m", "adapters.cli", *args],
@@ -183,3 +187,15 @@ def test_space_with_a_platform_is_that_space(db: Path, tmp_path: Path) -> None:
         assert "`server-thread`" not in threadbot(db, "ask", *elsewhere, "archives").stdout
     piped = threadbot(db, "console", "--space", "discord:123", stdin="archives\n")
     assert "`server-thread`" in piped.stdout
+
+
+def test_piped_console_on_a_fresh_database_prints_only_answers(db: Path) -> None:
+    """Migrations and background work log at INFO: not on the console unless THREADBOT_LOG_LEVEL asks."""
+    result = threadbot(db, "console", "--json", stdin="help\nquote tokens\n")
+    assert result.returncode == 0
+    assert [json.loads(line)["type"] for line in result.stdout.splitlines()] == ["text", "quotes"]
+    assert result.stderr == ""
+    ask = threadbot(db.with_name("fresh.db"), "ask", "archives")
+    assert ask.stdout.startswith("Archives") and ask.stderr == ""
+    loud = threadbot(db.with_name("loud.db"), "console", stdin="help\n", env={"THREADBOT_LOG_LEVEL": "INFO"})
+    assert "applying migration" in loud.stderr and "applying migration" not in loud.stdout
