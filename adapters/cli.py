@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--archive", help="archive name (default: from the first file's name)")
     imp.add_argument("--format", choices=sorted(FORMATS), help="skip detection and read this format")
+    imp.add_argument(
+        "--raw", action="store_true", help="with --format text, import a JSON or XML file as text anyway"
+    )
     imp.add_argument("--space", default=f"{PLATFORM}:{LOCAL_SPACE}", help="space key, e.g. discord:GUILD_ID")
 
     ask = sub.add_parser("ask", parents=[common, chat], help="run one chat command and print the reply")
@@ -177,6 +180,7 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
             max_bytes=settings.import_max_bytes,
             created_at=iso(utc_now()),
             console=err,
+            raw=args.raw,
         )
     finally:
         await stores.close()

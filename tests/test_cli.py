@@ -199,3 +199,13 @@ def test_piped_console_on_a_fresh_database_prints_only_answers(db: Path) -> None
     assert ask.stdout.startswith("Archives") and ask.stderr == ""
     loud = threadbot(db.with_name("loud.db"), "console", stdin="help\n", env={"THREADBOT_LOG_LEVEL": "INFO"})
     assert "applying migration" in loud.stderr and "applying migration" not in loud.stdout
+
+
+def test_import_raw_takes_json_as_text_only_when_asked(db: Path, tmp_path: Path) -> None:
+    """`--format text` on a JSON file is refused with the fix; `--raw` imports it as text lines anyway."""
+    export = tmp_path / "notes.txt"
+    export.write_text('{"comments": [{"text": "one"}, {"text": "two"}]}\n')
+    refused = threadbot(db, "import", str(export), "--format", "text")
+    assert refused.returncode == 1 and "--raw" in refused.stderr and "Traceback" not in refused.stderr
+    taken = threadbot(db, "import", str(export), "--format", "text", "--raw")
+    assert taken.returncode == 0 and "Imported 1 comments" in taken.stdout

@@ -183,3 +183,30 @@ def test_a_utf8_bom_changes_nothing(fixture: str, tmp_path: Path) -> None:
     with_bom.write_bytes(b"\xef\xbb\xbf" + data)
     assert detect_format(with_bom.read_bytes(), fixture) == detect_format(data, fixture)
     assert parse_file(with_bom) == parse_file(FIXTURES / fixture)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kind"),
+    [
+        ("reddit_thread.json", "JSON"),
+        ("comments.jsonl", "JSON"),
+        ("disqus_export.xml", "XML"),
+        ("wxr_export.xml", "XML"),
+    ],
+)
+def test_format_text_refuses_json_and_xml_unless_raw(fixture: str, kind: str) -> None:
+    """`--format text` on an export would import its markup as comments: refused with the fix, unless raw."""
+    with pytest.raises(ImportFormatError, match=rf"{fixture} is {kind}.*--format json.*--raw") as refused:
+        parse_file(FIXTURES / fixture, fmt="text")
+    assert "leave --format out" in str(refused.value)
+    assert parse_file(FIXTURES / fixture, fmt="text", raw=True).format == "text"
+
+
+@pytest.mark.parametrize(
+    "data", [b"[deleted] was the only reply\nand this line", b"<3 this thread", b"{not json}"]
+)
+def test_format_text_still_takes_prose_that_resembles_json_or_xml(data: bytes, tmp_path: Path) -> None:
+    """Brackets and `<` in ordinary text are not refused."""
+    path = tmp_path / "notes.txt"
+    path.write_bytes(data)
+    assert parse_file(path, fmt="text").records
