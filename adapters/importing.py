@@ -47,7 +47,7 @@ async def import_files(
 ) -> ImportReport:
     """Import `paths` into one archive; `created_at` (stored text) dates it if it is new; `raw`: `--format
     text` takes JSON and XML files as text too."""
-    name = check_archive_name(archive) if archive else archive_name_from(paths[0].stem)
+    name = check_archive_name(archive if archive is not None else archive_name_from(paths[0].stem))
     parsed: list[tuple[Path, ParsedThread]] = []
     for path in paths:
         if console:

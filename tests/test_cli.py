@@ -209,3 +209,17 @@ def test_import_raw_takes_json_as_text_only_when_asked(db: Path, tmp_path: Path)
     assert refused.returncode == 1 and "--raw" in refused.stderr and "Traceback" not in refused.stderr
     taken = threadbot(db, "import", str(export), "--format", "text", "--raw")
     assert taken.returncode == 0 and "Imported 1 comments" in taken.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "flags"), [("sample.txt", []), ("t.txt", ["--archive", "sample"]), ("t.txt", ["--archive", ""])]
+)
+def test_an_archive_name_that_shadows_the_sample_or_is_empty_is_refused(
+    db: Path, tmp_path: Path, name: str, flags: list[str]
+) -> None:
+    """`sample` would hide the bundled sample archive; `--archive ''` is not "use the file name"."""
+    thread = tmp_path / name
+    thread.write_text("A comment.\n")
+    result = threadbot(db, "import", str(thread), *flags)
+    assert result.returncode == 1 and "--archive" in result.stderr and "Traceback" not in result.stderr
+    assert "Imported" not in result.stdout
