@@ -15,7 +15,7 @@ def check_archive_name(name: str) -> str:
     """`name` if an import may create or add to an archive of that name (never the bundled sample's)."""
     if not _VALID.match(name):
         raise ImportFormatError(
-            f"archive name {name!r} is not allowed: use 1-64 lower-case letters, digits, '-', '_' or '.', "
+            f"archive name {name[:80]!r} is not allowed: use 1-64 lower-case letters, digits, '-', '_' or '.', "
             "starting with a letter or digit (e.g. --archive my-thread)."
         )
     if name == SAMPLE_ARCHIVE:

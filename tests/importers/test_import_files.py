@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from storage.importers.detect import FORMATS, detect_format, parse_file
 from storage.importers.records import ImportFormatError
+from storage.naming import check_archive_name
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -210,3 +212,30 @@ def test_format_text_still_takes_prose_that_resembles_json_or_xml(data: bytes, t
     path = tmp_path / "notes.txt"
     path.write_bytes(data)
     assert parse_file(path, fmt="text").records
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("wide.csv", (",".join(f"column{i}" for i in range(200_000)) + "\n" + "x," * 199_999 + "x\n").encode()),
+        ("keys.json", json.dumps({f"key{i}": i for i in range(100_000)}).encode()),
+        ("rows.json", json.dumps([{f"key{i}": i for i in range(100_000)}]).encode()),
+        ("long.json", json.dumps([{"x" * 1_000_000: 1}]).encode()),
+        ("padded.json", json.dumps([{"text" + " " * 1_000_000: ["not", "text"]}]).encode()),
+    ],
+)
+def test_messages_that_quote_the_input_are_capped(name: str, data: bytes, tmp_path: Path) -> None:
+    """A header of 200,000 columns or a key of a million characters is summarised, not repeated."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ImportFormatError) as refused:
+        parse_file(path)
+    message = str(refused.value)
+    assert message.startswith(name) and len(message) < 1000, message[:2000]
+
+
+def test_a_long_archive_name_is_not_repeated_in_full() -> None:
+    """`--archive` with thousands of characters: the refusal quotes only its start."""
+    with pytest.raises(ImportFormatError, match="--archive my-thread") as refused:
+        check_archive_name("Bad " * 5000)
+    assert len(str(refused.value)) < 1000
