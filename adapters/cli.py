@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import io
 import logging
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from dotenv import load_dotenv
 from pydantic import ValidationError
 from rich.console import Console
 
+from adapters import redact
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
 from adapters.importing import import_files
@@ -29,28 +31,36 @@ from storage.sample import ensure_sample
 from storage.stores import open_stores
 
 log = logging.getLogger("threadbot")
+CONSOLE_ACTIONS = ("console", "ask")
 
 
 def _parser() -> argparse.ArgumentParser:
+    db_help = "SQLite database file (default: THREADBOT_DB or threadbot.db)"
+    top = argparse.ArgumentParser(add_help=False)
+    top.add_argument("--db", type=Path, help=db_help)
+    # after the subcommand too; SUPPRESS: a subcommand without --db keeps the value given before it
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument(
-        "--db", type=Path, help="SQLite database file (default: THREADBOT_DB or threadbot.db)"
-    )
+    common.add_argument("--db", type=Path, default=argparse.SUPPRESS, help=db_help)
 
     chat = argparse.ArgumentParser(add_help=False)
     chat.add_argument("--member", action="store_true", help="act as a plain member, not a moderator")
     chat.add_argument("--channel", default="console", help="channel id (per-channel memory and defaults)")
     chat.add_argument("--user", default="you", help="your user name")
-    chat.add_argument("--space", default=LOCAL_SPACE, help="space id (default: local)")
+    chat.add_argument(
+        "--space", default=LOCAL_SPACE, help="space id (default: local), or a space key, e.g. discord:GUILD_ID"
+    )
     chat.add_argument("--json", action="store_true", help="print the neutral reply as JSON")
 
-    parser = argparse.ArgumentParser(prog="threadbot", description=__doc__, parents=[common])
+    parser = argparse.ArgumentParser(prog="threadbot", description=__doc__, parents=[top])
     sub = parser.add_subparsers(dest="action", required=True)
 
     imp = sub.add_parser("import", parents=[common], help="import comment threads into an archive")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--archive", help="archive name (default: from the first file's name)")
     imp.add_argument("--format", choices=sorted(FORMATS), help="skip detection and read this format")
+    imp.add_argument(
+        "--raw", action="store_true", help="with --format text, import a JSON or XML file as text anyway"
+    )
     imp.add_argument("--space", default=f"{PLATFORM}:{LOCAL_SPACE}", help="space key, e.g. discord:GUILD_ID")
 
     ask = sub.add_parser("ask", parents=[common, chat], help="run one chat command and print the reply")
@@ -81,8 +91,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"threadbot: bad setting: {error}", file=sys.stderr)
         return 2
     logging.basicConfig(
-        level=settings.log_level.upper(), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+        level=_log_level(args.action, settings), format="%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
+    redact.install()
+    if isinstance(sys.stdin, io.TextIOWrapper):  # bytes that are not UTF-8 reach the console, not a traceback
+        sys.stdin.reconfigure(encoding="utf-8", errors="surrogateescape")
     try:
         return asyncio.run(_dispatch(args, settings))
     except (ImportFormatError, DatabaseError) as error:
@@ -90,6 +103,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
+
+
+def _log_level(action: str, settings: Settings) -> str:
+    """The settings' level; on the console (`console`, `ask`) WARNING unless one was set, so migrations and
+    background work do not interleave with the answers."""
+    if action in CONSOLE_ACTIONS and "log_level" not in settings.model_fields_set:
+        return "WARNING"
+    return settings.log_level.upper()
 
 
 async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
@@ -161,6 +182,7 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
             max_bytes=settings.import_max_bytes,
             created_at=iso(utc_now()),
             console=err,
+            raw=args.raw,
         )
     finally:
         await stores.close()

@@ -20,6 +20,25 @@ from bot.posting import Posted
 
 PLATFORM = "console"
 LOCAL_SPACE = "local"
+NOT_UTF8 = (
+    "threadbot: some of the input was not valid UTF-8; those bytes were replaced with \ufffd. "
+    "Save the file as UTF-8 (or set the terminal to UTF-8) to keep them.\n"
+)
+
+
+def as_utf8(text: str) -> str:
+    """`text` with what was not UTF-8 replaced by U+FFFD: the surrogates Python decodes such bytes to
+    (`surrogateescape` on stdin and argv) cannot be stored, searched or sent."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        pass
+    try:
+        raw = text.encode("utf-8", errors="surrogateescape")  # the bytes as they came
+    except UnicodeEncodeError:
+        raw = text.encode("utf-8", errors="surrogatepass")  # a lone surrogate of another kind
+    return raw.decode("utf-8", errors="replace")
 
 
 class ConsoleAdapter:
@@ -35,9 +54,13 @@ class ConsoleAdapter:
     ) -> None:
         self.bot = bot
         self.actor = Actor(user_id=user, display_name=user, is_moderator=moderator)
-        self.place = Place(platform=PLATFORM, space=space, channel=channel)
+        # `discord:123` is that server's space key, as `import --space` takes it; a plain word is a console space
+        platform, _, own = space.partition(":") if ":" in space else (PLATFORM, "", space)
+        self.place = Place(platform=platform, space=own, channel=channel)
         self.json_output = json_output
         self.out: TextIO = sys.stdout
+        self.err: TextIO = sys.stderr
+        self._said_not_utf8 = False
 
     async def post(self, place: Place, reply: Reply, *, open_thread: str | None = None) -> Posted:
         """Scheduled posts (prompts, reminders) appear in the console's output, marked with their channel."""
@@ -49,7 +72,16 @@ class ConsoleAdapter:
         return Posted(place=place.model_copy(update={"thread": thread}), message_id=message_id)
 
     async def ask(self, text: str, on_complete: OnComplete | None = None) -> Reply:
-        return await self.bot.handle_text(text, self.actor, self.place, on_complete)
+        return await self.bot.handle_text(self._utf8(text), self.actor, self.place, on_complete)
+
+    def _utf8(self, text: str) -> str:
+        """Input made valid UTF-8; the first time bytes had to be replaced, stderr says so (once)."""
+        valid = as_utf8(text)
+        if valid is not text and not self._said_not_utf8:
+            self._said_not_utf8 = True
+            self.err.write(NOT_UTF8)
+            self.err.flush()
+        return valid
 
     async def press(self, token: str) -> Pressed:
         """A press of a button the core put under a reply (`Action.token`), as this user, here."""
@@ -61,7 +93,7 @@ class ConsoleAdapter:
             actor=self.actor,
             place=self.place,
             message_id=uuid.uuid4().hex[:12],
-            text=text,
+            text=self._utf8(text),
             created_at=self.bot.context.clock(),
         )
         await self.bot.observe(message)

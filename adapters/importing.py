@@ -43,14 +43,16 @@ async def import_files(
     max_bytes: int,
     created_at: str,
     console: Console | None = None,
+    raw: bool = False,
 ) -> ImportReport:
-    """Import `paths` into one archive; `created_at` (stored text) dates it if it is new."""
-    name = check_archive_name(archive) if archive else archive_name_from(paths[0].stem)
+    """Import `paths` into one archive; `created_at` (stored text) dates it if it is new; `raw`: `--format
+    text` takes JSON and XML files as text too."""
+    name = check_archive_name(archive if archive is not None else archive_name_from(paths[0].stem))
     parsed: list[tuple[Path, ParsedThread]] = []
     for path in paths:
         if console:
             console.print(f"Reading {path} ...")
-        thread = await asyncio.to_thread(parse_file, path, fmt, max_bytes)
+        thread = await asyncio.to_thread(parse_file, path, fmt, max_bytes, raw=raw)
         parsed.append((path, thread))
     records: list[CommentRecord] = [record for _, thread in parsed for record in thread.records]
     title = next((t.title for _, t in parsed if t.title), None)

@@ -11,6 +11,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractAsyncContextManager
 from typing import Any, Protocol, runtime_checkable
 
+LARGEST_INTEGER = 2**63 - 1  # SQLite's INTEGER (and so every id); a larger Python int cannot be bound
+
 
 class Row(Protocol):
     """A result row: by column index or name, or unpacked in column order."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from storage.interface import SHARED_SPACE
-from storage.sql import SqlDatabase
+from storage.sql import LARGEST_INTEGER, SqlDatabase
 
 _SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[\s.!?,;:\u2026]+$")
@@ -126,6 +126,8 @@ class StanceStore:
 
     # fixes
     async def comment_place(self, comment_id: int) -> CommentPlace | None:
+        if not 0 < comment_id <= LARGEST_INTEGER:  # a number no comment can have (and SQLite cannot bind)
+            return None
         row = await self.db.fetchone(SELECT_COMMENT_PLACE, (comment_id,))
         return None if row is None else CommentPlace(str(row[0]), str(row[1]))
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from adapters.text import clip
+from adapters.text import clip, one_line
 
 _MARKUP = re.compile(r"<([^<>]*)>")
 _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
@@ -19,6 +19,19 @@ _ENTITIES = (("&lt;", "<"), ("&gt;", ">"), ("&amp;", "&"))
 def escape(text: str) -> str:
     """Escape the three characters Slack treats as control characters, making every `<...>` token inert."""
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_PLAIN_LOOKALIKES = str.maketrans({"<": "\u2039", ">": "\u203a"})
+_ENTITY_LIKE = re.compile(r"&(?=#?\w+;)")
+_BROADCAST = re.compile(r"@(?=(?:here|channel|everyone)\b)", re.IGNORECASE)
+
+
+def inert_plain(text: str) -> str:
+    """Member text for a `plain_text` object (a header) that cannot ping, link or decode into markup, on one
+    line: `<` and `>` become the look-alikes `‹ ›`, an `&` that starts an entity becomes `＆`, and a word
+    joiner follows the `@` of `@here`, `@channel` and `@everyone`."""
+    text = one_line(text).translate(_PLAIN_LOOKALIKES)
+    return _BROADCAST.sub("@\u2060", _ENTITY_LIKE.sub("\uff06", text))
 
 
 def entity_start(text: str, cut: int) -> int:

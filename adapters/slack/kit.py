@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.plain_render import emphasise
-from adapters.slack.escape import clip_escaped, entity_start, escape, link
+from adapters.slack.escape import clip_escaped, entity_start, escape, inert_plain, link
 from adapters.slack.limits import MAX_CONTEXT_CHARS, MAX_HEADER_CHARS, MAX_SECTION_CHARS
+from adapters.text import clip_line
 from bot.models import Quote
 
 MAX_FALLBACK_CHARS = 3000
@@ -33,9 +34,11 @@ def context(text: str) -> Block:
 
 
 def header(text: str) -> Block:
+    """A header of plain (unescaped) text: made inert, since titles carry topics, claims and names members
+    chose, and clipped to Slack's limit."""
     return {
         "type": "header",
-        "text": {"type": "plain_text", "text": clip_escaped(text, MAX_HEADER_CHARS), "emoji": False},
+        "text": {"type": "plain_text", "text": clip_line(inert_plain(text), MAX_HEADER_CHARS), "emoji": False},
     }
 
 

@@ -17,6 +17,7 @@ from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
+from adapters import redact
 from adapters.slack.app import BuiltApp, build_app
 from adapters.slack.config import SlackConfig
 from adapters.slack.mentions import UserGroups
@@ -81,6 +82,7 @@ class SlackRuntime:
         await self._stack.aclose()
 
     async def _start(self) -> None:
+        redact.install()  # slack_sdk logs OAuth responses (tokens) at DEBUG
         session = await self._stack.enter_async_context(aiohttp.ClientSession())
         self._stack.push_async_callback(self.work.close)
         self.built = build_app(self.bot, self.config, session, self.work, self.groups)

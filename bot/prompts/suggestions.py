@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Reply, TextReply
+from bot.numbers import whole_number
 from bot.registry import Param, Registry
 from bot.times import iso, now_utc
 
@@ -61,12 +62,10 @@ async def prompt_queue(ctx: Context, command: Command) -> Reply:
 
 async def _decide(ctx: Context, command: Command, state: str, verb: str) -> Reply:
     words = command.text.split()
-    if not words or not words[0].lstrip("#").isdigit():
-        raise UsageError(
-            "Which suggestion? Give its number.",
-            hint=f"Usage: `prompt {verb} ID`; `prompt queue` lists them.",
-        )
-    number = int(words[0].lstrip("#"))
+    hint = f"Usage: `prompt {verb} ID`; `prompt queue` lists them."
+    if not words:
+        raise UsageError("Which suggestion? Give its number.", hint=hint)
+    number = whole_number(words[0].lstrip("#"), what="a suggestion number", hint=hint)
     store = ctx.stores.prompts
     place = command.place
     if not await store.decide(

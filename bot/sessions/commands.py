@@ -8,6 +8,7 @@ from bot.archive_choice import ARCHIVE_OPTION, resolve_archive
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Reply, TextReply
+from bot.numbers import whole_number
 from bot.registry import Option, Param, Registry
 from bot.sessions.args import parse_start
 from bot.sessions.common import (
@@ -202,14 +203,10 @@ async def session_expect(ctx: Context, command: Command) -> Reply:
 async def session_recap(ctx: Context, command: Command) -> Reply:
     """Show the recap of this channel's latest session, or of an earlier one (`session recap 2`)."""
     text = command.text or "1"
-    if not text.isdigit() or int(text) < 1:
-        raise UsageError(
-            f"`{text[:20]}` is not a session number.", hint="`session recap` or `session recap 2`."
-        )
+    index = whole_number(text, what="a session number", hint="`session recap` or `session recap 2`.", low=1)
     place = command.place
     store = ctx.stores.sessions
     await active_session(ctx, place)  # closes an overdue session, so its recap exists
-    index = int(text)
     found = await store.closed_sessions(place.space_key, place.channel, 1, index - 1)
     if not found:
         total = await store.count_closed(place.space_key, place.channel)

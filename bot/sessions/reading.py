@@ -9,6 +9,7 @@ from datetime import date, datetime, timedelta
 from bot.context import Context
 from bot.errors import NotFoundError, PermissionDeniedError, UsageError
 from bot.models import Command, Reply, TextReply
+from bot.numbers import whole_number
 from bot.posting import ChannelGoneError
 from bot.registry import Param, Registry
 from bot.sessions.args import parse_due
@@ -80,11 +81,10 @@ async def reading_list(ctx: Context, command: Command) -> Reply:
 )
 async def reading_remove(ctx: Context, command: Command) -> Reply:
     """Remove a reading from the plan (the member who added it, or a moderator)."""
-    if not command.text.isdigit():
-        raise UsageError(f"`{command.text[:20]}` is not a reading number.", hint="`reading list` shows them.")
+    number = whole_number(command.text, what="a reading number", hint="`reading list` shows them.")
     place = command.place
     store = ctx.stores.sessions
-    row = await store.get_reading(place.space_key, place.channel, int(command.text))
+    row = await store.get_reading(place.space_key, place.channel, number)
     if row is None:
         raise NotFoundError(
             f"There is no reading {command.text} in this channel.", hint="`reading list` shows them."

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+from collections.abc import Collection
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -19,7 +20,27 @@ from typing import Any
 from storage.importers.records import ImportFormatError, ParsedThread, content_hash
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+QUOTED_CHARS = 300
+"""How much of the input an error message repeats (a header of 5 million columns must not become the message)."""
 _EPOCH_MS_THRESHOLD = 100_000_000_000  # seconds this large are year 5138: the value must be milliseconds
+
+
+def listed(items: Collection[object], limit: int = QUOTED_CHARS, *, empty: str = "none") -> str:
+    """Names from the input (columns, keys) for an error message: comma-separated, about `limit` characters at
+    most, and how many there are when not all of them fit."""
+    shown: list[str] = []
+    size = 0
+    for item in items:
+        text = str(item)
+        if size + len(text) > limit:
+            if not shown:
+                shown.append(text[:limit] + "\u2026")
+            break
+        shown.append(text)
+        size += len(text) + 2
+    if len(shown) < len(items):
+        shown.append(f"\u2026 ({len(items):,} in all)")
+    return ", ".join(shown) or empty
 
 
 def decode_utf8(data: bytes, name: str) -> str:

@@ -10,7 +10,7 @@ import csv
 import io
 import itertools
 
-from storage.importers.common import decode_utf8, finish
+from storage.importers.common import decode_utf8, finish, listed
 from storage.importers.generic import TEXT_KEYS, RowMapper, Where
 from storage.importers.records import ImportFormatError, ParsedThread
 
@@ -45,7 +45,7 @@ def parse(data: bytes, name: str) -> ParsedThread:
         if not any(column.casefold() in TEXT_KEYS for column in columns):
             raise ImportFormatError(
                 f"{name}: no comment text found: the header (line 1) has no text column; expected one of "
-                f"{', '.join(TEXT_KEYS)}; found columns: {', '.join(columns) or 'none'}"
+                f"{', '.join(TEXT_KEYS)}; found columns: {listed(columns)}"
             )
         number, line = 0, reader.line_num + 1
         for row in reader:

@@ -46,6 +46,7 @@ _XML_ROOT = re.compile(r"<(?:[\w.-]+:)?([A-Za-z_][\w.-]*)[\s>/]")
 _MARKUP_START = re.compile(r"<(?:\?xml|!doctype|html[\s>]|rss[\s>]|[\w.:-]+\s[^>]*xmlns)", re.IGNORECASE)
 _COLUMN = re.compile(r"[\w .-]{1,40}")
 _HN_TYPES = frozenset({"story", "comment", "job", "poll", "pollopt"})
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 def _root_element(head: str) -> str | None:
@@ -124,11 +125,37 @@ def _looks_like_csv(head: str) -> bool:
     return len(rows) == 1 or len(rows[1]) == len(columns)
 
 
+def _structured(data: bytes) -> str | None:
+    """"JSON" or "XML" when the whole file is one (an export, not prose with brackets in it), else None."""
+    head = data[:_SNIFF_BYTES].decode("utf-8", errors="replace").lstrip(" \t\r\n")
+    markup = head.startswith("<") and (_MARKUP_START.match(head) or _root_element(head))
+    if markup and data.rstrip().endswith(b">"):
+        return "XML"
+    if head[:1] not in ("{", "["):
+        return None
+    body = data.decode("utf-8", errors="replace")
+    try:
+        return "JSON" if isinstance(json.loads(body), dict | list) else None
+    except (json.JSONDecodeError, RecursionError):
+        return "JSON" if _json_lines(body) else None
+
+
+def _refuse_structured_as_text(data: bytes, name: str) -> None:
+    kind = _structured(data)
+    if kind is not None:
+        raise ImportFormatError(
+            f"{name} is {kind}: --format text would import its markup as comments; leave --format out to "
+            "detect the export (or give --format json, jsonl, disqus, wxr...), or pass --raw to import it as "
+            "text anyway"
+        )
+
+
 def detect_format(data: bytes, name: str) -> str:
     """The name of the importer for `data` (a key of FORMATS), judged from the content first.
 
     Raises ImportFormatError for XML or HTML of no supported kind, rather than importing markup as text.
     """
+    data = data.removeprefix(UTF8_BOM)  # Windows editors write one; json.loads refuses it
     suffix = Path(name).suffix.lower()
     head = data[:_SNIFF_BYTES].decode("utf-8", errors="replace").lstrip("\ufeff \t\r\n")
     if head.startswith("<") and (markup := _markup_format(head, name)) is not None:
@@ -148,7 +175,8 @@ def detect_format(data: bytes, name: str) -> str:
 
 
 def _read(path: Path, max_bytes: int) -> bytes:
-    """The file's bytes, after the checks that need no reading; every refusal says how to fix it."""
+    """The file's bytes without a UTF-8 BOM, after the checks that need no reading; every refusal says how to
+    fix it."""
     try:
         info = path.stat()
     except FileNotFoundError:
@@ -166,6 +194,7 @@ def _read(path: Path, max_bytes: int) -> bytes:
         raise ImportFormatError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     if len(data) > max_bytes:  # a pipe or a file still growing: its size was not known up front
         raise ImportFormatError(_too_big(path, len(data), max_bytes, at_least=True))
+    data = data.removeprefix(UTF8_BOM)  # Windows editors write one; detection and json.loads must not see it
     if not data:
         raise ImportFormatError(f"{path.name} is empty: there is nothing to import")
     return data
@@ -179,10 +208,13 @@ def _too_big(path: Path, size: int, limit: int, at_least: bool = False) -> str:
     )
 
 
-def parse_file(path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES) -> ParsedThread:
+def parse_file(
+    path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_BYTES, *, raw: bool = False
+) -> ParsedThread:
     """Reads, checks, detects (unless `fmt` is given) and parses one export file.
 
-    Every refusal is an ImportFormatError whose message names the file and what to do about it.
+    `fmt="text"` refuses a file that is JSON or XML unless `raw`. Every refusal is an ImportFormatError whose
+    message names the file and what to do about it.
     """
     if fmt is not None and fmt not in FORMATS:
         raise ImportFormatError(
@@ -193,6 +225,8 @@ def parse_file(path: Path, fmt: str | None = None, max_bytes: int = DEFAULT_MAX_
     decode_utf8(data, name)  # refuse binary data before any importer sees it
     if fmt is None:
         return FORMATS[detect_format(data, name)](data, name)
+    if fmt == "text" and not raw:
+        _refuse_structured_as_text(data, name)
     try:
         return FORMATS[fmt](data, name)
     except ImportFormatError as exc:

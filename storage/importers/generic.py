@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 
-from storage.importers.common import IdRegistry, busiest, plain_id, text_id, to_iso
+from storage.importers.common import IdRegistry, busiest, listed, plain_id, text_id, to_iso
 from storage.importers.records import CommentRecord, ImportFormatError, ParsedThread
 
 TEXT_KEYS = ("text", "body", "content", "message", "comment")
@@ -86,7 +86,7 @@ class RowMapper:
         key, value = _lookup(row, TEXT_KEYS)
         if key is None:
             if not _has_any(row, TEXT_KEYS):
-                found = ", ".join(str(field) for field in row) or "no fields"
+                found = listed(row, empty="no fields")
                 raise ImportFormatError(
                     f"{self.name}: no comment text found in {where}: expected a field named "
                     f"{', '.join(TEXT_KEYS)}; found: {found}"
@@ -95,7 +95,7 @@ class RowMapper:
             return
         if isinstance(value, bool) or not isinstance(value, str | int | float):
             raise ImportFormatError(
-                f"{self.name}: {where}: field {key!r} should be text, found {type(value).__name__}"
+                f"{self.name}: {where}: field {key[:60]!r} should be text, found {type(value).__name__}"
             )
         text = str(value).replace("\r\n", "\n").strip()
         if not text:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from storage.importers.common import finish, load_json, plain_id
+from storage.importers.common import finish, listed, load_json, plain_id
 from storage.importers.generic import TEXT_KEYS, URL_KEYS, RowMapper
 from storage.importers.records import ImportFormatError, ParsedThread
 
@@ -54,7 +54,7 @@ def _url(obj: dict[str, Any]) -> str | None:
 
 def _describe(doc: object) -> str:
     if isinstance(doc, dict):
-        return "an object with keys: " + (", ".join(str(key) for key in doc) or "none")
+        return "an object with keys: " + listed(doc)
     return f"a JSON {type(doc).__name__}"
 
 

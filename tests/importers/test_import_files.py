@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from storage.importers.detect import FORMATS, detect_format, parse_file
 from storage.importers.records import ImportFormatError
+from storage.naming import check_archive_name
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -173,3 +175,67 @@ def test_csv_header_with_a_quoted_multi_line_first_row() -> None:
     """Detection reads whole CSV records, not physical lines."""
     data = b'author,text\nann,"first line\nsecond line"\nbo,short\n'
     assert detect_format(data, "export") == "csv"
+
+
+@pytest.mark.parametrize("fixture", ["reddit_thread.json", "discourse_topic.json", "hn_story.json", "comments.csv"])
+def test_a_utf8_bom_changes_nothing(fixture: str, tmp_path: Path) -> None:
+    """Windows editors save a BOM first: the file is detected and parsed as without it."""
+    data = (FIXTURES / fixture).read_bytes()
+    with_bom = tmp_path / fixture
+    with_bom.write_bytes(b"\xef\xbb\xbf" + data)
+    assert detect_format(with_bom.read_bytes(), fixture) == detect_format(data, fixture)
+    assert parse_file(with_bom) == parse_file(FIXTURES / fixture)
+
+
+@pytest.mark.parametrize(
+    ("fixture", "kind"),
+    [
+        ("reddit_thread.json", "JSON"),
+        ("comments.jsonl", "JSON"),
+        ("disqus_export.xml", "XML"),
+        ("wxr_export.xml", "XML"),
+    ],
+)
+def test_format_text_refuses_json_and_xml_unless_raw(fixture: str, kind: str) -> None:
+    """`--format text` on an export would import its markup as comments: refused with the fix, unless raw."""
+    with pytest.raises(ImportFormatError, match=rf"{fixture} is {kind}.*--format json.*--raw") as refused:
+        parse_file(FIXTURES / fixture, fmt="text")
+    assert "leave --format out" in str(refused.value)
+    assert parse_file(FIXTURES / fixture, fmt="text", raw=True).format == "text"
+
+
+@pytest.mark.parametrize(
+    "data", [b"[deleted] was the only reply\nand this line", b"<3 this thread", b"{not json}"]
+)
+def test_format_text_still_takes_prose_that_resembles_json_or_xml(data: bytes, tmp_path: Path) -> None:
+    """Brackets and `<` in ordinary text are not refused."""
+    path = tmp_path / "notes.txt"
+    path.write_bytes(data)
+    assert parse_file(path, fmt="text").records
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("wide.csv", (",".join(f"column{i}" for i in range(200_000)) + "\n" + "x," * 199_999 + "x\n").encode()),
+        ("keys.json", json.dumps({f"key{i}": i for i in range(100_000)}).encode()),
+        ("rows.json", json.dumps([{f"key{i}": i for i in range(100_000)}]).encode()),
+        ("long.json", json.dumps([{"x" * 1_000_000: 1}]).encode()),
+        ("padded.json", json.dumps([{"text" + " " * 1_000_000: ["not", "text"]}]).encode()),
+    ],
+)
+def test_messages_that_quote_the_input_are_capped(name: str, data: bytes, tmp_path: Path) -> None:
+    """A header of 200,000 columns or a key of a million characters is summarised, not repeated."""
+    path = tmp_path / name
+    path.write_bytes(data)
+    with pytest.raises(ImportFormatError) as refused:
+        parse_file(path)
+    message = str(refused.value)
+    assert message.startswith(name) and len(message) < 1000, message[:2000]
+
+
+def test_a_long_archive_name_is_not_repeated_in_full() -> None:
+    """`--archive` with thousands of characters: the refusal quotes only its start."""
+    with pytest.raises(ImportFormatError, match="--archive my-thread") as refused:
+        check_archive_name("Bad " * 5000)
+    assert len(str(refused.value)) < 1000

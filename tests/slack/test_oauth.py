@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import re
 from collections.abc import AsyncIterator
 
@@ -177,3 +178,24 @@ async def test_uninstalling_forgets_the_workspace(
         while await store(oauth_slack).async_find_bot(enterprise_id=None, team_id=OTHER) is not None:
             await asyncio.sleep(0.01)
     assert await store(oauth_slack).async_find_bot(enterprise_id=None, team_id="T123") is not None
+
+
+async def test_tokens_never_reach_the_logs(
+    web: aiohttp.ClientSession, fake: FakeSlack, oauth_slack: SlackRuntime, caplog: pytest.LogCaptureFixture
+) -> None:
+    """At DEBUG, slack_sdk's token responses and aiosqlite's INSERTs of installations log no token."""
+    caplog.set_level(logging.DEBUG)
+    await install(web, oauth_slack, fake, "T123", expires_in=600)
+    old = await store(oauth_slack).async_find_bot(enterprise_id=None, team_id="T123")
+    assert old is not None and old.bot_refresh_token
+    fake.expire(old.bot_token)
+    await Sender(web, oauth_slack, fake).command("archives", team="T123", user="UADMIN")
+    await oauth_slack.work.drain(5)
+    new = await store(oauth_slack).async_find_bot(enterprise_id=None, team_id="T123")
+    assert new is not None and new.bot_refresh_token and new.bot_token != old.bot_token
+    secrets = {*fake.tokens, old.bot_refresh_token, new.bot_refresh_token}
+    assert any("access_token" in record.getMessage() for record in caplog.records)  # logged, redacted
+    for record in caplog.records:
+        logged = record.getMessage() + repr(record.args)
+        assert not [secret for secret in secrets if secret in logged], record.name
+    assert not [secret for secret in secrets if secret in caplog.text]

@@ -126,3 +126,21 @@ def test_unknown_reply_types_fall_back_to_plain_text() -> None:
     """A reply type the adapter does not know yet is still shown, escaped."""
     message = render(FutureReply())  # type: ignore[arg-type]
     assert message.blocks and not PINGS.search(message.text + texts(message.blocks))
+
+
+def test_a_hostile_title_is_an_inert_header_within_the_limit() -> None:
+    """Members set session topics, claims, names and reading titles: in the header no mention, link or
+    entity survives, the text is one line and at most 150 characters."""
+    hostile = (
+        "<!everyone> <@U123> <!subteam^S0MODS|mods> <!here> &lt;!channel&gt; <https://x.example|click>\n"
+        + "@channel "
+        + "long " * 60
+    )
+    header = render(TextReply(title=f"Reading session: {hostile}", text="Started.")).blocks[0]
+    text = header["text"]["text"]
+    assert header["type"] == "header" and header["text"]["type"] == "plain_text"
+    assert len(text) <= 150 and "\n" not in text
+    assert not re.search(r"[<>]|&\w+;", text), text
+    assert "everyone" in text and "U123" in text  # what they wrote is still readable
+    message = render(TextReply(title="Q&A: a > b", text="x")).blocks[0]["text"]["text"]
+    assert message.startswith("Q&A")

@@ -37,11 +37,17 @@ def _quoted(claim: str) -> str:
     return f"\u201c{claim[:200]}\u201d"
 
 
+def _looks_like_number(word: str) -> bool:
+    """ASCII digits, perhaps after `#`: `str.isdigit` alone takes `²`, which `int` refuses."""
+    digits = word.removeprefix("#")
+    return digits.isascii() and digits.isdigit()
+
+
 def _comment_number(value: str, usage: str) -> int:
-    digits = value.removeprefix("#")
-    if not digits.isdigit():
+    """Any size: a number beyond the database's is simply no comment of this space (the store says so)."""
+    if not _looks_like_number(value):
         raise UsageError(f"`{value[:40]}` is not a comment number.", hint=usage)
-    return int(digits)
+    return int(value.removeprefix("#"))
 
 
 def _fix_parts(command: Command) -> tuple[int, str, str]:
@@ -52,7 +58,7 @@ def _fix_parts(command: Command) -> tuple[int, str, str]:
     if raw_comment is True:
         raise UsageError("`--comment` needs a comment number.", hint=usage)
     if raw_comment is None:
-        if not words or not words[0].removeprefix("#").isdigit():
+        if not words or not _looks_like_number(words[0]):
             raise UsageError("Say which comment to fix (its number, as `stance --all` shows it).", hint=usage)
         raw_comment = words.pop(0)
     comment_id = _comment_number(str(raw_comment), usage)
