@@ -137,6 +137,12 @@ def test_nothing_calls_getattr_on_a_store() -> None:
     assert {module: calls for module, calls in found.items() if calls} == {}
 
 
+def test_the_database_under_the_stores_is_for_tools_and_tests_only() -> None:
+    """`Stores.database` exists for maintenance and tests; the bot and its adapters use the typed stores."""
+    found = {module: source.count("stores.database") for module, source in sources("bot", "adapters").items()}
+    assert {module: n for module, n in found.items() if n} == {}
+
+
 def test_a_feature_reaches_another_only_through_its_unit() -> None:
     found = {
         module: foreign_internals(module, source)
