@@ -1,0 +1,188 @@
+"""Partial answers complete in place on Slack: the message a slash command or a mention posted is updated
+(`chat.update`, same channel and ts) into the completed answer, one that went through the response_url is
+replaced there (`replace_original`), buttons kept, nothing pinged. Needs the real models."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import pytest
+
+from adapters.slack import SlackRuntime
+from adapters.slack.buttons import SHOW_ALL
+from bot.core import Bot
+from bot.engine.loader import Engine
+from bot.features.stance.reader import reading
+from bot.models import StanceReply
+from bot.settings import Settings
+from bot.times import now_iso
+from tests.slack.conftest import TEAM, Sender
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.slack_requests import block_actions, mention
+from tests.stance.test_nli_cache import real_engine  # noqa: F401 (fixture)
+from tests.stance.test_stance_commands import CLAIM, THREAD
+from tests.stance.test_stance_reading import _no_time_for_nli, _unhurried_counts
+
+ARCHIVE = "t"
+PINGS = re.compile(r"<[!@#]")
+READING = 60.0
+"""Seconds a test waits for the background reading to finish a claim (the real models on six comments)."""
+
+
+@pytest.fixture(autouse=True)
+def _word_based() -> None:
+    """Not here: the word-based fallback never answers partially, so these tests run the real models."""
+
+
+@pytest.fixture
+async def expected(settings: Settings, real_engine: Engine) -> StanceReply:  # noqa: F811
+    """The claim's answer with all the time it needs, in a database of its own."""
+    return await _unhurried_counts(settings, real_engine)
+
+
+@pytest.fixture
+async def thread(bot: Bot, real_engine: Engine) -> Bot:  # noqa: F811
+    """The bot with the real models and the remote-work thread imported into the workspace as `t`."""
+    await bot.context.stores.archives.import_records(
+        f"slack:{TEAM}", ARCHIVE, THREAD, created_at=now_iso(bot.context)
+    )
+    bot.context.services.engine = real_engine
+    return bot
+
+
+def blocks_of(message: dict[str, Any]) -> list[dict[str, Any]]:
+    blocks = message.get("blocks") or []
+    return list(json.loads(blocks) if isinstance(blocks, str) else blocks)
+
+
+def shown(message: dict[str, Any]) -> str:
+    """What Slack would show: the notification text and the blocks, without the buttons' hidden values."""
+    visible = [b for b in blocks_of(message) if b["type"] != "actions"]
+    return str(message.get("text")) + json.dumps(visible, ensure_ascii=False)
+
+
+def actions(message: dict[str, Any]) -> list[dict[str, Any]]:
+    return [b for b in blocks_of(message) if b["type"] == "actions"]
+
+
+def counts_of(message: dict[str, Any]) -> dict[str, int]:
+    """The archive's counts as the message's chart and its unrelated count show them."""
+    text = next(b["text"]["text"] for b in blocks_of(message) if "*In the archive*" in json.dumps(b))
+    counts = {label: int(n) for label, n in re.findall(r"(agree|disagree|neutral) +[█░]+ +(\d+)", text)}
+    unrelated = re.search(r"\((\d+) unrelated", text)
+    assert unrelated is not None
+    return counts | {"unrelated": int(unrelated.group(1))}
+
+
+def assert_completed(first: dict[str, Any], final: dict[str, Any], expected: StanceReply) -> None:
+    """`final` replaces `first`: no longer being read, the full counts, the same buttons, nothing pinged."""
+    assert "being read now" in shown(first) and "completes itself" in shown(first)
+    assert "being read" not in shown(final)
+    assert counts_of(final) == expected.counts.model_dump() != counts_of(first)
+    assert actions(final) == actions(first) and actions(first)
+    assert not PINGS.search(shown(final)) and "link_names" not in final
+
+
+async def test_a_partial_stance_by_slash_command_is_updated_in_place(
+    thread: Bot,
+    expected: StanceReply,
+    send: Sender,
+    fake: FakeSlack,
+    http_slack: SlackRuntime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _no_time_for_nli(monkeypatch)
+    await send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance")
+    await http_slack.work.drain(20)
+    [first] = fake.posts()
+    await thread.finish()  # the completion is done
+    [final] = fake.updates()
+    [posted] = fake.messages
+    assert (final["channel"], final["ts"]) == (first["channel"], posted["ts"])  # the same message
+    assert_completed(first, final, expected)
+    assert posted["text"] == final["text"] and posted["edited"]
+    assert len(fake.posts()) == 1 and not fake.ephemerals() and not fake.refused
+
+
+async def test_a_partial_stance_by_mention_is_updated_in_its_thread(
+    thread: Bot,
+    expected: StanceReply,
+    send: Sender,
+    fake: FakeSlack,
+    http_slack: SlackRuntime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    _no_time_for_nli(monkeypatch)
+    await send.event(mention(f"stance {CLAIM} --archive {ARCHIVE}", thread_ts="1699990000.000100"))
+    await http_slack.work.drain(20)
+    [first] = fake.posts()
+    assert first["thread_ts"] == "1699990000.000100"
+    await thread.finish()
+    [final] = fake.updates()
+    assert final["ts"] == fake.messages[0]["ts"] and final["channel"] == first["channel"]
+    assert_completed(first, final, expected)
+    assert len(fake.posts()) == 1
+
+
+async def test_a_partial_stance_through_the_response_url_replaces_the_original(
+    thread: Bot,
+    expected: StanceReply,
+    send: Sender,
+    fake: FakeSlack,
+    http_slack: SlackRuntime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Where the bot is not in the channel, the answer goes through the command's response_url; so does the
+    completed one, replacing it."""
+    _no_time_for_nli(monkeypatch)
+    fake.not_joined.add("C1")
+    await send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance")
+    await http_slack.work.drain(20)
+    [(key, first)] = fake.responses
+    assert key == "cmd" and first["replace_original"] is False and first["response_type"] == "in_channel"
+    await thread.finish()
+    [(again, final)] = fake.replacements()
+    assert again == "cmd" and final["response_type"] == "in_channel"
+    assert_completed(first, final, expected)
+    assert not fake.updates() and len(fake.responses) == 2
+
+
+async def test_a_complete_stance_gets_no_update(
+    thread: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
+) -> None:
+    await send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance")
+    await http_slack.work.drain(20)
+    [first] = fake.posts()
+    await thread.finish()
+    assert "being read" not in shown(first)
+    assert fake.updates() == [] and fake.replacements() == [] and len(fake.posts()) == 1
+
+
+async def test_show_all_of_a_partial_stance_sends_the_completed_list_to_the_clicker(
+    thread: Bot,
+    expected: StanceReply,
+    send: Sender,
+    fake: FakeSlack,
+    http_slack: SlackRuntime,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Slack lets no bot edit its ephemeral message: the completed list comes as a second one, to the clicker."""
+    _no_time_for_nli(monkeypatch)
+    async with reading(thread.context).command():  # nothing is read meanwhile: both answers start partial
+        await send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance")
+        await http_slack.work.drain(20)
+        [posted] = fake.posts()
+        value = next(e["value"] for b in actions(posted) for e in b["elements"] if e["action_id"] == SHOW_ALL)
+        await send.interaction(block_actions(SHOW_ALL, value, user="UMOD"))
+        await http_slack.work.drain(20)
+        [first] = fake.ephemerals()
+    await thread.finish()
+    first_list, final = fake.ephemerals()
+    assert first_list == first
+    assert final["user"] == "UMOD" and final["channel"] == first["channel"]
+    assert_completed(first, final, expected)
+    assert f"Every counted comment ({sum(expected.counts.model_dump().values())})" in shown(final)
+    [update] = fake.updates()  # the public answer is updated in place meanwhile
+    assert update["ts"] == fake.messages[0]["ts"] and "being read" not in shown(update)
