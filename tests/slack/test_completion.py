@@ -1,6 +1,7 @@
 """Partial answers complete in place on Slack: the message a slash command or a mention posted is updated
 (`chat.update`, same channel and ts) into the completed answer, one that went through the response_url is
-replaced there (`replace_original`), buttons kept, nothing pinged. Needs the real models."""
+replaced there (`replace_original`), buttons kept, nothing pinged. Needs the real models, except for the tests
+of answers that grow or shrink by whole messages."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from bot.features.stance.reader import reading
 from bot.models import StanceReply
 from bot.settings import Settings
 from bot.times import now_iso
+from tests.discord.test_completion import add_changing
 from tests.slack.conftest import TEAM, Sender
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.slack_requests import block_actions, mention
@@ -186,3 +188,32 @@ async def test_show_all_of_a_partial_stance_sends_the_completed_list_to_the_clic
     assert f"Every counted comment ({sum(expected.counts.model_dump().values())})" in shown(final)
     [update] = fake.updates()  # the public answer is updated in place meanwhile
     assert update["ts"] == fake.messages[0]["ts"] and "being read" not in shown(update)
+
+
+async def test_a_completed_answer_longer_than_the_first_goes_on_in_new_messages(
+    bot: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
+) -> None:
+    add_changing(bot, "growing", 0, 1000)
+    await send.command("growing")
+    await http_slack.work.drain(20)
+    [first] = fake.messages
+    await bot.finish()
+    [update] = fake.updates()
+    assert update["ts"] == first["ts"] and "Every counted comment (1000)" in shown(update)
+    assert len(fake.messages) >= 3 and not fake.refused  # the rest in messages of their own, within limits
+    listed = " ".join(shown(m) for m in fake.messages)
+    assert all(f"#{i} \u201c" in listed for i in range(1000))
+
+
+async def test_a_completed_answer_shorter_than_the_first_deletes_the_messages_left_over(
+    bot: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
+) -> None:
+    add_changing(bot, "shrinking", 1000, 0)
+    await send.command("shrinking")
+    await http_slack.work.drain(20)
+    first, *rest = list(fake.messages)
+    assert len(rest) >= 2
+    await bot.finish()
+    assert [u["ts"] for u in fake.updates()] == [first["ts"]]
+    assert sorted(d.params["ts"] for d in fake.called("chat.delete")) == sorted(m["ts"] for m in rest)
+    assert fake.messages == [first] and "#0 " not in shown(first)
