@@ -1,12 +1,12 @@
-"""Answers that complete in place on Discord: the messages of a partial answer are edited into the completed one.
+"""Answers that complete in place on Discord: a partial answer's messages are edited into the completed one.
 
-The core hands the completed reply to `InPlace.on_complete` (bot/completion.py). It waits until the first answer
-is sent (`shown`), renders the completed reply with the same renderer and `replace`s the first answer's
+The core hands the completed reply to `InPlace.on_complete` (bot/completion.py). It waits until the first
+answer is sent (`shown`), renders the completed reply with the same renderer and `replace`s the first answer's
 messages with it: message *i* is edited into part *i*; parts beyond the first answer's messages are sent after
 them (as follow-ups of the interaction, or into the channel); messages left over are deleted. The first
-message, the one people saw answer them, is always edited in place; buttons end up under the last part.
-An edit allows no mentions at all. A message that can no longer be edited (deleted, or the interaction's
-15 minutes are over) is logged and left as it was.
+message, the one people saw answer them, is always edited in place; buttons end up under the last part. An
+edit allows no mentions at all. A message that can no longer be edited (deleted, or the interaction's 15
+minutes are over) is logged and left as it was.
 """
 
 from __future__ import annotations
@@ -44,7 +44,7 @@ class InPlace:
         )
 
     def shown(self, messages: list[discord.Message], *, ephemeral: bool = False) -> None:
-        """The first answer was sent as `messages` (none: it could not be sent, and nothing will be edited)."""
+        """The first answer was sent as `messages` (none: it was not sent, and nothing will be edited)."""
         if not self._shown.done():
             self._shown.set_result((messages, ephemeral))
 

@@ -97,7 +97,8 @@ class SlackHandlers:
         asked = (
             f"{actor.display_name} asked: {payload.get('command', '')} {unformat(payload.get('text', ''))}"
         )
-        answer = InPlace(client, self._drawer(client, space, asked), channel=channel, user=user, respond=respond)
+        draw = self._drawer(client, space, asked)
+        answer = InPlace(client, draw, channel=channel, user=user, respond=respond)
         reply = await self.bot.handle_text(text, actor, inbound.place(space, channel), answer.on_complete)
         await answer.send(reply)
 
@@ -120,11 +121,12 @@ class SlackHandlers:
         actor = await self.actors.resolve(client, space, user, None)
         text = inbound.mention_text(str(event.get("text", "")), bot_user_id)
         answer = InPlace(client, self._drawer(client, space), channel=channel, user=user, thread_ts=thread)
-        reply = await self.bot.handle_text(text, actor, inbound.place(space, channel, thread), answer.on_complete)
+        place = inbound.place(space, channel, thread)
+        reply = await self.bot.handle_text(text, actor, place, answer.on_complete)
         await answer.send(reply)
 
     def _drawer(self, client: AsyncWebClient, space: str, asked: str | None = None) -> Draw:
-        """The answer's replies as Slack messages: the first one and, if it completes later, the completed one."""
+        """An answer's replies as Slack messages: the first one and, if it completes later, the final one."""
 
         async def draw(reply: Reply) -> list[SlackMessage]:
             group = await group_to_notify(reply, client, space, self.groups)

@@ -1,13 +1,13 @@
-"""Answers that complete in place on Slack: the messages of a partial answer are replaced by the completed one.
+"""Answers that complete in place on Slack: a partial answer's messages are replaced by the completed one.
 
-The core hands the completed reply to `InPlace.on_complete` (bot/completion.py). It waits until the first answer
-is sent (`send`), renders the completed reply as the first one was rendered (same `asked` line, same group to
-notify, for the same eyes) and replaces the first answer's messages in order: a posted one (it has a `ts`)
-with `chat.update`; the first one, when it went through the command's `response_url`, by posting there with
-`replace_original: true`. Parts beyond the first answer's messages are posted after them; posted messages left
-over are deleted (`chat.delete`). Slack lets no bot edit an ephemeral message it posted with
-`chat.postEphemeral`, so a completed ephemeral answer arrives as a new ephemeral message. A message that can no
-longer be updated (deleted meanwhile) is logged and left as it was.
+The core hands the completed reply to `InPlace.on_complete` (bot/completion.py). It waits until the first
+answer is sent (`send`), renders the completed reply as the first one was rendered (same `asked` line, same
+group to notify, for the same eyes) and replaces the first answer's messages in order: a posted one (it has a
+`ts`) with `chat.update`; the first one, when it went through the command's `response_url`, by posting there
+with `replace_original: true`. Parts beyond the first answer's messages are posted after them; posted messages
+left over are deleted (`chat.delete`). Slack lets no bot edit an ephemeral message it posted with
+`chat.postEphemeral`, so a completed ephemeral answer arrives as a new ephemeral message. A message that can
+no longer be updated (deleted meanwhile) is logged and left as it was.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ Draw = Callable[[Reply], Awaitable[list[SlackMessage]]]
 
 
 class InPlace:
-    """One answer in one place: `send` shows the first reply, `on_complete` replaces it with the completed one."""
+    """One answer in one place: `send` shows the first reply, `on_complete` puts the completed one there."""
 
     def __init__(
         self,

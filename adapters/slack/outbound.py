@@ -93,7 +93,7 @@ async def deliver(
 
 
 async def respond_with(respond: AsyncRespond, message: SlackMessage, *, replace_original: bool) -> None:
-    """The message through the `response_url` (in place of the one sent through it before, if `replace_original`)."""
+    """The message through the `response_url` (`replace_original`: in place of the one sent there before)."""
     await respond(
         text=message.text,
         blocks=message.blocks,
@@ -105,7 +105,7 @@ async def respond_with(respond: AsyncRespond, message: SlackMessage, *, replace_
 
 
 async def update_message(client: AsyncWebClient, message: SlackMessage, *, channel: str, ts: str) -> None:
-    """chat.update of a message the bot posted: its blocks and notification text replaced (no `link_names`)."""
+    """chat.update of a message the bot posted: new blocks and notification text (no `link_names`)."""
     await client.chat_update(channel=channel, ts=ts, text=message.text, blocks=message.blocks)
 
 

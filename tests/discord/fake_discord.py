@@ -126,7 +126,7 @@ class FakeDiscord:
         """Answer thread creation with 403 Missing Permissions (no Create Public Threads)."""
         self.interactions: dict[int, FakeInteraction] = {}
         self.stored: dict[int, JSON] = {}
-        """The bot's channel messages and follow-ups by id, as edited since (`channel-edit`, `followup-edit`)."""
+        """The bot's channel messages and follow-ups by id, as edited since """
         self._waiters: list[asyncio.Future[None]] = []
         self.gateway = FakeGateway(TOKEN, self._session_start, self._notify, heartbeat_interval_ms)
         self._runner: web.AppRunner | None = None
@@ -368,7 +368,9 @@ class FakeDiscord:
                 return self._delete_original(token)
             case "PATCH", ["webhooks", app, token, "messages", message_id] if int(app) == self.application_id:
                 return self._edit_followup(token, int(message_id), body)
-            case "DELETE", ["webhooks", app, token, "messages", message_id] if int(app) == self.application_id:
+            case "DELETE", ["webhooks", app, token, "messages", message_id] if (
+                int(app) == self.application_id
+            ):
                 return self._delete_followup(token, int(message_id))
             case "PATCH", ["channels", channel_id, "messages", message_id]:
                 return self._edit_channel_message(int(channel_id), int(message_id), body)

@@ -1,6 +1,7 @@
-"""Partial answers complete in place on Discord: the message that answered (a slash command's original response,
-the reply to a mention, a press's own answer) is edited into the completed answer, mentions still off, buttons
-kept. Needs the real models, except for the tests of answers that grow or shrink by whole messages."""
+"""Partial answers complete in place on Discord: the message that answered (a slash command's original
+response, the reply to a mention, a press's own answer) is edited into the completed answer, mentions still
+off, buttons kept. Needs the real models, except for the tests of answers that grow or shrink by whole
+messages."""
 
 from __future__ import annotations
 
@@ -96,7 +97,9 @@ async def test_a_partial_stance_by_mention_edits_the_bots_reply(
 ) -> None:
     fake, world = thread.fake, thread.world
     _no_time_for_nli(monkeypatch)
-    await fake.user_message(world.general, world.alice, f"{fake.me.mention} stance {CLAIM} --archive {ARCHIVE}")
+    await fake.user_message(
+        world.general, world.alice, f"{fake.me.mention} stance {CLAIM} --archive {ARCHIVE}"
+    )
     final = await fake.wait_for(
         lambda: next((s for s in fake.sent if s.via == "channel-edit"), None), timeout=READING
     )
@@ -149,12 +152,19 @@ def add_changing(bot: Bot, name: str, first: int, final: int) -> None:
     )
 
 
+async def ask_changing(
+    fake: FakeDiscord, bot: Bot, start_bot: StartBot, first: int, final: int
+) -> FakeInteraction:
+    """`/changing`, whose first answer lists `first` comments and whose completed one lists `final`."""
+    add_changing(bot, "changing", first, final)
+    running = await start_bot()
+    return await fake.slash(running.world.general, running.world.alice, "changing")
+
+
 async def test_a_completed_answer_longer_than_the_first_goes_on_in_follow_ups(
     fake: FakeDiscord, bot: Bot, start_bot: StartBot
 ) -> None:
-    add_changing(bot, "growing", 0, 200)
-    running = await start_bot()
-    asked = await fake.slash(running.world.general, running.world.alice, "growing")
+    asked = await ask_changing(fake, bot, start_bot, 0, 200)
     await fake.wait_for(lambda: "#199 " in "\n".join(s.text() for s in asked.sent))
     vias = [s.via for s in asked.sent]
     assert vias[:3] == ["deferred", "edit", "edit"] and set(vias[3:]) == {"followup"} and len(vias) >= 5
@@ -166,9 +176,7 @@ async def test_a_completed_answer_longer_than_the_first_goes_on_in_follow_ups(
 async def test_a_completed_answer_shorter_than_the_first_deletes_the_follow_ups_left_over(
     fake: FakeDiscord, bot: Bot, start_bot: StartBot
 ) -> None:
-    add_changing(bot, "shrinking", 200, 0)
-    running = await start_bot()
-    asked = await fake.slash(running.world.general, running.world.alice, "shrinking")
+    asked = await ask_changing(fake, bot, start_bot, 200, 0)
     await fake.wait_for(lambda: edits(asked, 2))
     followups = await fake.wait_for(lambda: [s for s in asked.sent if s.via == "followup"])
     await fake.wait_for(lambda: len([s for s in asked.sent if s.via == "delete"]) == len(followups))

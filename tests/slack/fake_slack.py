@@ -1,5 +1,5 @@
-"""A fake Slack on 127.0.0.1: the Web API methods threadbot calls (posting, updating and deleting messages among
-them), response URLs, and a Socket Mode websocket.
+"""A fake Slack on 127.0.0.1: the Web API methods threadbot calls (posting, updating and deleting messages
+among them), response URLs, and a Socket Mode websocket.
 
 It behaves like Slack where the adapter can tell the difference: tokens are checked (expired ones refused),
 `oauth.v2.access` exchanges codes and refresh tokens, a method can be made to answer 429 with `Retry-After`,
@@ -98,7 +98,7 @@ class FakeSlack:
         self.not_joined: set[str] = set()
         self.calls: list[Call] = []
         self.responses: list[tuple[str, JSON]] = []
-        self.messages: list[JSON] = []  # what chat.postMessage accepted, with its `ts`, as chat.update left it
+        self.messages: list[JSON] = []  # what chat.postMessage accepted, with its `ts`, as updated since
         self.refused: list[tuple[str, str]] = []  # (method, why) for messages Slack would refuse
         self.holds: dict[str, asyncio.Event] = {}  # method -> answered only once the event is set
         self._rate_limits: dict[str, list[int]] = {}
@@ -194,7 +194,7 @@ class FakeSlack:
         return [call.params for call in self.called("chat.postEphemeral")]
 
     def updates(self) -> list[JSON]:
-        """What the bot asked `chat.update` to put in place of a message it posted (channel, ts, blocks, text)."""
+        """What the bot asked `chat.update` to put in place of a message (channel, ts, text, blocks)."""
         return [call.params for call in self.called("chat.update")]
 
     def replacements(self) -> list[tuple[str, JSON]]:

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -45,13 +47,47 @@ async def expected(settings: Settings, real_engine: Engine) -> StanceReply:  # n
 
 
 @pytest.fixture
-async def thread(bot: Bot, real_engine: Engine) -> Bot:  # noqa: F811
-    """The bot with the real models and the remote-work thread imported into the workspace as `t`."""
-    await bot.context.stores.archives.import_records(
-        f"slack:{TEAM}", ARCHIVE, THREAD, created_at=now_iso(bot.context)
+def rushed(expected: StanceReply, monkeypatch: pytest.MonkeyPatch) -> StanceReply:
+    """`expected`; from now on every `stance` gets no NLI time of its own, so its first answer is partial."""
+    _no_time_for_nli(monkeypatch)
+    return expected
+
+
+@dataclass
+class Scene:
+    """The bot served by Bolt over the fake Slack."""
+
+    bot: Bot
+    send: Sender
+    fake: FakeSlack
+    runtime: SlackRuntime
+
+    async def answered(self, request: Awaitable[object]) -> None:
+        """Send a request and wait until its first answer is sent."""
+        await request
+        await self.runtime.work.drain(20)
+
+    async def changing(self, first: int, final: int) -> None:
+        """`/threadbot changing`, whose first answer lists `first` comments and whose completed one `final`."""
+        add_changing(self.bot, "changing", first, final)
+        await self.answered(self.send.command("changing"))
+
+
+@pytest.fixture
+def bare(bot: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime) -> Scene:
+    """The bot served over the fake Slack, as it is."""
+    return Scene(bot, send, fake, http_slack)
+
+
+@pytest.fixture
+async def scene(bare: Scene, real_engine: Engine) -> Scene:  # noqa: F811
+    """The bot with the real models and the remote-work thread as `t`."""
+    context = bare.bot.context
+    await context.stores.archives.import_records(
+        f"slack:{TEAM}", ARCHIVE, THREAD, created_at=now_iso(context)
     )
-    bot.context.services.engine = real_engine
-    return bot
+    context.services.engine = real_engine
+    return bare
 
 
 def blocks_of(message: dict[str, Any]) -> list[dict[str, Any]]:
@@ -88,116 +124,89 @@ def assert_completed(first: dict[str, Any], final: dict[str, Any], expected: Sta
 
 
 async def test_a_partial_stance_by_slash_command_is_updated_in_place(
-    thread: Bot,
-    expected: StanceReply,
-    send: Sender,
-    fake: FakeSlack,
-    http_slack: SlackRuntime,
-    monkeypatch: pytest.MonkeyPatch,
+    scene: Scene, rushed: StanceReply
 ) -> None:
-    _no_time_for_nli(monkeypatch)
-    await send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance")
-    await http_slack.work.drain(20)
+    fake = scene.fake
+    await scene.answered(scene.send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance"))
     [first] = fake.posts()
-    await thread.finish()  # the completion is done
+    await scene.bot.finish()  # the completion is done
     [final] = fake.updates()
     [posted] = fake.messages
     assert (final["channel"], final["ts"]) == (first["channel"], posted["ts"])  # the same message
-    assert_completed(first, final, expected)
+    assert_completed(first, final, rushed)
     assert posted["text"] == final["text"] and posted["edited"]
     assert len(fake.posts()) == 1 and not fake.ephemerals() and not fake.refused
 
 
 async def test_a_partial_stance_by_mention_is_updated_in_its_thread(
-    thread: Bot,
-    expected: StanceReply,
-    send: Sender,
-    fake: FakeSlack,
-    http_slack: SlackRuntime,
-    monkeypatch: pytest.MonkeyPatch,
+    scene: Scene, rushed: StanceReply
 ) -> None:
-    _no_time_for_nli(monkeypatch)
-    await send.event(mention(f"stance {CLAIM} --archive {ARCHIVE}", thread_ts="1699990000.000100"))
-    await http_slack.work.drain(20)
+    fake = scene.fake
+    await scene.answered(
+        scene.send.event(mention(f"stance {CLAIM} --archive {ARCHIVE}", thread_ts="1699990000.000100"))
+    )
     [first] = fake.posts()
     assert first["thread_ts"] == "1699990000.000100"
-    await thread.finish()
+    await scene.bot.finish()
     [final] = fake.updates()
     assert final["ts"] == fake.messages[0]["ts"] and final["channel"] == first["channel"]
-    assert_completed(first, final, expected)
+    assert_completed(first, final, rushed)
     assert len(fake.posts()) == 1
 
 
 async def test_a_partial_stance_through_the_response_url_replaces_the_original(
-    thread: Bot,
-    expected: StanceReply,
-    send: Sender,
-    fake: FakeSlack,
-    http_slack: SlackRuntime,
-    monkeypatch: pytest.MonkeyPatch,
+    scene: Scene, rushed: StanceReply
 ) -> None:
     """Where the bot is not in the channel, the answer goes through the command's response_url; so does the
     completed one, replacing it."""
-    _no_time_for_nli(monkeypatch)
+    fake = scene.fake
     fake.not_joined.add("C1")
-    await send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance")
-    await http_slack.work.drain(20)
+    await scene.answered(scene.send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance"))
     [(key, first)] = fake.responses
     assert key == "cmd" and first["replace_original"] is False and first["response_type"] == "in_channel"
-    await thread.finish()
+    await scene.bot.finish()
     [(again, final)] = fake.replacements()
     assert again == "cmd" and final["response_type"] == "in_channel"
-    assert_completed(first, final, expected)
+    assert_completed(first, final, rushed)
     assert not fake.updates() and len(fake.responses) == 2
 
 
-async def test_a_complete_stance_gets_no_update(
-    thread: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
-) -> None:
-    await send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance")
-    await http_slack.work.drain(20)
+async def test_a_complete_stance_gets_no_update(scene: Scene) -> None:
+    fake = scene.fake
+    await scene.answered(scene.send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance"))
     [first] = fake.posts()
-    await thread.finish()
+    await scene.bot.finish()
     assert "being read" not in shown(first)
     assert fake.updates() == [] and fake.replacements() == [] and len(fake.posts()) == 1
 
 
 async def test_show_all_of_a_partial_stance_sends_the_completed_list_to_the_clicker(
-    thread: Bot,
-    expected: StanceReply,
-    send: Sender,
-    fake: FakeSlack,
-    http_slack: SlackRuntime,
-    monkeypatch: pytest.MonkeyPatch,
+    scene: Scene, rushed: StanceReply
 ) -> None:
-    """Slack lets no bot edit its ephemeral message: the completed list comes as a second one, to the clicker."""
-    _no_time_for_nli(monkeypatch)
-    async with reading(thread.context).command():  # nothing is read meanwhile: both answers start partial
-        await send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance")
-        await http_slack.work.drain(20)
+    """Slack lets no bot edit its ephemeral message: the completed list comes as a second one, to the
+    clicker."""
+    fake = scene.fake
+    async with reading(scene.bot.context).command():  # nothing is read meanwhile: both answers start partial
+        await scene.answered(scene.send.command(f"{CLAIM} --archive {ARCHIVE}", command="/stance"))
         [posted] = fake.posts()
         value = next(e["value"] for b in actions(posted) for e in b["elements"] if e["action_id"] == SHOW_ALL)
-        await send.interaction(block_actions(SHOW_ALL, value, user="UMOD"))
-        await http_slack.work.drain(20)
+        await scene.answered(scene.send.interaction(block_actions(SHOW_ALL, value, user="UMOD")))
         [first] = fake.ephemerals()
-    await thread.finish()
+    await scene.bot.finish()
     first_list, final = fake.ephemerals()
     assert first_list == first
     assert final["user"] == "UMOD" and final["channel"] == first["channel"]
-    assert_completed(first, final, expected)
-    assert f"Every counted comment ({sum(expected.counts.model_dump().values())})" in shown(final)
+    assert_completed(first, final, rushed)
+    assert f"Every counted comment ({sum(rushed.counts.model_dump().values())})" in shown(final)
     [update] = fake.updates()  # the public answer is updated in place meanwhile
     assert update["ts"] == fake.messages[0]["ts"] and "being read" not in shown(update)
 
 
-async def test_a_completed_answer_longer_than_the_first_goes_on_in_new_messages(
-    bot: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
-) -> None:
-    add_changing(bot, "growing", 0, 1000)
-    await send.command("growing")
-    await http_slack.work.drain(20)
+async def test_a_completed_answer_longer_than_the_first_goes_on_in_new_messages(bare: Scene) -> None:
+    fake = bare.fake
+    await bare.changing(0, 1000)
     [first] = fake.messages
-    await bot.finish()
+    await bare.bot.finish()
     [update] = fake.updates()
     assert update["ts"] == first["ts"] and "Every counted comment (1000)" in shown(update)
     assert len(fake.messages) >= 3 and not fake.refused  # the rest in messages of their own, within limits
@@ -205,15 +214,12 @@ async def test_a_completed_answer_longer_than_the_first_goes_on_in_new_messages(
     assert all(f"#{i} \u201c" in listed for i in range(1000))
 
 
-async def test_a_completed_answer_shorter_than_the_first_deletes_the_messages_left_over(
-    bot: Bot, send: Sender, fake: FakeSlack, http_slack: SlackRuntime
-) -> None:
-    add_changing(bot, "shrinking", 1000, 0)
-    await send.command("shrinking")
-    await http_slack.work.drain(20)
+async def test_a_completed_answer_shorter_than_the_first_deletes_the_messages_left_over(bare: Scene) -> None:
+    fake = bare.fake
+    await bare.changing(1000, 0)
     first, *rest = list(fake.messages)
     assert len(rest) >= 2
-    await bot.finish()
+    await bare.bot.finish()
     assert [u["ts"] for u in fake.updates()] == [first["ts"]]
     assert sorted(d.params["ts"] for d in fake.called("chat.delete")) == sorted(m["ts"] for m in rest)
     assert fake.messages == [first] and "#0 " not in shown(first)
