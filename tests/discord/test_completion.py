@@ -184,3 +184,24 @@ async def test_a_completed_answer_shorter_than_the_first_deletes_the_follow_ups_
     assert deleted == {s.message["id"] for s in followups} and len(deleted) >= 2
     final = asked.sent[-len(followups) - 1]
     assert final.via == "edit" and "#0 " not in final.text() and counts_of(final)["agree"] == 0
+
+
+async def test_a_completed_answer_over_several_messages_edits_each_of_them_in_order(
+    fake: FakeDiscord, bot: Bot, start_bot: StartBot
+) -> None:
+    """The completion is ready at once, before the first answer's last part is sent: it waits, then edits the
+    original response and every follow-up in order, and sends the parts the first answer did not have."""
+    asked = await ask_changing(fake, bot, start_bot, 150, 200)
+    await fake.wait_for(lambda: asked.sent and "#199 " in asked.sent[-1].text())  # the completed answer's end
+    followups = [s for s in asked.sent if s.via == "followup"]  # the first answer's, then the new ones
+    edited = [s for s in asked.sent if s.via == "followup-edit"]
+    assert 2 <= len(edited) < len(followups)
+    assert [s.message["id"] for s in edited] == [s.message["id"] for s in followups[: len(edited)]]
+    assert [s.via for s in asked.sent[: 2 + len(edited)]] == ["deferred", "edit", *["followup"] * len(edited)]
+    final = asked.sent[2 + len(edited) :]
+    assert [s.via for s in final] == ["edit", *["followup-edit"] * len(edited)] + ["followup"] * (
+        len(followups) - len(edited)
+    )
+    listed = "\n".join(s.text() for s in final)
+    assert all(f"#{i} " in listed for i in range(200))
+    assert_no_pings(fake)
