@@ -12,7 +12,6 @@ unless the intent is granted. Errors cannot be ephemeral in a channel: they are 
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 
@@ -22,8 +21,9 @@ from adapters.discord.actors import actor_of
 from adapters.discord.appcommands import SlashTree
 from adapters.discord.autocomplete import choices
 from adapters.discord.config import DiscordConfig
-from adapters.discord.deadline import Ack, acknowledge_in_time, finish
+from adapters.discord.deadline import Ack
 from adapters.discord.inbound import Invocation, UnknownSlashCommand, mention_text, place_of, resolve
+from adapters.discord.inplace import InPlace, answer_interaction, more_in
 from adapters.discord.outbound import deliver, is_ephemeral, send_to_channel
 from adapters.discord.render import render
 from bot.core import Bot
@@ -85,14 +85,13 @@ class SlashHandler:
             return
         actor = actor_of(interaction.user, interaction.permissions, self.config.moderator_roles)
         command = invocation.command(actor, self._place(interaction))
-        work = asyncio.create_task(self.bot.handle(command), name=f"discord-{command.name}")
-        try:
-            ack = await acknowledge_in_time(interaction, work, self.config, slow=invocation.route.spec.slow)
-            reply = await finish(work, command.name, self.config)
-        except BaseException:
-            work.cancel()
-            raise
-        await self._deliver(interaction, reply, ack=ack)
+        await answer_interaction(
+            interaction,
+            lambda on_complete: self.bot.handle(command, on_complete),
+            self.config,
+            name=command.name,
+            slow=invocation.route.spec.slow,
+        )
 
     async def _deliver(self, interaction: discord.Interaction, reply: Reply, *, ack: Ack) -> None:
         messages = render(reply, interaction.channel)
@@ -128,13 +127,18 @@ class MentionHandler:
         found = self.bot.registry.match(text.split())
         slow = found is not None and found[0].slow
         typing = message.channel.typing() if slow else contextlib.nullcontext()
+        channel = message.channel
+        answer = InPlace(lambda reply: render(reply, channel), more_in(channel))
         async with typing:
-            reply = await self.bot.handle_text(text, actor, place)
+            reply = await self.bot.handle_text(text, actor, place, answer.on_complete)
+        shown: list[discord.Message] = []
         try:
-            await send_to_channel(message.channel, render(reply, message.channel), reply_to=message)
+            shown = await send_to_channel(channel, render(reply, channel), reply_to=message)
         except discord.HTTPException as error:
             # Typically Missing Permissions (50013) in this channel; the operator fixes it in the server.
-            log.warning("could not reply in channel %s: %s", message.channel.id, error)
+            log.warning("could not reply in channel %s: %s", channel.id, error)
+        finally:
+            answer.shown(shown)
 
 
 def _observed(message: discord.Message, actor: Actor, place: Place) -> ChannelMessage:

@@ -73,35 +73,51 @@ async def send_to_channel(
 
 async def deliver(
     interaction: discord.Interaction, messages: list[Outgoing], *, ephemeral: bool, ack: Ack
-) -> None:
-    """Send the rendered reply: as the response, or in place of the "thinking" message, then follow-ups."""
+) -> list[discord.Message]:
+    """Send the rendered reply: as the response, or in place of the "thinking" message, then follow-ups.
+    Returns the messages sent, in order (the original response first, where it holds the reply)."""
     rest: list[Outgoing]
+    sent: list[discord.Message] = []
     if ack is Ack.NONE:
         first, rest = messages[0], messages[1:]
-        await interaction.response.send_message(
+        response = await interaction.response.send_message(
             content=first.content,
             embeds=first.embeds,
             ephemeral=ephemeral,
             allowed_mentions=allowed_mentions(first),
             view=view_of(first),
         )
+        resource = response.resource
+        if not isinstance(resource, discord.InteractionMessage):
+            resource = await interaction.original_response()
+        sent.append(resource)
     elif ephemeral and ack is Ack.PUBLIC:
         # The "thinking" message is public; an error belongs to the asker alone, so replace it.
         await interaction.delete_original_response()
         rest = messages
     else:
         first, rest = messages[0], messages[1:]
-        await interaction.edit_original_response(
-            content=first.content,
-            embeds=first.embeds,
-            allowed_mentions=allowed_mentions(first),
-            view=view_of(first),
+        sent.append(
+            await interaction.edit_original_response(
+                content=first.content,
+                embeds=first.embeds,
+                allowed_mentions=allowed_mentions(first),
+                view=view_of(first),
+            )
         )
     for message in rest:
-        await interaction.followup.send(
-            content=message.content or discord.utils.MISSING,
-            embeds=message.embeds,
-            ephemeral=ephemeral,
-            allowed_mentions=allowed_mentions(message),
-            view=view_of(message),
-        )
+        sent.append(await send_followup(interaction, message, ephemeral=ephemeral))
+    return sent
+
+
+async def send_followup(
+    interaction: discord.Interaction, message: Outgoing, *, ephemeral: bool
+) -> discord.WebhookMessage:
+    return await interaction.followup.send(
+        content=message.content or discord.utils.MISSING,
+        embeds=message.embeds,
+        ephemeral=ephemeral,
+        allowed_mentions=allowed_mentions(message),
+        view=view_of(message),
+        wait=True,
+    )

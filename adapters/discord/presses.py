@@ -8,7 +8,6 @@ the command and says whether the answer is for the presser alone (Show all, the 
 
 from __future__ import annotations
 
-import asyncio
 import logging
 
 import discord
@@ -16,10 +15,9 @@ import discord
 from adapters.discord.actors import actor_of
 from adapters.discord.buttons import Control, parse_custom_id
 from adapters.discord.config import DiscordConfig
-from adapters.discord.deadline import acknowledge_in_time, finish
 from adapters.discord.inbound import place_of
-from adapters.discord.outbound import deliver, is_ephemeral
-from adapters.discord.render import render
+from adapters.discord.inplace import answer_interaction
+from bot.completion import OnComplete
 from bot.core import Bot
 from bot.models import Actor, Place, Reply
 
@@ -48,20 +46,19 @@ class ButtonHandler:
         place = place_of(
             interaction.guild_id, interaction.channel, interaction.channel_id, interaction.user.id
         )
-        work = asyncio.create_task(self.run(control, actor, place), name=f"discord-button-{control.verb}")
-        try:
-            ack = await acknowledge_in_time(
-                interaction, work, self.config, slow=self._slow(control), private=control.private
-            )
-            reply = await finish(work, control.command_name, self.config)
-        except BaseException:
-            work.cancel()
-            raise
-        await deliver(interaction, render(reply, interaction.channel), ephemeral=is_ephemeral(reply), ack=ack)
+        await answer_interaction(
+            interaction,
+            lambda on_complete: self.run(control, actor, place, on_complete),
+            self.config,
+            name=control.command_name,
+            slow=self._slow(control),
+            private=control.private,
+        )
 
-    async def run(self, control: Control, actor: Actor, place: Place) -> Reply:
-        """The core's answer to the press; the `asked` line it may add is not posted on Discord (as before)."""
-        return (await self.bot.press(control.token, actor, place)).reply
+    async def run(self, control: Control, actor: Actor, place: Place, on_complete: OnComplete) -> Reply:
+        """The core's answer to the press; the `asked` line it may add is not posted on Discord (as before).
+        A partial answer is completed in place (`inplace`), as the press's own messages."""
+        return (await self.bot.press(control.token, actor, place, on_complete)).reply
 
     def _slow(self, control: Control) -> bool:
         spec = self.bot.registry.get(control.command_name)

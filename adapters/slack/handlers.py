@@ -23,8 +23,9 @@ from adapters.slack import inbound
 from adapters.slack.actors import ActorResolver
 from adapters.slack.config import SlackConfig
 from adapters.slack.escape import escape, unformat
+from adapters.slack.inplace import Draw, InPlace
 from adapters.slack.mentions import UserGroups, group_to_notify
-from adapters.slack.outbound import deliver
+from adapters.slack.packing import SlackMessage
 from adapters.slack.presses import ButtonHandlers
 from adapters.slack.render import render_messages
 from adapters.slack.work import Work
@@ -93,13 +94,13 @@ class SlackHandlers:
     ) -> None:
         channel, user = str(payload.get("channel_id", "")), str(payload.get("user_id", ""))
         actor = await self.actors.resolve(client, space, user, payload.get("user_name"))
-        reply = await self.bot.handle_text(text, actor, inbound.place(space, channel))
         asked = (
             f"{actor.display_name} asked: {payload.get('command', '')} {unformat(payload.get('text', ''))}"
         )
-        messages = render_messages(reply, asked=asked, group_id=await self._group(reply, client, space))
-        for message in messages:
-            await deliver(client, message, channel=channel, user=user, respond=respond)
+        draw = self._drawer(client, space, asked)
+        answer = InPlace(client, draw, channel=channel, user=user, respond=respond)
+        reply = await self.bot.handle_text(text, actor, inbound.place(space, channel), answer.on_complete)
+        await answer.send(reply)
 
     # mentions
 
@@ -119,12 +120,19 @@ class SlackHandlers:
         thread = event.get("thread_ts") or None
         actor = await self.actors.resolve(client, space, user, None)
         text = inbound.mention_text(str(event.get("text", "")), bot_user_id)
-        reply = await self.bot.handle_text(text, actor, inbound.place(space, channel, thread))
-        for message in render_messages(reply, group_id=await self._group(reply, client, space)):
-            await deliver(client, message, channel=channel, user=user, thread_ts=thread)
+        answer = InPlace(client, self._drawer(client, space), channel=channel, user=user, thread_ts=thread)
+        place = inbound.place(space, channel, thread)
+        reply = await self.bot.handle_text(text, actor, place, answer.on_complete)
+        await answer.send(reply)
 
-    async def _group(self, reply: Reply, client: AsyncWebClient, space: str) -> str | None:
-        return await group_to_notify(reply, client, space, self.groups)
+    def _drawer(self, client: AsyncWebClient, space: str, asked: str | None = None) -> Draw:
+        """An answer's replies as Slack messages: the first one and, if it completes later, the final one."""
+
+        async def draw(reply: Reply) -> list[SlackMessage]:
+            group = await group_to_notify(reply, client, space, self.groups)
+            return render_messages(reply, asked=asked, group_id=group)
+
+        return draw
 
     # ordinary messages
 

@@ -23,10 +23,12 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack import inbound
 from adapters.slack.actors import ActorResolver
 from adapters.slack.buttons import ACTION_PREFIX, BadButtonError, token_of
-from adapters.slack.outbound import deliver
+from adapters.slack.inplace import InPlace
+from adapters.slack.packing import SlackMessage
 from adapters.slack.render import render_messages
 from adapters.slack.work import Work
 from bot.core import Bot
+from bot.models import Reply
 
 log = logging.getLogger(__name__)
 
@@ -93,13 +95,13 @@ class ButtonHandlers:
         except BadButtonError as error:
             log.info("a click on %s that threadbot cannot read: %s", click.action_id, error)
             token = ""  # not a token: the core answers that it cannot read the button
-        pressed = await self.bot.press(token, actor, place)
-        for message in render_messages(pressed.reply, asked=pressed.asked):
-            await deliver(
-                client,
-                message,
-                channel=click.channel,
-                user=click.user,
-                thread_ts=click.thread,
-                respond=respond,
-            )
+
+        async def draw(reply: Reply) -> list[SlackMessage]:
+            # called once the press has been answered (a completion waits for the first answer to be sent)
+            return render_messages(reply, asked=pressed.asked)
+
+        answer = InPlace(
+            client, draw, channel=click.channel, user=click.user, thread_ts=click.thread, respond=respond
+        )
+        pressed = await self.bot.press(token, actor, place, answer.on_complete)
+        await answer.send(pressed.reply)

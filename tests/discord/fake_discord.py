@@ -28,6 +28,7 @@ from tests.discord.fake_world import (
     FakeGuild,
     FakeUser,
     message_payload,
+    now_iso,
     snowflake,
 )
 
@@ -50,7 +51,8 @@ def _error(status: int, code: int, message: str, **extra: Any) -> web.Response:
 
 @dataclass
 class Sent:
-    """A message the bot created or edited, and how: channel, response, deferred, edit, followup."""
+    """A message the bot created, edited or deleted, and how: channel, response, deferred, edit (of the
+    interaction's original response), followup, followup-edit, channel-edit, delete."""
 
     via: str
     payload: JSON  # what the bot sent
@@ -123,6 +125,8 @@ class FakeDiscord:
         self.threads_forbidden = False
         """Answer thread creation with 403 Missing Permissions (no Create Public Threads)."""
         self.interactions: dict[int, FakeInteraction] = {}
+        self.stored: dict[int, JSON] = {}
+        """The bot's channel messages and follow-ups by id, as edited since """
         self._waiters: list[asyncio.Future[None]] = []
         self.gateway = FakeGateway(TOKEN, self._session_start, self._notify, heartbeat_interval_ms)
         self._runner: web.AppRunner | None = None
@@ -362,6 +366,16 @@ class FakeDiscord:
                 int(app) == self.application_id
             ):
                 return self._delete_original(token)
+            case "PATCH", ["webhooks", app, token, "messages", message_id] if int(app) == self.application_id:
+                return self._edit_followup(token, int(message_id), body)
+            case "DELETE", ["webhooks", app, token, "messages", message_id] if (
+                int(app) == self.application_id
+            ):
+                return self._delete_followup(token, int(message_id))
+            case "PATCH", ["channels", channel_id, "messages", message_id]:
+                return self._edit_channel_message(int(channel_id), int(message_id), body)
+            case "DELETE", ["channels", channel_id, "messages", message_id]:
+                return self._delete_channel_message(int(channel_id), int(message_id))
         self.violations.append(f"unhandled route {method} /{'/'.join(parts)}")
         return _error(404, 0, "404: Not Found")
 
@@ -430,7 +444,8 @@ class FakeDiscord:
         message = self._message_from(channel, body)
         if body.get("message_reference"):
             message["message_reference"] = body["message_reference"]
-        self._record("channel", body, message)
+        self._record("channel", body, dict(message))  # as sent: later edits are recorded apart
+        self.stored[int(message["id"])] = message
         return _json(message)
 
     async def _thread(self, channel_id: int, message_id: int, body: JSON) -> web.Response:
@@ -534,7 +549,8 @@ class FakeDiscord:
         if problems:
             return self._invalid(problems)
         message = self._message_from(record.channel, body, flags=body.get("flags", 0))
-        self._record("followup", body, message, record)
+        self._record("followup", body, dict(message), record)
+        self.stored[int(message["id"])] = message
         return _json(message)
 
     def _edit_original(self, token: str, body: JSON) -> web.Response:
@@ -546,9 +562,7 @@ class FakeDiscord:
         problems = check_message(body, creating=False)
         if problems:
             return self._invalid(problems)
-        for key in ("content", "embeds", "components"):
-            if key in body:
-                record.original[key] = body[key] or ("" if key == "content" else [])
+        _apply_edit(record.original, body)
         record.original["flags"] = record.original["flags"] & ~LOADING
         self._record("edit", body, dict(record.original), record)
         return _json(record.original)
@@ -562,3 +576,60 @@ class FakeDiscord:
         record.original = None
         self._record("delete", {}, {}, record)
         return web.Response(status=204)
+
+    def _stored_in(self, message_id: int, channel_id: int) -> JSON | None:
+        message = self.stored.get(message_id)
+        return message if message is not None and int(message["channel_id"]) == channel_id else None
+
+    def _edit_followup(self, token: str, message_id: int, body: JSON) -> web.Response:
+        record = self._live(token)
+        if isinstance(record, web.Response):
+            return record
+        message = self._stored_in(message_id, record.channel.id)
+        if message is None or not any(s.message["id"] == message["id"] for s in record.sent if s.message):
+            return _error(404, 10008, "Unknown Message")
+        problems = check_message(body, creating=False)
+        if problems:
+            return self._invalid(problems)
+        _apply_edit(message, body)
+        self._record("followup-edit", body, dict(message), record)
+        return _json(message)
+
+    def _delete_followup(self, token: str, message_id: int) -> web.Response:
+        record = self._live(token)
+        if isinstance(record, web.Response):
+            return record
+        message = self._stored_in(message_id, record.channel.id)
+        if message is None:
+            return _error(404, 10008, "Unknown Message")
+        del self.stored[message_id]
+        self._record("delete", {}, dict(message), record)
+        return web.Response(status=204)
+
+    def _edit_channel_message(self, channel_id: int, message_id: int, body: JSON) -> web.Response:
+        """`message.edit` of a message the bot sent into a channel (a reply to a mention)."""
+        message = self._stored_in(message_id, channel_id)
+        if message is None:
+            return _error(404, 10008, "Unknown Message")
+        problems = check_message(body, creating=False)
+        if problems:
+            return self._invalid(problems)
+        _apply_edit(message, body)
+        self._record("channel-edit", body, dict(message))
+        return _json(message)
+
+    def _delete_channel_message(self, channel_id: int, message_id: int) -> web.Response:
+        message = self._stored_in(message_id, channel_id)
+        if message is None:
+            return _error(404, 10008, "Unknown Message")
+        del self.stored[message_id]
+        self._record("delete", {}, dict(message))
+        return web.Response(status=204)
+
+
+def _apply_edit(message: JSON, body: JSON) -> None:
+    """What Discord keeps of an edit: the fields sent (null clears them), and when it was edited."""
+    for key in ("content", "embeds", "components"):
+        if key in body:
+            message[key] = body[key] or ("" if key == "content" else [])
+    message["edited_timestamp"] = now_iso()

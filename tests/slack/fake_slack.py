@@ -1,4 +1,5 @@
-"""A fake Slack on 127.0.0.1: the Web API methods threadbot calls, response URLs, and a Socket Mode websocket.
+"""A fake Slack on 127.0.0.1: the Web API methods threadbot calls (posting, updating and deleting messages
+among them), response URLs, and a Socket Mode websocket.
 
 It behaves like Slack where the adapter can tell the difference: tokens are checked (expired ones refused),
 `oauth.v2.access` exchanges codes and refresh tokens, a method can be made to answer 429 with `Retry-After`,
@@ -97,7 +98,7 @@ class FakeSlack:
         self.not_joined: set[str] = set()
         self.calls: list[Call] = []
         self.responses: list[tuple[str, JSON]] = []
-        self.messages: list[JSON] = []  # what chat.postMessage accepted, with the `ts` it was given
+        self.messages: list[JSON] = []  # what chat.postMessage accepted, with its `ts`, as updated since
         self.refused: list[tuple[str, str]] = []  # (method, why) for messages Slack would refuse
         self.holds: dict[str, asyncio.Event] = {}  # method -> answered only once the event is set
         self._rate_limits: dict[str, list[int]] = {}
@@ -191,6 +192,14 @@ class FakeSlack:
 
     def ephemerals(self) -> list[JSON]:
         return [call.params for call in self.called("chat.postEphemeral")]
+
+    def updates(self) -> list[JSON]:
+        """What the bot asked `chat.update` to put in place of a message (channel, ts, text, blocks)."""
+        return [call.params for call in self.called("chat.update")]
+
+    def replacements(self) -> list[tuple[str, JSON]]:
+        """What was posted to a response_url with `replace_original: true` (key, body)."""
+        return [(key, body) for key, body in self.responses if body.get("replace_original") is True]
 
     # Socket Mode
 
@@ -291,6 +300,8 @@ class FakeSlack:
             "auth.test": self._auth_test,
             "chat.postMessage": self._post_message,
             "chat.postEphemeral": self._post_ephemeral,
+            "chat.update": self._update,
+            "chat.delete": self._delete,
             "users.info": self._users_info,
             "usergroups.list": self._usergroups_list,
         }.get(method)
@@ -342,6 +353,25 @@ class FakeSlack:
         ts = f"1700000000.{next(self._ts):06d}"
         self.messages.append({**params, "ts": ts})
         return {"ok": True, "channel": channel, "ts": ts, "message": {"text": params.get("text"), "ts": ts}}
+
+    def _posted(self, params: JSON) -> JSON | None:
+        channel, ts = str(params.get("channel", "")), str(params.get("ts", ""))
+        return next((m for m in self.messages if m.get("channel") == channel and m["ts"] == ts), None)
+
+    def _update(self, workspace: Workspace, params: JSON) -> JSON:
+        """chat.update of a message chat.postMessage accepted (an ephemeral one has no `ts` to update)."""
+        message = self._posted(params)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        message.update({key: params[key] for key in ("text", "blocks") if key in params}, edited=True)
+        return {"ok": True, "channel": message["channel"], "ts": message["ts"], "text": message.get("text")}
+
+    def _delete(self, workspace: Workspace, params: JSON) -> JSON:
+        message = self._posted(params)
+        if message is None:
+            return {"ok": False, "error": "message_not_found"}
+        self.messages.remove(message)
+        return {"ok": True, "channel": message["channel"], "ts": message["ts"]}
 
     def _post_ephemeral(self, workspace: Workspace, params: JSON) -> JSON:
         if str(params.get("channel", "")) in self.not_joined:
