@@ -9,6 +9,8 @@ An interaction is answered by its first response, or in place of its deferred "t
 
 from __future__ import annotations
 
+from typing import Any
+
 import discord
 from pydantic import BaseModel
 
@@ -42,6 +44,16 @@ def allowed_mentions(message: Outgoing) -> discord.AllowedMentions:
     )
 
 
+def parts_of(message: Outgoing) -> dict[str, Any]:
+    """What every send or edit of a message passes: its text, embeds, mentions (none but its own) and buttons."""
+    return {
+        "content": message.content,
+        "embeds": message.embeds,
+        "allowed_mentions": allowed_mentions(message),
+        "view": view_of(message),
+    }
+
+
 async def send_to_channel(
     channel: discord.abc.Messageable, messages: list[Outgoing], reply_to: discord.Message | None = None
 ) -> list[discord.Message]:
@@ -51,21 +63,15 @@ async def send_to_channel(
         if reply_to is not None and index == 0:
             sent.append(
                 await channel.send(
-                    content=message.content,
-                    embeds=message.embeds,
-                    allowed_mentions=allowed_mentions(message),
+                    **parts_of(message),
                     reference=reply_to.to_reference(fail_if_not_exists=False),
                     mention_author=False,
-                    view=view_of(message),
                 )
             )
         else:
             sent.append(
                 await channel.send(
-                    content=message.content,
-                    embeds=message.embeds,
-                    allowed_mentions=allowed_mentions(message),
-                    view=view_of(message),
+                    **parts_of(message),
                 )
             )
     return sent
@@ -81,11 +87,8 @@ async def deliver(
     if ack is Ack.NONE:
         first, rest = messages[0], messages[1:]
         response = await interaction.response.send_message(
-            content=first.content,
-            embeds=first.embeds,
+            **parts_of(first),
             ephemeral=ephemeral,
-            allowed_mentions=allowed_mentions(first),
-            view=view_of(first),
         )
         resource = response.resource
         if not isinstance(resource, discord.InteractionMessage):
@@ -99,10 +102,7 @@ async def deliver(
         first, rest = messages[0], messages[1:]
         sent.append(
             await interaction.edit_original_response(
-                content=first.content,
-                embeds=first.embeds,
-                allowed_mentions=allowed_mentions(first),
-                view=view_of(first),
+                **parts_of(first),
             )
         )
     for message in rest:
@@ -114,10 +114,7 @@ async def send_followup(
     interaction: discord.Interaction, message: Outgoing, *, ephemeral: bool
 ) -> discord.WebhookMessage:
     return await interaction.followup.send(
-        content=message.content or discord.utils.MISSING,
-        embeds=message.embeds,
+        **(parts_of(message) | {"content": message.content or discord.utils.MISSING}),
         ephemeral=ephemeral,
-        allowed_mentions=allowed_mentions(message),
-        view=view_of(message),
         wait=True,
     )
