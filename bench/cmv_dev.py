@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter, defaultdict
+from dataclasses import replace
 
 from engine_common import ROOT
 
@@ -78,7 +79,9 @@ def main() -> None:
     head = head_for_model(nli_files.onnx)
     nli = NliScorer(nli_files, extra_output=head.output if head else None, cache_size=100_000)
     embedder = Embedder(emb_files)
-    for name, evidence in (("baseline (whole comment)", None), ("evidence (windows)", DEFAULT_EVIDENCE)):
+    variants = (("baseline (whole comment)", None), ("evidence (windows, DEFAULT_EVIDENCE)", DEFAULT_EVIDENCE),
+                ("evidence, weighted mean instead of the combiner", replace(DEFAULT_EVIDENCE, combiner=None)))
+    for name, evidence in variants:
         clf = StanceClassifier(nli, embedder, head=head, max_nli=10**6, evidence=evidence)
         report(name, rows, predict(clf, rows), args.show_errors)
 

@@ -24,7 +24,7 @@ import random
 import re
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from engine_common import DATA, argkp, fit_logistic, macro_f1, motion_to_claim
@@ -242,8 +242,12 @@ def main() -> None:
     if args.fit_combiner:
         fit_combiner(baseline, items, DEFAULT_EVIDENCE.size, DEFAULT_EVIDENCE.sharpness)
         return
+    mean_only = replace(DEFAULT_EVIDENCE, combiner=None)
     engines = {"baseline (whole comment)": baseline,
-               "evidence (windows)": StanceClassifier(nli, embedder, head=head, max_nli=10**6, evidence=DEFAULT_EVIDENCE)}
+               "evidence (windows, DEFAULT_EVIDENCE)": StanceClassifier(
+                   nli, embedder, head=head, max_nli=10**6, evidence=DEFAULT_EVIDENCE),
+               "evidence, weighted mean instead of the combiner": StanceClassifier(
+                   nli, embedder, head=head, max_nli=10**6, evidence=mean_only)}
     for name, clf in engines.items():
         pred, seconds = run(clf, items)
         s = score(items, pred)
