@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import syntok.segmenter as segmenter
 
@@ -102,3 +103,9 @@ def windows(comment: str, size: int = 2) -> list[Window]:
             chunk = chunk[:-1]
         out.append(Window(" ".join(chunk), i, max(weights[i : i + len(chunk)])))
     return out
+
+
+@lru_cache(maxsize=20_000)
+def cached_windows(comment: str, size: int = 2) -> tuple[Window, ...]:
+    """`windows`, remembered per comment text (segmenting is the cost of a repeated claim over the same thread)."""
+    return tuple(windows(comment, size))

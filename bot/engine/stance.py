@@ -10,6 +10,8 @@ Pipeline (see bench/README_engine.md for the measurements behind each choice):
    forward passes and replaces the 2-logit model (IBM Claim Stance test 0.756 vs 0.702); any other model keeps it.
 3. Without an NLI model, a lexical fallback guesses from negation and agreement cue words; its result is marked
    rough, because it is barely better than chance.
+With `evidence` (`EvidenceConfig`, on in `load_engine`), a comment's relevance is the best of its whole cosine and its
+sentences', and NLI reads its most relevant sentences without the text it quotes (bot/engine/evidence.py).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import hashlib
 import math
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -27,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.engine.embedder import Embedder
-from bot.engine.evidence import Window, windows
+from bot.engine.evidence import Window, cached_windows
 from bot.engine.heads.stance_head import StanceHead
 from bot.engine.lexical import coverage
 from bot.engine.nli import NliScorer
@@ -251,13 +253,13 @@ class StanceClassifier:
         if self.evidence is None:
             return whole
         for i, comment in enumerate(comments):
-            found = windows(comment, self.evidence.size)
+            found = cached_windows(comment, self.evidence.size)
             if len(found) == 1 and found[0].text == comment.strip():
                 continue  # read whole: its cosine is the comment's
             whole[i] = max(whole[i], float(self._window_cosines(query, found).max()))
         return whole
 
-    def _window_cosines(self, query: npt.NDArray[np.float32], found: list[Window]) -> FloatArray:
+    def _window_cosines(self, query: npt.NDArray[np.float32], found: Sequence[Window]) -> FloatArray:
         """Cosine of each window to the claim; window embeddings are remembered (they do not depend on the claim)."""
         assert self.embedder is not None
         texts = [w.text for w in found]
@@ -289,7 +291,7 @@ class StanceClassifier:
 
         Without an embedder the claim's word coverage ranks them."""
         assert self.evidence is not None
-        found = windows(comment, self.evidence.size)
+        found = cached_windows(comment, self.evidence.size)
         if len(found) == 1:
             return [(found[0], 1.0)]
         if self.embedder is not None:

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from bot.engine.evidence import own_text, sentences, windows
+from bot.engine.loader import Engine
+from bot.engine.stance import StanceClassifier
+
+from .conftest import needs_models
 
 
 def test_quoted_lines_are_not_the_authors_words() -> None:
@@ -45,3 +49,25 @@ def test_a_short_concession_and_rebuttal_are_read_apart() -> None:
     found = windows("I agree that bans are popular. However, they do not reduce smoking.")
     assert [w.text for w in found] == ["I agree that bans are popular.", "However, they do not reduce smoking."]
     assert found[1].weight > found[0].weight
+
+
+@needs_models
+def test_cached_values_of_whole_comment_reading_are_not_reused(engine: Engine) -> None:
+    """z and relevance mean something else with sentence evidence: both cache identities change."""
+    assert engine.stance.evidence is not None
+    whole = StanceClassifier(engine.nli, engine.embedder, head=engine.stance.head)
+    assert whole.logit_identity() != engine.stance.logit_identity()
+    assert whole.relevance_identity() != engine.stance.relevance_identity()
+
+
+@needs_models
+def test_one_decisive_sentence_in_a_long_comment_counts(engine: Engine) -> None:
+    """A long off-topic comment with one sentence against the claim is on topic and disagrees."""
+    claim = "We should ban smoking in public places"
+    comment = (
+        "I spent the weekend repainting the kitchen, which took far longer than planned. The blue we picked looked "
+        "grey under the evening light, so we bought a second tin. My brother came over to help with the ceiling. "
+        "Banning smoking in public places is an unfair restriction on personal freedom and should not happen. "
+        "Afterwards we ordered pizza and watched an old film until midnight."
+    )
+    assert engine.stance.classify(claim, [comment]).results[0].stance == "disagree"
