@@ -62,7 +62,7 @@ def test_cached_values_of_whole_comment_reading_are_not_reused(engine: Engine) -
 
 @needs_models
 def test_one_decisive_sentence_in_a_long_comment_counts(engine: Engine) -> None:
-    """A long off-topic comment with one sentence against the claim is on topic and disagrees."""
+    """A long off-topic comment with one sentence against the claim is on topic and disagrees (as read whole too)."""
     claim = "We should ban smoking in public places"
     comment = (
         "I spent the weekend repainting the kitchen, which took far longer than planned. The blue we picked looked "
