@@ -9,6 +9,7 @@ call) and warm (passed in, as a caller that keeps them would). Usage: .venv/bin/
 from __future__ import annotations
 
 import statistics
+import sys
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -45,8 +46,10 @@ def main() -> None:
         for line in (ROOT / "storage" / "seed" / "sample_thread.txt").read_text(encoding="utf-8").splitlines()
         if line.strip()
     ]
+    whole = "--whole" in sys.argv[1:]  # the engine before sentence evidence: every comment read whole
     t0 = time.perf_counter()
-    engine = load_engine()
+    engine = load_engine(evidence=None) if whole else load_engine()
+    print("comments read whole (--whole)" if whole else "sentence evidence (DEFAULT_EVIDENCE)")
     print(f"load {time.perf_counter() - t0:.1f}s; {len(comments)} comments; "
           f"NLI free length: {engine.nli is not None and engine.nli.pad_to is None}")
     assert engine.embedder is not None and engine.nli is not None, "install threadbot[models] first"

@@ -8,7 +8,9 @@ Baselines in the same run: majority class, one-hypothesis zero-shot NLI (P(entai
 lexical fallback. With --head, the stance head (bot/engine/heads/, trained by engine_stance_head.py on train/dev
 splits) is scored beside the 2-logit engine, through the same `StanceClassifier.classify` (its `agree_logits`
 replaced by the head's, reading the pooled vectors from the same NLI passes).
-Usage: .venv/bin/python bench/engine_stance.py [--sample N] [--head] [--no-thorough]
+With --evidence, every classifier reads long comments by sentence windows (`stance.DEFAULT_EVIDENCE`); a one- or
+two-sentence argument is read whole as before unless its second sentence turns ("But ...").
+Usage: .venv/bin/python bench/engine_stance.py [--sample N] [--head] [--no-thorough] [--evidence]
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ from bot.engine.embedder import Embedder
 from bot.engine.heads.stance_head import StanceHead, head_for_model
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScorer
-from bot.engine.stance import THOROUGH_CALIBRATION, StanceClassifier, lexical_polarity
+from bot.engine.stance import DEFAULT_EVIDENCE, THOROUGH_CALIBRATION, StanceClassifier, lexical_polarity
 
 
 class HeadStanceClassifier(StanceClassifier):
@@ -35,10 +37,10 @@ class HeadStanceClassifier(StanceClassifier):
 
     def __init__(self, runner: FeatureRunner, head: StanceHead, base: StanceClassifier) -> None:
         calibration = replace(base.calibration, templates=head.templates, neutral_margin=head.neutral_margin)
-        super().__init__(base.nli, base.embedder, calibration=calibration, max_nli=base.max_nli)
+        super().__init__(base.nli, base.embedder, calibration=calibration, max_nli=base.max_nli, evidence=base.evidence)
         self.runner, self.head = runner, head
 
-    def agree_logits(self, claim: str, comments: list[str]) -> np.ndarray:
+    def premise_logits(self, claim: str, comments: list[str]) -> np.ndarray:
         if not comments:
             return np.zeros(0)
         feats = [cached_features(self.runner, [(c, h) for c in comments]) for h in self.calibration.hypotheses(claim)]
@@ -135,18 +137,20 @@ def main() -> None:
     ap.add_argument("--sample", type=int, default=0, help="random sample per data set (0: full test sets)")
     ap.add_argument("--head", action="store_true", help="also score the stance head of bot/engine/heads/")
     ap.add_argument("--no-thorough", action="store_true", help="skip THOROUGH_CALIBRATION (4 hypotheses)")
+    ap.add_argument("--evidence", action="store_true", help="sentence windows for long comments (DEFAULT_EVIDENCE)")
     args = ap.parse_args()
     nli_files, emb_files = default_nli_files(), default_embedder_files()
     nli = NliScorer(nli_files) if nli_files else None
     embedder = Embedder(emb_files) if emb_files else None
-    clf = StanceClassifier(nli, embedder, max_nli=100_000)
+    evidence = DEFAULT_EVIDENCE if args.evidence else None
+    clf = StanceClassifier(nli, embedder, max_nli=100_000, evidence=evidence)
     lexical = StanceClassifier(None, None, max_nli=100_000)
     kp, ibm = argkp("test"), ibm_claims("test")
     if args.sample:
         rng = random.Random(0)
         kp, ibm = rng.sample(kp, min(args.sample, len(kp))), rng.sample(ibm, min(args.sample, len(ibm)))
     thorough = None if args.no_thorough else StanceClassifier(
-        nli, embedder, calibration=THOROUGH_CALIBRATION, max_nli=100_000
+        nli, embedder, calibration=THOROUGH_CALIBRATION, max_nli=100_000, evidence=evidence
     )
     head = None
     if args.head:

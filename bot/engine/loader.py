@@ -10,7 +10,7 @@ from bot.engine.embedder import Embedder
 from bot.engine.heads.stance_head import head_for_model
 from bot.engine.modelfiles import resolve_embedder, resolve_nli
 from bot.engine.nli import NliScorer
-from bot.engine.stance import StanceClassifier
+from bot.engine.stance import DEFAULT_EVIDENCE, EvidenceConfig, StanceClassifier
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,16 @@ class Engine:
 
 
 def load_engine(
-    embedder_dir: Path | None = None, nli_dir: Path | None = None, *, threads: int = 2, max_nli: int = 64
+    embedder_dir: Path | None = None,
+    nli_dir: Path | None = None,
+    *,
+    threads: int = 2,
+    max_nli: int = 64,
+    evidence: EvidenceConfig | None = DEFAULT_EVIDENCE,
 ) -> Engine:
     """Load models from the given folders (None: the default models of `threadbot[models]`, if installed).
+
+    `evidence` reads long comments sentence by sentence (bot/engine/evidence.py); None reads each comment whole.
 
     Loading takes a few seconds; do it once, off the event loop (e.g. `asyncio.to_thread(load_engine, ...)`).
     """
@@ -44,5 +51,5 @@ def load_engine(
         if nli_files
         else None
     )
-    stance = StanceClassifier(nli, embedder, max_nli=max_nli, head=head)
+    stance = StanceClassifier(nli, embedder, max_nli=max_nli, head=head, evidence=evidence)
     return Engine(embedder, nli, stance, CounterRanker(stance, embedder))
