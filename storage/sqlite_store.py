@@ -19,6 +19,7 @@ from storage.interface import (
     StoredComment,
 )
 from storage.search import ranked_ids
+from storage.splitting import split_long
 from storage.visibility import HIDDEN_ARCHIVES, STAGED_FROM
 
 SELECT_ARCHIVES = f"""
@@ -132,6 +133,7 @@ class SqliteStore:
         source: str | None = None,
         progress: ProgressCallback | None = None,
     ) -> ImportResult:
+        records = split_long(records)
         added = await write_import(
             self.db,
             space_key,
