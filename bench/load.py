@@ -29,9 +29,14 @@ from storage.stance_store import claim_key
 CLAIM = "Tokens are the unit of reasoning"
 
 
-def _write_locked(db: Path) -> bool:
+def write_locked(db: Path) -> bool:
+    """Whether another process holds the (migrated) database's write lock right now."""
+    if not db.exists():
+        return False
     conn = sqlite3.connect(db, timeout=0, isolation_level=None)
     try:
+        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'comments_fts'").fetchone()[0] == 0:
+            return False
         conn.execute("BEGIN IMMEDIATE")
         conn.execute("ROLLBACK")
         return False
@@ -63,7 +68,7 @@ async def run(path: Path, votes: int, spacing: float) -> None:
                 stderr=subprocess.PIPE,
                 text=True,
             )
-            while importer.poll() is None and not _write_locked(db):
+            while importer.poll() is None and not write_locked(db):
                 await asyncio.sleep(0.002)
             vote_s: list[float] = []
             quote_s: list[float] = []

@@ -16,6 +16,7 @@ import pytest
 
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
+from bench.load import write_locked
 from bench.synth import comments
 from bot.models import TextReply
 from bot.settings import Settings
@@ -39,7 +40,12 @@ def big_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
     with path.open("w", encoding="utf-8") as out:
         for n in range(BIG):
             record = base[n % len(base)]
-            row = {"id": f"b{n}", "parent_id": None, "author": record.author, "text": f"{record.text} copy{n}"}
+            row = {
+                "id": f"b{n}",
+                "parent_id": None,
+                "author": record.author,
+                "text": f"{record.text} copy{n}",
+            }
             out.write(json.dumps(row) + "\n")
     return path
 
@@ -55,23 +61,6 @@ def start_import(db: Path, path: Path, archive: str) -> subprocess.Popen[str]:
         env=env,
         cwd=REPO,
     )
-
-
-def write_locked(db: Path) -> bool:
-    """Whether another process holds the migrated database's write lock right now."""
-    if not db.exists():
-        return False
-    conn = sqlite3.connect(db, timeout=0, isolation_level=None)
-    try:
-        if conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'comments_fts'").fetchone()[0] == 0:
-            return False
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
-        return False
-    except sqlite3.OperationalError:
-        return True
-    finally:
-        conn.close()
 
 
 def wait_until_writing(db: Path, process: subprocess.Popen[str], timeout: float = 30) -> None:
@@ -110,7 +99,9 @@ async def test_votes_during_an_import_are_all_stored_and_prompt(tmp_path: Path, 
     empty.mkdir()
     settings = Settings(db=tmp_path / "bot.db", model_dir=empty)
     async with open_bot(settings) as bot:
-        await bot.context.stores.archives.import_records("console:local", "t", THREAD, created_at=iso(utc_now()))
+        await bot.context.stores.archives.import_records(
+            "console:local", "t", THREAD, created_at=iso(utc_now())
+        )
         importer = start_import(settings.db, big_file, "big")
         try:
             wait_until_writing(settings.db, importer)

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 from adapters.console import ConsoleAdapter
-from adapters.importing import import_files
+from adapters.importing import ImportReport, import_files
 from bench.synth import comments
 from bot.core import Bot
 from bot.models import QuotesReply, Reply
@@ -31,21 +31,25 @@ def huge_line() -> str:
     return " ".join(parts) + " zeppelinword."
 
 
+async def import_file(bot: Bot, path: Path, archive: str) -> ImportReport:
+    """Import one file into `archive` (console:local), detecting its format."""
+    return await import_files(
+        bot.context.stores.archives,
+        [path],
+        space_key="console:local",
+        archive=archive,
+        fmt=None,
+        max_bytes=10**9,
+        created_at=iso(utc_now()),
+    )
+
+
 async def test_a_3mb_comment_is_stored_in_parts_and_quoted_quickly(bot: Bot, tmp_path: Path) -> None:
     """A single-line 3 MB text file becomes parts of at most MAX_COMMENT_CHARS; `quote` on it takes < 2 s and
     an `archives` asked meanwhile is not held up behind it."""
     path = tmp_path / "huge.txt"
     path.write_text(huge_line() + "\n", encoding="utf-8")
-    store = bot.context.stores.archives
-    report = await import_files(
-        store,
-        [path],
-        space_key="console:local",
-        archive="huge",
-        fmt=None,
-        max_bytes=10**9,
-        created_at=iso(utc_now()),
-    )
+    report = await import_file(bot, path, "huge")
     assert report.result.added > HUGE_BYTES // MAX_COMMENT_CHARS
     rows = await bot.context.stores.database.fetchall(
         "SELECT source_id, length(text) FROM comments WHERE archive_id = ?", [report.result.archive.id]
@@ -71,19 +75,9 @@ async def test_a_reimport_of_the_huge_file_adds_nothing(bot: Bot, tmp_path: Path
     """Parts have stable ids and texts, so importing the same file again adds none of them."""
     path = tmp_path / "huge.txt"
     path.write_text(huge_line()[:300_000] + "\n", encoding="utf-8")
-    store = bot.context.stores.archives
 
     async def once() -> int:
-        report = await import_files(
-            store,
-            [path],
-            space_key="console:local",
-            archive="h",
-            fmt=None,
-            max_bytes=10**9,
-            created_at=iso(utc_now()),
-        )
-        return report.result.added
+        return (await import_file(bot, path, "h")).result.added
 
     assert await once() >= 300_000 // MAX_COMMENT_CHARS
     assert await once() == 0

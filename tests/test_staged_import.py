@@ -19,7 +19,10 @@ def thread(prefix: str, n: int) -> list[CommentRecord]:
     root = CommentRecord(source_id=f"{prefix}0", text=f"{prefix} root about zebra stripes", author=prefix)
     replies = [
         CommentRecord(
-            source_id=f"{prefix}{k}", text=f"{prefix} reply {k} on zebra", parent_id=f"{prefix}0", author=prefix
+            source_id=f"{prefix}{k}",
+            text=f"{prefix} reply {k} on zebra",
+            parent_id=f"{prefix}0",
+            author=prefix,
         )
         for k in range(1, n)
     ]
@@ -30,7 +33,9 @@ class Killed(Exception):
     """Stands in for the process dying mid-import."""
 
 
-async def stage_and_die(stores: Stores, monkeypatch: pytest.MonkeyPatch, records: list[CommentRecord]) -> None:
+async def stage_and_die(
+    stores: Stores, monkeypatch: pytest.MonkeyPatch, records: list[CommentRecord]
+) -> None:
     """An import into archive `t` that commits a few chunks and then dies, leaving them staged."""
 
     async def nothing(_db: object) -> int:
@@ -69,7 +74,9 @@ async def test_staged_comments_of_an_existing_archive_are_invisible(
             assert picked is not None and picked.author == "old"
         pairs = await stores.prompts.reply_pairs(archive_id, None, 50)
         assert pairs and all(p.reply.author == "old" for p in pairs)
-        assert all(p.reply.author == "old" for p in await stores.prompts.reply_pairs(archive_id, '"zebra"', 50))
+        assert all(
+            p.reply.author == "old" for p in await stores.prompts.reply_pairs(archive_id, '"zebra"', 50)
+        )
         vectors = stores.vectors.for_model("m")
         assert (await vectors.corpus_state()).max_id == max(h.comment.id for h in hits)
         assert await vectors.count_pending() == 4
@@ -95,7 +102,9 @@ async def test_an_archive_created_by_a_dead_import_is_hidden_then_removed(
         assert await stores.archives.delete_archive(SPACE, "t") is False
         await stores.archives.import_records(SPACE, "other", thread("o", 2), created_at=CREATED)
         assert [a.name for a in await stores.archives.list_archives(SPACE)] == ["other"]
-        rows = await stores.database.fetchall("SELECT count(*), (SELECT count(*) FROM archives) FROM comments")
+        rows = await stores.database.fetchall(
+            "SELECT count(*), (SELECT count(*) FROM archives) FROM comments"
+        )
         assert (int(rows[0][0]), int(rows[0][1])) == (2, 1)
         await stores.database.fetchall("INSERT INTO comments_fts (comments_fts) VALUES ('integrity-check')")
     finally:
