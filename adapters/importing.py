@@ -1,4 +1,5 @@
-"""`threadbot import`: parse every file first, then write them in one transaction.
+"""`threadbot import`: parse every file first, then write them as one import (staged in short chunks, published
+at once: storage/staging.py).
 
 Parsing happens in a worker thread; a bad file stops the import before anything is written.
 """

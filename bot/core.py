@@ -23,6 +23,7 @@ from bot.feature import Feature, Observer
 from bot.models import Actor, ChannelMessage, Command, ErrorReply, Place, Reply
 from bot.parsing import parse
 from bot.registry import Registry
+from storage.db import DatabaseBusyError
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +144,7 @@ class Bot:
                     hint="Ask a moderator of this server or workspace to run it.",
                 )
             return with_actions(await spec.handler(self.context, command))
-        except UserFacingError as error:
+        except (UserFacingError, DatabaseBusyError) as error:
             return ErrorReply(message=error.message, hint=error.hint)
         except Exception:
             ref = uuid.uuid4().hex[:8]

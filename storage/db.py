@@ -10,7 +10,9 @@ import asyncio
 import importlib
 import logging
 import pkgutil
+import random
 import sqlite3
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -23,9 +25,36 @@ from storage import migrations as migrations_package
 
 log = logging.getLogger(__name__)
 
+BUSY_MESSAGE = "The database is busy (an import is running); your vote or change was not stored."
+BUSY_HINT = "Try again in a moment."
+WRITE_WAIT_SECONDS = 10.0
+"""How long a write keeps retrying BEGIN IMMEDIATE while another process holds the write lock."""
+BUSY_TIMEOUT_MS = 10000
+"""SQLite's own wait while opening and migrating (one statement may wait this long)."""
+WRITE_BUSY_TIMEOUT_MS = 20
+"""SQLite's own wait per attempt once open: short, so `transaction` polls often and slips in between the
+short chunks an import commits (SQLite's busy handler sleeps up to 100 ms between its tries)."""
+
 
 class DatabaseError(RuntimeError):
     """The database file cannot be used; the message says which file and what to do."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another process kept the database locked for longer than a write may wait; nothing was written.
+
+    `message` and `hint` are for the user (the core replies with them, as for its own user-facing errors)."""
+
+    def __init__(self, message: str = BUSY_MESSAGE, hint: str | None = BUSY_HINT) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+
+def is_busy(error: BaseException) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock this statement needs."""
+    text = str(error)
+    return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,15 +89,36 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error: nothing half-written survives."""
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error: nothing half-written survives.
+
+        While another process holds the write lock, BEGIN is retried with short, jittered pauses for up to
+        `WRITE_WAIT_SECONDS`; then `DatabaseBusyError` says the change was not stored."""
         async with self._lock:
-            await self.conn.execute("BEGIN IMMEDIATE")
+            await self._begin()
             try:
                 yield self.conn
-            except BaseException:
+            except BaseException as error:
                 await self.conn.execute("ROLLBACK")
+                if is_busy(error):
+                    raise DatabaseBusyError() from error
                 raise
             await self.conn.execute("COMMIT")
+
+    async def _begin(self) -> None:
+        deadline = time.monotonic() + WRITE_WAIT_SECONDS
+        pause = 0.005
+        while True:
+            try:
+                await self.conn.execute("BEGIN IMMEDIATE")
+                return
+            except sqlite3.OperationalError as error:
+                if not is_busy(error):
+                    raise
+                if time.monotonic() >= deadline:
+                    log.warning("gave up a write after %.0f s: %s", WRITE_WAIT_SECONDS, error)
+                    raise DatabaseBusyError() from error
+            await asyncio.sleep(random.uniform(pause / 2, pause))
+            pause = min(pause * 1.5, 0.012)
 
     async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> list[sqlite3.Row]:
         async with self.conn.execute(sql, params) as cursor:
@@ -114,12 +164,13 @@ async def open_database(path: Path | str) -> Database:
     conn.row_factory = sqlite3.Row
     db = Database(conn, path)
     try:
-        await conn.execute("PRAGMA busy_timeout = 10000")  # first: even switching to WAL may wait for a lock
+        await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")  # first: switching to WAL may wait too
         await _use_wal(conn)
         await conn.execute("PRAGMA foreign_keys = ON")
         await conn.execute("PRAGMA synchronous = NORMAL")
         await conn.execute("PRAGMA cache_size = -65536")  # 64 MiB: bulk imports stay in memory until commit
         await migrate(db)
+        await conn.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
     except sqlite3.DatabaseError as error:
         await conn.close()
         raise DatabaseError(

@@ -14,23 +14,26 @@ import numpy as np
 import numpy.typing as npt
 
 from storage.sql import SqlDatabase
+from storage.visibility import STAGED_FROM
 
 VECTOR_DTYPE = np.dtype("<f2")
 SCAN_WINDOW = 4096  # comment ids looked at per pending query, so one query never walks a whole archive
 
 
-CORPUS_STATE = (
-    "SELECT coalesce(max(id), 0), (SELECT coalesce(sum(comment_count), 0) FROM archives) FROM comments"
-)
+# Up to a staged import's first id: its comments get vectors once it is published (storage/visibility.py).
+CORPUS_STATE = f"""
+SELECT coalesce(max(id), 0), (SELECT coalesce(sum(comment_count), 0) FROM archives) FROM comments
+WHERE id < {STAGED_FROM}
+"""
 PENDING_IN_WINDOW = """
 SELECT c.id, c.text FROM comments c
 WHERE c.id > ? AND c.id <= ?
   AND NOT EXISTS (SELECT 1 FROM comment_vectors v WHERE v.comment_id = c.id AND v.model = ?)
 ORDER BY c.id LIMIT ?
 """
-COUNT_PENDING = """
+COUNT_PENDING = f"""
 SELECT count(*) FROM comments c
-WHERE NOT EXISTS (SELECT 1 FROM comment_vectors v WHERE v.comment_id = c.id AND v.model = ?)
+WHERE c.id < {STAGED_FROM} AND NOT EXISTS (SELECT 1 FROM comment_vectors v WHERE v.comment_id = c.id AND v.model = ?)
 """
 INSERT_VECTOR = """
 INSERT INTO comment_vectors (comment_id, model, archive_id, vector)

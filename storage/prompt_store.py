@@ -13,6 +13,7 @@ from typing import Any
 
 from storage.interface import StoredComment
 from storage.sql import Connection, Row, SqlDatabase
+from storage.visibility import STAGED_FROM
 
 SCHEDULE_COLUMNS = """
 id, space_key, channel, place_json, cron, description, timezone, archive_name, notify_role, open_thread,
@@ -115,7 +116,7 @@ FROM comments_fts f
 JOIN comments r ON r.id = f.rowid
 JOIN comments p ON p.archive_id = r.archive_id AND p.source_id = r.parent_source_id
 JOIN archives a ON a.id = r.archive_id
-WHERE comments_fts MATCH ? AND r.archive_id = ?
+WHERE comments_fts MATCH ? AND r.archive_id = ? AND r.id < {STAGED_FROM}
 LIMIT ?
 """
 REPLY_PAIRS = f"""
@@ -123,7 +124,7 @@ SELECT {PARENT_COLUMNS}, {REPLY_COLUMNS}
 FROM comments r
 JOIN comments p ON p.archive_id = r.archive_id AND p.source_id = r.parent_source_id
 JOIN archives a ON a.id = r.archive_id
-WHERE r.archive_id = ? AND r.parent_source_id IS NOT NULL
+WHERE r.archive_id = ? AND r.parent_source_id IS NOT NULL AND r.id < {STAGED_FROM}
 ORDER BY r.id DESC
 LIMIT ?
 """
@@ -131,17 +132,19 @@ MOST_REPLIED = f"""
 SELECT {PARENT_COLUMNS}, counted.replies
 FROM (
     SELECT parent_source_id, count(*) AS replies FROM comments
-    WHERE archive_id = ? AND parent_source_id IS NOT NULL
+    WHERE archive_id = ? AND parent_source_id IS NOT NULL AND id < {STAGED_FROM}
     GROUP BY parent_source_id HAVING count(*) >= ?
     ORDER BY replies DESC LIMIT ?
 ) counted
 JOIN comments p ON p.archive_id = ? AND p.source_id = counted.parent_source_id
 JOIN archives a ON a.id = p.archive_id
 """
-HAS_REPLIES = "SELECT 1 FROM comments WHERE archive_id = ? AND parent_source_id IS NOT NULL LIMIT 1"
+HAS_REPLIES = f"""
+SELECT 1 FROM comments WHERE archive_id = ? AND parent_source_id IS NOT NULL AND id < {STAGED_FROM} LIMIT 1
+"""
 NOTABLE = f"""
 SELECT {PARENT_COLUMNS} FROM comments p JOIN archives a ON a.id = p.archive_id
-WHERE p.archive_id = ? AND length(p.text) BETWEEN ? AND ?
+WHERE p.archive_id = ? AND length(p.text) BETWEEN ? AND ? AND p.id < {STAGED_FROM}
 ORDER BY p.id LIMIT ?
 """
 

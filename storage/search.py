@@ -16,8 +16,10 @@ from collections.abc import Sequence
 
 from storage.db import Database
 from storage.fts import match_all, match_any, query_terms
+from storage.splitting import MAX_COMMENT_CHARS
 
 SCORE_CAP = 5000
+HIGHLIGHT_MAX_CHARS = MAX_COMMENT_CHARS
 
 BOUNDED_COUNT = """
 SELECT count(*) FROM (
@@ -33,9 +35,12 @@ SELECT rowid, bm25(comments_fts) AS rank FROM comments_fts
 WHERE comments_fts MATCH ? AND rowid BETWEEN ? AND ?
 ORDER BY rank LIMIT ?
 """
-HIGHLIGHT = """
-SELECT rowid, highlight(comments_fts, 0, char(2), char(3)) FROM comments_fts
-WHERE comments_fts MATCH ? AND rowid IN ({ids})
+# Bounded cost: a comment longer than an import now stores (one from an older database) is left unmarked.
+HIGHLIGHT = f"""
+SELECT rowid,
+    CASE WHEN length(text) <= {HIGHLIGHT_MAX_CHARS} THEN highlight(comments_fts, 0, char(2), char(3)) END
+FROM comments_fts
+WHERE comments_fts MATCH ? AND rowid IN ({{ids}})
 """
 SEGMENTS = "SELECT first_id, last_id FROM archive_segments WHERE archive_id IN ({ids}) ORDER BY first_id"
 RANK_JOINED = """
@@ -103,4 +108,4 @@ async def _highlights(db: Database, ids: list[int], expr: str) -> dict[int, str]
     if not ids:
         return {}
     rows = await db.fetchall(HIGHLIGHT.format(ids=",".join("?" * len(ids))), (expr, *ids))
-    return {int(r[0]): str(r[1]) for r in rows}
+    return {int(r[0]): str(r[1]) for r in rows if r[1] is not None}

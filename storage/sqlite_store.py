@@ -7,10 +7,9 @@ import sqlite3
 from collections.abc import Sequence
 from pathlib import Path
 
-import aiosqlite
-
 from storage.db import Database, open_database
-from storage.importers.records import CommentRecord, content_hash
+from storage.import_writer import write_import
+from storage.importers.records import CommentRecord
 from storage.interface import (
     SHARED_SPACE,
     ArchiveInfo,
@@ -20,44 +19,26 @@ from storage.interface import (
     StoredComment,
 )
 from storage.search import ranked_ids
+from storage.splitting import split_long
+from storage.visibility import HIDDEN_ARCHIVES, STAGED_FROM
 
-BATCH = 5000
-
-SELECT_ARCHIVES = """
+SELECT_ARCHIVES = f"""
 SELECT a.id, a.space_key, a.name, a.title, a.created_at, a.comment_count
 FROM archives a
-WHERE a.space_key IN (?, ?)
+WHERE a.space_key IN (?, ?) AND a.id NOT IN {HIDDEN_ARCHIVES}
 ORDER BY a.space_key = ? DESC, a.created_at DESC, a.id DESC
 """
-SELECT_ARCHIVE_BY_NAME = """
+SELECT_ARCHIVE_BY_NAME = f"""
 SELECT a.id, a.space_key, a.name, a.title, a.created_at, a.comment_count
 FROM archives a
-WHERE a.space_key IN (?, ?) AND a.name = ?
+WHERE a.space_key IN (?, ?) AND a.name = ? AND a.id NOT IN {HIDDEN_ARCHIVES}
 ORDER BY a.space_key = ? DESC
 LIMIT 1
 """
-INSERT_ARCHIVE = """
-INSERT INTO archives (space_key, name, title, source, created_at) VALUES (?, ?, ?, ?, ?)
-ON CONFLICT (space_key, name) DO UPDATE SET title = coalesce(excluded.title, archives.title)
-RETURNING id
-"""
-DELETE_ARCHIVE = "DELETE FROM archives WHERE space_key = ? AND name = ?"
-DELETE_COMMENTS_BY_AUTHOR = """
+DELETE_ARCHIVE = f"DELETE FROM archives WHERE space_key = ? AND name = ? AND id NOT IN {HIDDEN_ARCHIVES}"
+DELETE_COMMENTS_BY_AUTHOR = f"""
 DELETE FROM comments
-WHERE author = ? AND archive_id IN (SELECT id FROM archives WHERE space_key = ? AND name = ?)
-"""
-SELECT_MAX_ID = "SELECT coalesce(max(id), 0) FROM comments"
-ADD_TO_COUNT = "UPDATE archives SET comment_count = comment_count + ?, revision = random() WHERE id = ?"
-INSERT_SEGMENT = """
-INSERT INTO archive_segments (archive_id, first_id, last_id)
-SELECT ?, min(id), max(id) FROM comments WHERE id > ? HAVING count(*) > 0
-"""
-INDEX_NEW_COMMENTS = "INSERT INTO comments_fts (rowid, text) SELECT id, text FROM comments WHERE id > ?"
-SELECT_HASH_AUTHOR = "SELECT content_hash, coalesce(author, '') FROM comments WHERE archive_id = ?"
-INSERT_COMMENT = """
-INSERT INTO comments (archive_id, source_id, parent_source_id, author, created_at, url, text, content_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-ON CONFLICT (archive_id, source_id) DO NOTHING
+WHERE author = ? AND id < {STAGED_FROM} AND archive_id IN (SELECT id FROM archives WHERE space_key = ? AND name = ?)
 """
 COMMENT_COLUMNS = (
     "c.id, a.name AS archive, c.source_id, c.text, c.parent_source_id, c.author, c.created_at, c.url"
@@ -65,7 +46,7 @@ COMMENT_COLUMNS = (
 SELECT_ID_RANGE = "SELECT min(first_id), max(last_id) FROM archive_segments WHERE archive_id IN ({ids})"
 SELECT_FROM_ID = f"""
 SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id
-WHERE c.archive_id IN ({{ids}}) AND c.id >= ? ORDER BY c.id LIMIT ?
+WHERE c.archive_id IN ({{ids}}) AND c.id >= ? AND c.id < {STAGED_FROM} ORDER BY c.id LIMIT ?
 """
 SELECT_COMMENTS = f"""
 SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id WHERE c.id IN ({{ids}})
@@ -152,59 +133,20 @@ class SqliteStore:
         source: str | None = None,
         progress: ProgressCallback | None = None,
     ) -> ImportResult:
-        added = 0
-        async with self.db.transaction() as conn:
-            archive_row = (space_key, archive_name, title, source, created_at)
-            async with conn.execute(INSERT_ARCHIVE, archive_row) as cursor:
-                row = await cursor.fetchone()
-            assert row is not None
-            archive_id = int(row[0])
-            async with conn.execute(SELECT_MAX_ID) as cursor:
-                max_row = await cursor.fetchone()
-            indexed_up_to = int(max_row[0]) if max_row else 0
-            async with conn.execute(SELECT_HASH_AUTHOR, (archive_id,)) as cursor:
-                seen = {(h, a) for h, a in await cursor.fetchall()}
-            batch: list[tuple[object, ...]] = []
-            for done, record in enumerate(records, start=1):
-                digest = content_hash(record.text)
-                key = (digest, record.author or "")
-                if key not in seen:
-                    seen.add(key)
-                    batch.append(
-                        (
-                            archive_id,
-                            record.source_id,
-                            record.parent_id,
-                            record.author,
-                            record.created_at,
-                            record.url,
-                            record.text,
-                            digest,
-                        )
-                    )
-                if len(batch) >= BATCH:
-                    added += await self._insert(conn, batch)
-                    batch = []
-                    if progress:
-                        progress(done, len(records))
-            if batch:
-                added += await self._insert(conn, batch)
-            # The write lock is held since BEGIN IMMEDIATE, so every id above the old maximum is ours.
-            await conn.execute(INDEX_NEW_COMMENTS, (indexed_up_to,))
-            await conn.execute(INSERT_SEGMENT, (archive_id, indexed_up_to))
-            await conn.execute(ADD_TO_COUNT, (added, archive_id))
-            if progress:
-                progress(len(records), len(records))
+        records = split_long(records)
+        added = await write_import(
+            self.db,
+            space_key,
+            archive_name,
+            records,
+            created_at=created_at,
+            title=title,
+            source=source,
+            progress=progress,
+        )
         archive = await self.find_archive(space_key, archive_name)
         assert archive is not None
         return ImportResult(archive=archive, added=added, skipped_existing=len(records) - added)
-
-    @staticmethod
-    async def _insert(conn: aiosqlite.Connection, batch: list[tuple[object, ...]]) -> int:
-        cursor = await conn.executemany(INSERT_COMMENT, batch)
-        count = cursor.rowcount
-        await cursor.close()
-        return max(count, 0)
 
     async def delete_archive(self, space_key: str, name: str) -> bool:
         async with self.db.transaction() as conn, conn.execute(DELETE_ARCHIVE, (space_key, name)) as cursor:

@@ -34,10 +34,12 @@ def leading_rows(text: str, count: int = 2) -> list[list[str]]:
 
 
 def parse(data: bytes, name: str) -> ParsedThread:
-    """Comments of a delimited file; blank rows are ignored, rows with extra cells are skipped and counted."""
+    """Comments of a delimited file; blank rows are ignored, rows with extra cells are skipped and counted; a
+    quote left open (which would swallow every later row into one comment) is refused naming its line."""
     text = decode_utf8(data, name)
     first_line = text.split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=guess_delimiter(first_line))
+    delimiter = guess_delimiter(first_line)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     thread = ParsedThread(format="csv")
     mapper = RowMapper(thread, name)
     try:
@@ -48,6 +50,7 @@ def parse(data: bytes, name: str) -> ParsedThread:
                 f"{', '.join(TEXT_KEYS)}; found columns: {listed(columns)}"
             )
         number, line = 0, reader.line_num + 1
+        row_line = line
         for row in reader:
             row_line, line = line, reader.line_num + 1
             if not any(cell.strip() for cell in row):
@@ -60,4 +63,22 @@ def parse(data: bytes, name: str) -> ParsedThread:
             mapper.add(dict(zip(columns, cells, strict=True)), Where(number, row_line))
     except csv.Error as exc:
         raise ImportFormatError(f"{name}: broken CSV at line {reader.line_num}: {exc}") from None
+    if line - row_line > 1 and _unterminated(text, row_line, delimiter):
+        raise ImportFormatError(
+            f"{name}: line {row_line} opens a quoted field that is never closed, so the {line - row_line - 1:,} "
+            "lines after it would be read as part of one comment; close the quote, or write a quote inside a "
+            'field as two ("")'
+        )
     return finish(mapper.done(), name)
+
+
+def _unterminated(text: str, row_line: int, delimiter: str) -> bool:
+    """Whether the row starting at `row_line` (1-based), the file's last, ends inside a quoted field: the lenient
+    reader then silently takes every following line into that field. Only the last row can: it runs to the end."""
+    rest = "".join(io.StringIO(text, newline="").readlines()[row_line - 1 :])
+    try:
+        for _ in csv.reader(io.StringIO(rest, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error as exc:
+        return "unexpected end of data" in str(exc)
+    return False
