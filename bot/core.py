@@ -23,7 +23,7 @@ from bot.feature import Feature, Observer
 from bot.models import Actor, ChannelMessage, Command, ErrorReply, Place, Reply
 from bot.parsing import parse
 from bot.registry import Registry
-from storage.db import DatabaseBusyError
+from storage.sql import DatabaseBusyError
 
 log = logging.getLogger(__name__)
 

@@ -22,11 +22,12 @@ from types import ModuleType
 import aiosqlite
 
 from storage import migrations as migrations_package
+from storage.sql import DatabaseBusyError, DatabaseError
 
 log = logging.getLogger(__name__)
 
-BUSY_MESSAGE = "The database is busy (an import is running); your vote or change was not stored."
-BUSY_HINT = "Try again in a moment."
+__all__ = ["LEGACY_VERSIONS", "Database", "DatabaseBusyError", "DatabaseError", "load_migrations", "open_database"]
+
 WRITE_WAIT_SECONDS = 10.0
 """How long a write keeps retrying BEGIN IMMEDIATE while another process holds the write lock."""
 BUSY_TIMEOUT_MS = 10000
@@ -34,21 +35,6 @@ BUSY_TIMEOUT_MS = 10000
 WRITE_BUSY_TIMEOUT_MS = 20
 """SQLite's own wait per attempt once open: short, so `transaction` polls often and slips in between the
 short chunks an import commits (SQLite's busy handler sleeps up to 100 ms between its tries)."""
-
-
-class DatabaseError(RuntimeError):
-    """The database file cannot be used; the message says which file and what to do."""
-
-
-class DatabaseBusyError(DatabaseError):
-    """Another process kept the database locked for longer than a write may wait; nothing was written.
-
-    `message` and `hint` are for the user (the core replies with them, as for its own user-facing errors)."""
-
-    def __init__(self, message: str = BUSY_MESSAGE, hint: str | None = BUSY_HINT) -> None:
-        super().__init__(message)
-        self.message = message
-        self.hint = hint
 
 
 def is_busy(error: BaseException) -> bool:

@@ -39,3 +39,21 @@ class SqlDatabase(Protocol):
     async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Sequence[Row]: ...
 
     async def fetchone(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Row | None: ...
+
+
+BUSY_MESSAGE = "The database is busy (an import is running); your vote or change was not stored."
+BUSY_HINT = "Try again in a moment."
+
+class DatabaseError(RuntimeError):
+    """The database file cannot be used; the message says which file and what to do."""
+
+
+class DatabaseBusyError(DatabaseError):
+    """Another process kept the database locked for longer than a write may wait; nothing was written.
+
+    `message` and `hint` are for the user (the core replies with them, as for its own user-facing errors)."""
+
+    def __init__(self, message: str = BUSY_MESSAGE, hint: str | None = BUSY_HINT) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
