@@ -20,6 +20,7 @@ from bot.registry import Completer
 
 log = logging.getLogger(__name__)
 
+
 def is_partial(reply: Reply) -> bool:
     """Whether the core will complete this reply (when the adapter asked for completions)."""
     return isinstance(reply, StanceReply) and reply.partial

@@ -39,4 +39,4 @@ class Feature:
     """Run when the bot closes, before the stores close."""
     finish: Hook | None = None
     """Wait until work the unit carries on after a reply is done (a one-shot process calls it before it
-    exits, so what a reply promised, "ask again in a few seconds", holds for the next run)."""
+    exits, so the next run finds that work done, e.g. a claim's comments all read)."""

@@ -156,8 +156,8 @@ def test_a_one_shot_ask_finishes_reading_before_it_exits(
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """`threadbot ask` prints the rushed reply, then stays until the rest is read, so its promise ("ask again in
-    a few seconds") holds for the next `threadbot ask`, which answers in full without reading anything."""
+    """`threadbot ask` (piped) prints the rushed reply, then stays until the rest is read, so the next
+    `threadbot ask` answers in full without reading anything."""
     db = tmp_path / "cli.db"
 
     async def prepare() -> None:

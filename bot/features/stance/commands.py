@@ -45,11 +45,13 @@ READ_ON_ROUNDS = 3
 async def complete_stance(ctx: Context, command: Command, first: Reply) -> Reply | None:
     """The completed count of a partial `stance` answer, once the background reader is done with its claim;
     None when the first answer was complete already."""
-    reply = first
+    if not isinstance(first, StanceReply) or not first.partial:
+        return None
+    archive = await resolve_archive(ctx, command)
+    reply: Reply = first
     for _ in range(READ_ON_ROUNDS):
         if not isinstance(reply, StanceReply) or not reply.partial:
             break
-        archive = await resolve_archive(ctx, command)
         await read_on(ctx, archive.id, reply.claim)
         reply = await stance(ctx, command)
     return None if reply is first else reply

@@ -201,7 +201,7 @@ class Count:
     rough: bool = False
     empty: bool = False
     reading: bool = False
-    """Comments are still being read in the background: the count completes itself (`complete_count`)."""
+    """Comments are still being read in the background: the count completes itself (commands.complete_stance)."""
 
 
 async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim: str, started: float) -> Count:
