@@ -97,12 +97,13 @@ async def judge_pairs(ctx: Context, pairs: Sequence[ReplyPair]) -> list[Disagree
     if pipeline is not None:
         # the model reads each pair once: the likeliest pushbacks first, at most MODEL_PAIRS
         ranked = sorted(enumerate(candidates), key=lambda item: (-cue_score(item[1].reply.text), item[0]))
-        candidates = [pair for _, pair in ranked[:MODEL_PAIRS]]
+        read = [pair for _, pair in ranked[:MODEL_PAIRS]]
         try:
-            judged = await pipeline.pushback(candidates)
-            scores = None if judged is None else list(judged)
-            if scores is not None and len(scores) != len(candidates):
-                raise ValueError(f"{len(scores)} scores for {len(candidates)} pairs")
+            judged = await pipeline.pushback(read)
+            if judged is not None and len(judged) != len(read):
+                raise ValueError(f"{len(judged)} scores for {len(read)} pairs")
+            if judged is not None:  # only the pairs the model read; without it the cues read them all
+                candidates, scores = read, list(judged)
         except Exception:
             log.exception("the stance service failed on reply pairs; using word cues")
             scores = None
