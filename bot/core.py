@@ -19,7 +19,7 @@ from bot.claims import claim_text
 from bot.completion import Completions, OnComplete
 from bot.context import Context
 from bot.errors import PermissionDeniedError, UserFacingError
-from bot.feature import Feature, Observer
+from bot.feature import Feature, Observer, ticks_of
 from bot.models import Actor, ChannelMessage, Command, ErrorReply, Place, Reply
 from bot.parsing import parse
 from bot.registry import Registry
@@ -51,10 +51,7 @@ class Bot:
     def start_background(self) -> list[asyncio.Task[None]]:
         """Start the timed work (one loop over every unit's ticks) and the units' long-running jobs; `stop`
         cancels them. Only `threadbot run` does this: a one-shot `ask` posts nothing on its own."""
-        background = Background(self.context)
-        for unit in self.features:
-            for name, tick in unit.ticks:
-                background.add(name, tick)
+        background = Background(self.context, ticks=ticks_of(self.features))
         tasks = [asyncio.create_task(background.run_forever(), name="threadbot-background")]
         for unit in self.features:
             for name, job in unit.jobs:

@@ -7,7 +7,7 @@ feature is adding its unit to `bot.features.FEATURES` (like a discord.py extensi
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -40,3 +40,8 @@ class Feature:
     finish: Hook | None = None
     """Wait until work the unit carries on after a reply is done (a one-shot process calls it before it
     exits, so the next run finds that work done, e.g. a claim's comments all read)."""
+
+
+def ticks_of(units: Sequence[Feature]) -> list[tuple[str, Tick]]:
+    """The timed work of these units, in their order."""
+    return [tick for unit in units for tick in unit.ticks]

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 
 from bot import prompts, retrieval, sessions
 from bot.background import Tick
-from bot.feature import Feature
+from bot.feature import Feature, ticks_of
 from bot.features import archives, help, quote, stance
 from bot.registry import Registry
 
@@ -35,4 +35,4 @@ def build_registry(features: Sequence[Feature] = FEATURES) -> Registry:
 
 def background_ticks(features: Sequence[Feature] = FEATURES) -> list[tuple[str, Tick]]:
     """The timed work of every unit."""
-    return [tick for unit in features for tick in unit.ticks]
+    return ticks_of(features)
