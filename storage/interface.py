@@ -101,6 +101,14 @@ class Store(Protocol):
 
     async def get_comments(self, comment_ids: Sequence[int]) -> list[StoredComment]: ...
 
+    async def comments_by_source(self, archive_id: int, source_ids: Sequence[str]) -> dict[str, StoredComment]:
+        """The archive's comments with these source ids (e.g. the parents of some replies), by source id."""
+        ...
+
+    async def replies_to(self, archive_id: int, source_ids: Sequence[str], limit: int) -> list[StoredComment]:
+        """At most `limit` comments of the archive that reply to one of these source ids, oldest first."""
+        ...
+
     async def count_comments(self, archive_ids: Sequence[int]) -> int: ...
 
     async def archive_revisions(self, archive_ids: Sequence[int]) -> dict[int, int]:

@@ -51,6 +51,14 @@ WHERE c.archive_id IN ({{ids}}) AND c.id >= ? AND c.id < {STAGED_FROM} ORDER BY 
 SELECT_COMMENTS = f"""
 SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id WHERE c.id IN ({{ids}})
 """
+SELECT_BY_SOURCE = f"""
+SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id
+WHERE c.archive_id = ? AND c.source_id IN ({{ids}}) AND c.id < {STAGED_FROM}
+"""
+SELECT_REPLIES = f"""
+SELECT {COMMENT_COLUMNS} FROM comments c JOIN archives a ON a.id = c.archive_id
+WHERE c.archive_id = ? AND c.parent_source_id IN ({{ids}}) AND c.id < {STAGED_FROM} ORDER BY c.id LIMIT ?
+"""
 COUNT_COMMENTS = "SELECT coalesce(sum(comment_count), 0) FROM archives WHERE id IN ({ids})"
 SELECT_REVISIONS = "SELECT id, revision FROM archives WHERE id IN ({ids})"
 SELECT_SHOWN = """
@@ -193,6 +201,20 @@ class SqliteStore:
         )
         by_id = {row["id"]: _comment(row) for row in rows}
         return [by_id[i] for i in comment_ids if i in by_id]
+
+    async def comments_by_source(self, archive_id: int, source_ids: Sequence[str]) -> dict[str, StoredComment]:
+        wanted = list(dict.fromkeys(source_ids))
+        if not wanted:
+            return {}
+        rows = await self.db.fetchall(SELECT_BY_SOURCE.format(ids=_placeholders(wanted)), [archive_id, *wanted])
+        return {row["source_id"]: _comment(row) for row in rows}
+
+    async def replies_to(self, archive_id: int, source_ids: Sequence[str], limit: int) -> list[StoredComment]:
+        wanted = list(dict.fromkeys(source_ids))
+        if not wanted or limit <= 0:
+            return []
+        sql = SELECT_REPLIES.format(ids=_placeholders(wanted))
+        return [_comment(row) for row in await self.db.fetchall(sql, [archive_id, *wanted, limit])]
 
     async def count_comments(self, archive_ids: Sequence[int]) -> int:
         if not archive_ids:

@@ -34,10 +34,12 @@ def load_engine(
     threads: int = 2,
     max_nli: int = 64,
     evidence: EvidenceConfig | None = DEFAULT_EVIDENCE,
+    read_parents: bool = True,
 ) -> Engine:
     """Load models from the given folders (None: the default models of `threadbot[models]`, if installed).
 
     `evidence` reads long comments sentence by sentence (bot/engine/evidence.py); None reads each comment whole.
+    `read_parents` reads a short reply with the comment it answers, where the caller gives it (bot/engine/replies.py).
 
     Loading takes a few seconds; do it once, off the event loop (e.g. `asyncio.to_thread(load_engine, ...)`).
     """
@@ -51,5 +53,7 @@ def load_engine(
         if nli_files
         else None
     )
-    stance = StanceClassifier(nli, embedder, max_nli=max_nli, head=head, evidence=evidence)
+    stance = StanceClassifier(
+        nli, embedder, max_nli=max_nli, head=head, evidence=evidence, read_parents=read_parents
+    )
     return Engine(embedder, nli, stance, CounterRanker(stance, embedder))

@@ -12,6 +12,8 @@ Pipeline (see bench/README_engine.md for the measurements behind each choice):
    rough, because it is barely better than chance.
 With `evidence` (`EvidenceConfig`, on in `load_engine`), a comment's relevance is the best of its whole cosine and its
 sentences', and NLI reads its most relevant sentences without the text it quotes (bot/engine/evidence.py).
+With `read_parents` (on in `load_engine`), a short reply whose parent is given is read with it (bot/engine/replies.py):
+it is as relevant as its parent, and its side is its parent's, kept or turned by whether it agrees with the parent.
 """
 
 from __future__ import annotations
@@ -29,10 +31,11 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.engine.embedder import Embedder
-from bot.engine.evidence import Window, cached_windows
+from bot.engine.evidence import Window, cached_windows, own_text
 from bot.engine.heads.stance_head import StanceHead
 from bot.engine.lexical import coverage
 from bot.engine.nli import NliScorer
+from bot.engine.replies import is_short_reply, read_with_parents
 from bot.engine.text import negate_claim, words
 
 Stance = Literal["agree", "disagree", "neutral", "unrelated"]
@@ -95,6 +98,7 @@ class EvidenceConfig:
 
 
 DEFAULT_EVIDENCE = EvidenceConfig()
+PARENTS_IDENTITY = "parents:v1"  # in the cache identities: a short reply's z and relevance depend on its parent
 WINDOW_CACHE = 50_000  # window embeddings kept (384 float32 each: ~77 MB at most)
 BUDGET_BATCH = 8  # comments per NLI step when a time budget applies
 # Four hypotheses per comment (twice the NLI time): a little better on IBM-style implicit claims in held-out
@@ -171,8 +175,10 @@ class StanceClassifier:
         max_nli: int = 64,
         head: StanceHead | None = None,
         evidence: EvidenceConfig | None = None,
+        read_parents: bool = False,
     ) -> None:
         self.nli = nli
+        self.read_parents = read_parents
         self.embedder = embedder
         if head is not None:  # the head decides the side: its hypotheses and its neutral band
             calibration = replace(calibration, templates=head.templates, neutral_margin=head.neutral_margin)
@@ -204,6 +210,8 @@ class StanceClassifier:
                 calibration = f"head:{self.head.identity}"
             if self.evidence is not None:
                 calibration += f"|{self.evidence.identity()}"
+            if self.read_parents:
+                calibration += f"|{PARENTS_IDENTITY}"
             self._identity = _file_digest(self.nli.files.onnx, f"nli:{calibration}")
         return self._identity
 
@@ -214,6 +222,8 @@ class StanceClassifier:
             return None
         if self._relevance_identity is None:
             salt = "relevance:cosine" if self.evidence is None else f"relevance:{self.evidence.identity()}"
+            if self.read_parents:
+                salt += f"|{PARENTS_IDENTITY}"
             self._relevance_identity = _file_digest(self.embedder.files.onnx, salt)
         return self._relevance_identity
 
@@ -355,17 +365,23 @@ class StanceClassifier:
         known_relevance: Mapping[int, float] | None = None,
         budget_seconds: float | None = None,
         budget_batch: int = BUDGET_BATCH,
+        parents: Sequence[str | None] | None = None,
     ) -> StanceReport:
         """Stance of every comment toward `claim`. `embeddings` (rows of the comments) saves re-embedding;
         `known_logits` (index -> z) and `known_relevance` (index -> dense relevance), e.g. from a cache, spare
         those comments the NLI model and the embedder. With `budget_seconds`, NLI runs in small batches in
         relevance order (`budget_batch` comments a pass) and stops once the budget is spent; the comments left go
-        to `unscored` (a caller that caches z gets further on the next ask)."""
+        to `unscored` (a caller that caches z gets further on the next ask). `parents[i]`, where given, is the text
+        comment i replies to: with `read_parents`, a short reply is read with it (bot/engine/replies.py)."""
         complete = known_relevance is not None and len(known_relevance) >= len(comments)
         if known_relevance and self.embedder is not None and (embeddings is None or complete):
             rel, threshold = self._relevance_known(self.embedder, claim, comments, known_relevance)
         else:
             rel, threshold = self.relevance(claim, comments, embeddings)
+        parented = self.parented(comments, parents)
+        if parented:
+            known = set(known_relevance or {}) if self.embedder is not None else set()
+            rel = self._with_parent_relevance(claim, rel, {i: t for i, t in parented.items() if i not in known})
         related = [i for i in np.argsort(-rel, kind="stable").tolist() if rel[i] >= threshold]
         chosen, unscored = related[: self.max_nli], related[self.max_nli :]
         results: dict[int, StanceResult] = {}
@@ -378,11 +394,11 @@ class StanceClassifier:
         if self.nli is not None:
             if budget_seconds is not None:
                 chosen, late, known_logits = self._within_budget(
-                    claim, comments, chosen, known_logits, budget_seconds, budget_batch
+                    claim, comments, chosen, known_logits, budget_seconds, budget_batch, parented
                 )
                 unscored = sorted(set(unscored) | set(late))
                 late_scored = late
-            logits = self.complete_logits(claim, comments, chosen, known_logits)
+            logits = self.complete_logits(claim, comments, chosen, known_logits, parented)
             for i in chosen:
                 results[i] = self._from_logit(i, logits[i], float(rel[i]))
         else:
@@ -406,14 +422,64 @@ class StanceClassifier:
         )
 
     def complete_logits(
-        self, claim: str, comments: list[str], indices: list[int], known: Mapping[int, float] | None
+        self,
+        claim: str,
+        comments: list[str],
+        indices: list[int],
+        known: Mapping[int, float] | None,
+        parented: Mapping[int, str] | None = None,
     ) -> dict[int, float]:
-        """z for each of `indices`: the known ones as given, the rest computed in one NLI pass. Needs NLI."""
+        """z for each of `indices`: the known ones as given, the rest computed in one NLI pass (short replies in
+        `parented`, index -> parent text, through their parent). Needs NLI."""
         known = known or {}
-        missing = [i for i in indices if i not in known]
+        parented = parented or {}
+        missing = [i for i in indices if i not in known and i not in parented]
         computed = self.agree_logits(claim, [comments[i] for i in missing]).tolist() if missing else []
         found = dict(zip(missing, computed, strict=True))
+        replies = [i for i in indices if i not in known and i in parented]
+        if replies:
+            through = self.parent_logits(claim, [comments[i] for i in replies], [parented[i] for i in replies])
+            found.update(zip(replies, through, strict=True))
         return {i: float(known[i]) if i in known else found[i] for i in indices}
+
+    def parented(self, comments: Sequence[str], parents: Sequence[str | None] | None) -> dict[int, str]:
+        """Index -> parent text of the comments read with their parent (short replies whose parent is given)."""
+        if not self.read_parents or not parents:
+            return {}
+        return {
+            i: parent
+            for i, (text, parent) in enumerate(zip(comments, parents, strict=True))
+            if parent and parent.strip() and is_short_reply(text)
+        }
+
+    def _with_parent_relevance(self, claim: str, rel: FloatArray, parented: Mapping[int, str]) -> FloatArray:
+        """A short reply is as much about the claim as what it answers."""
+        if not parented:
+            return rel
+        indices = list(parented)
+        of_parents, _ = self.relevance(claim, [parented[i] for i in indices])
+        out = rel.copy()
+        for i, value in zip(indices, of_parents.tolist(), strict=True):
+            out[i] = max(out[i], value)
+        return out
+
+    def _anchor(self, claim: str, parent: str) -> str:
+        """The parent's sentence most about the claim: what a short reply most likely answers."""
+        if self.evidence is None:
+            return own_text(parent)
+        picked = self.evidence_windows(claim, parent)
+        return max(picked, key=lambda p: p[1])[0].text
+
+    def parent_logits(self, claim: str, replies: list[str], parents: list[str]) -> list[float]:
+        """z of short replies read through their parents (bot/engine/replies.py). Needs NLI."""
+        readings = read_with_parents(
+            replies,
+            parents,
+            [self._anchor(claim, p) for p in parents],
+            lambda texts: self.agree_logits(claim, texts).tolist(),
+            lambda anchor, reply: float(self.premise_logits(anchor, [reply])[0]),
+        )
+        return [r.z for r in readings]
 
     def _within_budget(
         self,
@@ -423,6 +489,7 @@ class StanceClassifier:
         known: Mapping[int, float] | None,
         budget: float,
         batch_size: int = BUDGET_BATCH,
+        parented: Mapping[int, str] | None = None,
     ) -> tuple[list[int], list[int], dict[int, float]]:
         """Score `chosen` (best first) batch by batch until `budget` seconds pass.
 
@@ -432,7 +499,7 @@ class StanceClassifier:
         todo = [i for i in chosen if i not in logits]
         while todo and time.perf_counter() - started < budget:
             batch, todo = todo[:batch_size], todo[batch_size:]
-            logits.update(self.complete_logits(claim, comments, batch, None))
+            logits.update(self.complete_logits(claim, comments, batch, None, parented))
         return [i for i in chosen if i in logits], todo, logits
 
     @property

@@ -23,6 +23,7 @@ from bot.engine.stance import StanceReport
 from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.feedback import Label, fixed_labels
 from bot.features.stance.reader import Candidates, reading
+from bot.features.stance.threads import parent_texts, with_short_replies
 from bot.retrieval import retrieve
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.indexer import embed_and_store
@@ -63,7 +64,7 @@ async def candidates(
     a fresh 100k archive still answers within the platforms' patience. At most `embed_now` either way; the rest
     are left out (and embedded after the reply, stance_reading.py, or by the indexer).
     """
-    hits = (await retrieve(ctx, [archive_id], claim, CANDIDATES)).hits
+    hits = await with_short_replies(ctx, archive_id, (await retrieve(ctx, [archive_id], claim, CANDIDATES)).hits)
     store = vector_store(ctx)
     embedder = (await ctx.services.load_engine()).embedder if store is not None and hits else None
     if store is None or embedder is None:
@@ -100,6 +101,7 @@ async def _classify(
     vectors: FloatMatrix | None,
     budget_seconds: float,
     identities: tuple[str | None, str | None],
+    parents: dict[int, str],
 ) -> StanceReport:
     """The engine's stance report, with cached relevance and z from SQLite and the new ones stored back."""
     store = ctx.stores.stance
@@ -116,6 +118,7 @@ async def _classify(
             known_logits=known_z,
             known_relevance=known_rel,
             budget_seconds=budget_seconds,
+            parents=[parents.get(i) for i in ids],
         )
     )
     await remember_new(store.store_logits, nli_identity, key, ids, report.logits, known_z)
@@ -139,6 +142,7 @@ def _read_later(
     identity: str,
     found: tuple[list[SearchHit], FloatMatrix | None, list[SearchHit]],
     report: StanceReport | None,
+    parents: dict[int, str],
 ) -> bool:
     """Hand what the reply left (comments unread, or left out for want of a vector) to the background reader."""
     hits, vectors, left_out = found
@@ -147,6 +151,7 @@ def _read_later(
         texts=[h.comment.text for h in hits],
         vectors=vectors,
         left_out=[(h.comment.id, h.comment.text) for h in left_out],
+        parents=parents,
     )
     unread = (len(report.late) if report else 0) + len(left_out)
     logits, relevance = (report.logits, report.relevance) if report else ({}, {})
@@ -217,13 +222,14 @@ async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim:
     fixes = await fixed_labels(ctx, space_key, key, archive.id)
     if not hits and not fixes and not left_out:
         return Count(empty=True)
+    parents = await parent_texts(ctx, archive.id, [h.comment for h in hits + left_out])
     rows: list[Counted] = []
     notes: list[str] = []
     report: StanceReport | None = None
     late: list[int] = []
     if hits:
         budget = 0.0 if being_read else _nli_budget(started)
-        report = await _classify(ctx, engine, claim, key, hits, vectors, budget, identities)
+        report = await _classify(ctx, engine, claim, key, hits, vectors, budget, identities, parents)
         rows = _engine_rows(hits, report, fixes)
         notes = [report.note] if report.note else []
         late = [i for i in report.late if hits[i].comment.id not in fixes]
@@ -235,7 +241,7 @@ async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim:
         notes.append(READING_NOTE.format(count=max(reading(ctx).unread(archive.id, key, identity), 1)))
     else:
         submitted = bool(late or left_out) and identity is not None and _read_later(
-            ctx, engine, claim, key, archive.id, identity, found, report
+            ctx, engine, claim, key, archive.id, identity, found, report, parents
         )
         if left_out:
             notes.append((UNINDEXED_NOTE if submitted else UNINDEXED_LEFT_NOTE).format(count=len(left_out)))

@@ -42,12 +42,14 @@ MAX_WAITING = 8
 @dataclass
 class Candidates:
     """A claim's candidate comments as `stance` judged them: ids and texts in retrieval order, their vectors
-    (None without an embedder), and those it left out for want of a vector."""
+    (None without an embedder), those it left out for want of a vector, and the parents short replies are read
+    with."""
 
     ids: list[int]
     texts: list[str]
     vectors: FloatMatrix | None
     left_out: list[tuple[int, str]] = field(default_factory=list)
+    parents: dict[int, str] = field(default_factory=dict)  # comment id -> parent text, for short replies
 
 
 @dataclass
@@ -199,6 +201,7 @@ class StanceReading:
                 known_relevance=job.relevance,
                 budget_seconds=STEP_SECONDS,
                 budget_batch=STEP_BATCH,
+                parents=[found.parents.get(cid) for cid in found.ids],
             )
             await remember_new(store.store_logits, nli_identity, job.key, found.ids, report.logits, job.logits)
             await remember_new(

@@ -1,0 +1,56 @@
+"""`stance` on an archive with reply structure: a short reply is found and counted through the comment it answers."""
+
+from __future__ import annotations
+
+from adapters.console import ConsoleAdapter
+from bot.core import Bot
+from bot.engine.loader import Engine
+from bot.models import StanceReply
+from bot.times import now_iso
+from storage.importers.records import CommentRecord
+
+from .test_nli_cache import real_engine  # noqa: F401 (fixture)
+
+SPACE = "console:local"
+CLAIM = "Essential oils have real healing properties"
+THREAD = [
+    CommentRecord(source_id="op", text="My wife swears by essential oils. Are they any good?", author="op"),
+    CommentRecord(
+        source_id="p1",
+        parent_id="op",
+        text="There's plenty of evidence that essential oils heal skin infections.",
+        author="ann",
+    ),
+    CommentRecord(source_id="r1", parent_id="p1", text="No, there's really not.", author="bob"),
+    CommentRecord(source_id="r2", parent_id="op", text="Lavender smells lovely in the bath.", author="cy"),
+    CommentRecord(source_id="x1", parent_id="op", text="Our bakery sells sourdough on Saturdays.", author="di"),
+]
+
+
+async def _labels(bot: Bot, records: list[CommentRecord]) -> dict[str, str]:
+    """Each comment's label in `stance … --all`, by author."""
+    imported = await bot.context.stores.archives.import_records(SPACE, "t", records, created_at=now_iso(bot.context))
+    reply = await ConsoleAdapter(bot).ask(f"stance {CLAIM} --archive t --all")
+    assert isinstance(reply, StanceReply) and not reply.rough, reply
+    comments = await bot.context.stores.archives.get_comments([item.comment_id for item in reply.items])
+    authors = {c.id: c.author or "" for c in comments}
+    assert imported.archive.name == "t"
+    return {authors[item.comment_id]: item.label for item in reply.items}
+
+
+async def test_no_under_an_agreeing_comment_is_counted_disagree(bot: Bot, real_engine: Engine) -> None:  # noqa: F811
+    """The reply shares no word with the claim; it is retrieved through its parent and takes the other side."""
+    bot.context.services.engine = real_engine
+    labels = await _labels(bot, THREAD)
+    assert labels.get("ann") == "agree"
+    assert labels.get("bob") == "disagree", labels
+
+
+async def test_without_reply_structure_the_short_reply_is_not_counted(
+    bot: Bot, real_engine: Engine  # noqa: F811
+) -> None:
+    """The same words with no parent say nothing about the claim: they are not taken for a side."""
+    bot.context.services.engine = real_engine
+    flat = [CommentRecord(source_id=r.source_id, text=r.text, author=r.author) for r in THREAD]
+    labels = await _labels(bot, flat)
+    assert labels.get("bob") not in ("agree", "disagree"), labels
