@@ -15,7 +15,7 @@ from collections.abc import Awaitable, Callable
 
 from bot.actions import with_actions
 from bot.context import Context
-from bot.models import Command, ErrorReply, Reply, StanceReply
+from bot.models import Command, CounterReply, ErrorReply, Reply, StanceReply
 from bot.registry import Completer
 
 log = logging.getLogger(__name__)
@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 
 def is_partial(reply: Reply) -> bool:
     """Whether the core will complete this reply (when the adapter asked for completions)."""
-    return isinstance(reply, StanceReply) and reply.partial
+    return isinstance(reply, StanceReply | CounterReply) and reply.partial
 
 
 OnComplete = Callable[[Reply], Awaitable[None]]

@@ -275,6 +275,8 @@ class CounterReply(BaseModel):
     actions: list[Action] = Field(default_factory=list)
     """Another, filled by the core (`Bot.handle`) when there was anything to choose from."""
     ephemeral: bool = False
+    partial: bool = False
+    """No counter yet, but comments are still being read: the core completes this answer (as `StanceReply`'s)."""
 
 
 Reply = Annotated[

@@ -185,13 +185,15 @@ def test_counter_samples_only_among_near_ties_of_the_best() -> None:
     import random
 
     from bot.features.stance.counter import Offer, pick_counter
+    from bot.features.stance.pipeline import Counted
     from storage.interface import StoredComment
 
     def offer(cid: int, score: float | None) -> Offer:
-        return Offer(StoredComment(id=cid, archive="t", source_id=str(cid), text=f"c{cid}"), None, score)
+        comment = StoredComment(id=cid, archive="t", source_id=str(cid), text=f"c{cid} " * 30)
+        return Offer(Counted(comment, None, "disagree", 0.9, 0.5), score)
 
     rng = random.Random(1)
     fresh = [offer(1, 1.20), offer(2, 1.15), offer(3, 0.60), offer(4, 1.19)]
-    picked = {pick_counter(fresh, rng).comment.id for _ in range(200)}
+    picked = {pick_counter(fresh, rng).comment.comment.id for _ in range(200)}
     assert picked == {1, 2}
-    assert pick_counter([offer(9, None), offer(1, 1.0)], rng).comment.id == 9
+    assert pick_counter([offer(9, None), offer(1, 1.0)], rng).comment.comment.id == 9

@@ -18,7 +18,7 @@ from bot.features.stance.counter import find_counter
 from bot.features.stance.feedback import members_tally
 from bot.features.stance.pipeline import Counted, best_row, count_claim, read_on
 from bot.features.stance.reader import reading
-from bot.models import Command, MemberVotes, Quote, Reply, StanceCounts, StanceItem, StanceReply
+from bot.models import Command, CounterReply, MemberVotes, Quote, Reply, StanceCounts, StanceItem, StanceReply
 from bot.quoting import to_quote
 from bot.registry import Option, Param, Registry
 from storage.interface import ArchiveInfo
@@ -54,6 +54,21 @@ async def complete_stance(ctx: Context, command: Command, first: Reply) -> Reply
             break
         await read_on(ctx, archive.id, reply.claim)
         reply = await stance(ctx, command)
+    return None if reply is first else reply
+
+
+async def complete_counter(ctx: Context, command: Command, first: Reply) -> Reply | None:
+    """The counter a partial `counter` answer ("none read so far") waited for: asked again once the background
+    reader is done with its claim. None when the first answer was complete already."""
+    if not isinstance(first, CounterReply) or not first.partial:
+        return None
+    archive = await resolve_archive(ctx, command)
+    reply: Reply = first
+    for _ in range(READ_ON_ROUNDS):
+        if not isinstance(reply, CounterReply) or not reply.partial:
+            break
+        await read_on(ctx, archive.id, reply.claim)
+        reply = await counter(ctx, command)
     return None if reply is first else reply
 
 
@@ -143,6 +158,7 @@ _ORDER = {"agree": 0, "disagree": 1, "neutral": 2, "unrelated": 3}
     param=Param("claim", "the claim to find a counterargument to", required=True, choices_from="claims"),
     options=[ARCHIVE_OPTION],
     slow=True,
+    completer=complete_counter,
 )
 async def counter(ctx: Context, command: Command) -> Reply:
     """The comment in the thread that best argues against a claim, verbatim and cited.
