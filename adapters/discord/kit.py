@@ -10,7 +10,8 @@ from __future__ import annotations
 import discord
 from discord.utils import escape_markdown
 
-from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_TITLE_CHARS
+from adapters.capping import clipped
+from adapters.discord.limits import EMBED_AUTHOR_CHARS, EMBED_DESCRIPTION_CHARS, EMBED_TITLE_CHARS
 from adapters.plain_render import emphasise
 from adapters.text import ELLIPSIS, clip_line
 from bot.models import Quote
@@ -31,9 +32,26 @@ def _web_url(url: str | None) -> str | None:
     return url if url is not None and url.startswith(("https://", "http://")) else None
 
 
-def quote_embed(quote: Quote) -> discord.Embed:
-    """Who said it (linked to the source), the words, and where from in the footer."""
-    embed = discord.Embed(description=quote_markdown(quote) or "\u200b", colour=QUOTE_COLOUR)
+def clipped_markdown(quote: Quote, limit: int = EMBED_DESCRIPTION_CHARS) -> str:
+    """The quote as markdown in at most `limit` characters: whole if it fits, else clipped with a note of its
+    length (`capping.clipped`), so a huge comment is one embed, not dozens of messages."""
+    if len(quote.text) <= limit:
+        whole = quote_markdown(quote)
+        if len(whole) <= limit:
+            return whole
+    cut = limit
+    while cut > 0:  # escaping lengthens the text: clip shorter until the markdown fits
+        shown = quote_markdown(clipped(quote, cut))
+        if len(shown) <= limit:
+            return shown
+        cut -= len(shown) - limit
+    return ELLIPSIS
+
+
+def quote_embed(quote: Quote, limit: int = EMBED_DESCRIPTION_CHARS) -> discord.Embed:
+    """Who said it (linked to the source), the words (at most `limit` characters), and where from in the
+    footer."""
+    embed = discord.Embed(description=clipped_markdown(quote, limit) or "\u200b", colour=QUOTE_COLOUR)
     embed.title = clip_line(quote.author or "anonymous", EMBED_TITLE_CHARS)
     embed.url = _web_url(quote.url)
     footer = [f"archive {quote.archive}"]

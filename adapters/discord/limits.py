@@ -25,3 +25,9 @@ INTERACTION_DEADLINE = 3.0
 """Seconds Discord waits for the first response to an interaction before it fails with 10062."""
 FOLLOWUP_TOKEN_TTL = 15 * 60.0
 """Seconds an interaction token stays valid for follow-ups and edits after the interaction."""
+
+MAX_MESSAGES_PER_REPLY = 5
+"""threadbot's own cap, not Discord's: a reply is at most this many messages. Without it three quotes of 1 MB
+were 732 messages, burying the channel and the rate limit. A message holds only 6,000 characters of embeds, so
+five are what a `stance --all` list of some 200 comments needs; a longer reply shows its first items and ends
+with how many it left out (adapters/capping.py)."""

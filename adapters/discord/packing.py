@@ -1,7 +1,8 @@
 """Cut text and embeds into messages Discord accepts: 2,000 characters of content, 10 embeds and 6,000
 embed characters per message, 4,096 per embed description.
 
-Renderers produce a flat list of pieces (text or embeds) without counting; `pack` does all the counting.
+Renderers produce a flat list of pieces (text or embeds) without counting; `pack` does all the counting, and
+`cut` ends a reply that is too long even without its items (see `render`) at the cap, saying so.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from dataclasses import dataclass, field
 import discord
 
 from adapters.discord.buttons import Button
+from adapters.discord.kit import TEXT_COLOUR
 from adapters.discord.limits import (
     EMBED_DESCRIPTION_CHARS,
     EMBED_TOTAL_CHARS,
     EMBEDS_PER_MESSAGE,
     MESSAGE_CHARS,
 )
+from adapters.text import ELLIPSIS
 
 Piece = str | discord.Embed
 
@@ -103,3 +106,21 @@ def pack(pieces: list[Piece]) -> list[Outgoing]:
                 messages.append(last)
             last.embeds.append(embed)
     return messages or [Outgoing(content="(nothing to show)")]
+
+
+def cut(messages: list[Outgoing], cap: int) -> list[Outgoing]:
+    """At most `cap` messages; when some are dropped, the last one kept ends with an embed that says so (its
+    own last embeds give way when it has no room)."""
+    if len(messages) <= cap:
+        return messages
+    kept = messages[:cap]
+    last = kept[-1]
+    note = discord.Embed(
+        description=f"{ELLIPSIS}cut here: a reply is at most {cap} messages.", colour=TEXT_COLOUR
+    )
+    while last.embeds and (
+        len(last.embeds) >= EMBEDS_PER_MESSAGE or last.embed_chars() + len(note) > EMBED_TOTAL_CHARS
+    ):
+        last.embeds.pop()
+    last.embeds.append(note)
+    return kept

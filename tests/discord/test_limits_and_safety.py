@@ -45,10 +45,11 @@ async def test_long_reply_by_mention_is_split_too(fake: FakeDiscord, bot: Bot, s
     assert "message_reference" in sent[0].payload and "message_reference" not in sent[1].payload
 
 
-async def test_long_quotes_are_split_across_embeds_and_messages(
+async def test_long_quotes_are_clipped_to_one_embed_each(
     fake: FakeDiscord, world: World, bot: Bot, start_bot: StartBot
 ) -> None:
-    """Quotes of 5,000 characters: each splits into two embeds; 6,000 per message forces more messages."""
+    """Quotes of 5,000 characters: each is one embed, clipped with a note of its length, one per message
+    (two do not fit in 6,000 characters)."""
     long = [
         CommentRecord(
             source_id=f"l{i}", text=f"Long comment {i} about tokens. " + "Blah blah. " * 450, author=f"a{i}"
@@ -62,11 +63,12 @@ async def test_long_quotes_are_split_across_embeds_and_messages(
     interaction = await fake.slash(
         running.world.general, running.world.alice, "quote", query="tokens", archive="long"
     )
-    await fake.wait_for(lambda: interaction.sent and len(fake.sent) >= 3)
-    embeds = [e for s in interaction.sent for e in s.embeds]
-    assert len(embeds) == 6
+    await fake.wait_for(lambda: len(interaction.sent) >= 3)
+    assert [len(s.embeds) for s in interaction.sent] == [1, 1, 1]
     for sent in interaction.sent:
-        assert sum(len(e.get("description", "")) + len(e.get("title", "")) for e in sent.embeds) <= 6000
+        description = sent.embeds[0]["description"]
+        assert len(description) <= 4096
+        assert description.endswith(f"[cut: {len(long[0].text):,} characters in all]")
 
 
 async def test_quoted_mentions_stay_inert(
