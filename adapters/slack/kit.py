@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from adapters.capping import clipped
 from adapters.plain_render import emphasise
 from adapters.slack.escape import clip_escaped, entity_start, escape, inert_plain, link
-from adapters.slack.limits import MAX_CONTEXT_CHARS, MAX_HEADER_CHARS, MAX_SECTION_CHARS
+from adapters.slack.limits import MAX_CONTEXT_CHARS, MAX_HEADER_CHARS, MAX_SECTION_CHARS, QUOTE_CHARS
 from adapters.text import clip_line
 from bot.models import Quote
 
@@ -94,9 +95,10 @@ def citation(quote: Quote) -> str:
 
 
 def cited_sections(quote: Quote, lead: str = "") -> list[Block]:
-    """The quote as `> ` sections (as many as its length needs), `lead` above it and the citation below."""
+    """The quote as `> ` sections (as many as its length needs, up to `QUOTE_CHARS` of it: a longer one is
+    clipped with a note), `lead` above it and the citation below."""
     budget = MAX_SECTION_CHARS - CITATION_RESERVE - len(lead)
-    chunks = blockquote_chunks(emphasised(quote), budget)
+    chunks = blockquote_chunks(emphasised(clipped(quote, QUOTE_CHARS)), budget)
     chunks[0] = lead + chunks[0]
     chunks[-1] += "\n" + citation(quote)
     return [section(chunk) for chunk in chunks]

@@ -1,7 +1,9 @@
 """Cut a rendered reply into messages Slack accepts: at most 50 blocks a message, a long reply (`stance --all`)
-over several messages, each continuation saying so, and no more than `MAX_MESSAGES` of them.
+over several messages, each continuation saying so, and no more than `MAX_MESSAGES_PER_REPLY` of them.
 
-Renderers produce one list of blocks without counting; `fit` and `pack` do all the counting.
+Renderers produce one list of blocks without counting; `fit` and `pack` do all the counting. `render` keeps a
+reply with many items within the cap by showing fewer of them (adapters/capping.py); what still does not fit,
+`paginate` cuts, saying so.
 """
 
 from __future__ import annotations
@@ -10,10 +12,7 @@ from dataclasses import dataclass, field
 
 from adapters.slack.escape import clip_escaped
 from adapters.slack.kit import MAX_FALLBACK_CHARS, Block, context
-from adapters.slack.limits import MAX_BLOCKS
-
-MAX_MESSAGES = 10
-"""A reply too long for one message (`stance --all`) is split over at most this many."""
+from adapters.slack.limits import MAX_BLOCKS, MAX_MESSAGES_PER_REPLY
 
 
 @dataclass(slots=True)
@@ -32,9 +31,10 @@ def fit(blocks: list[Block]) -> list[Block]:
     return [*blocks[: MAX_BLOCKS - 1], context("\u2026 cut to fit Slack's 50-block limit.")]
 
 
-def pack(whole: SlackMessage) -> list[SlackMessage]:
-    """The message as it is, or several when its blocks exceed Slack's 50 (each continuation says so)."""
-    pages = paginate(whole.blocks)
+def pack(whole: SlackMessage, cap: int | None = MAX_MESSAGES_PER_REPLY) -> list[SlackMessage]:
+    """The message as it is, or several when its blocks exceed Slack's 50 (each continuation says so), at most
+    `cap` of them (None: as many as it takes, to count them)."""
+    pages = paginate(whole.blocks, cap)
     if len(pages) == 1:
         return [whole]
     messages = [SlackMessage(text=whole.text, blocks=pages[0], ephemeral=whole.ephemeral)]
@@ -50,21 +50,21 @@ def pack(whole: SlackMessage) -> list[SlackMessage]:
     return messages
 
 
-def paginate(blocks: list[Block]) -> list[list[Block]]:
+def paginate(blocks: list[Block], cap: int | None = MAX_MESSAGES_PER_REPLY) -> list[list[Block]]:
     """Blocks in pages of at most 50, every page after the first opened by a "continued" context; at most
-    `MAX_MESSAGES` pages, the last one saying what was left out."""
+    `cap` pages (None: no limit), the last one then saying the reply was cut."""
     if len(blocks) <= MAX_BLOCKS:
         return [blocks]
     per_page = MAX_BLOCKS - 1
     pages = [blocks[:MAX_BLOCKS]]
     rest = blocks[MAX_BLOCKS:]
-    while rest and len(pages) < MAX_MESSAGES:
+    while rest and (cap is None or len(pages) < cap):
         pages.append(rest[:per_page])
         rest = rest[per_page:]
     if rest:
         pages[-1] = [
             *pages[-1][: per_page - 1],
-            context(f"\u2026 and {len(rest) + 1} more parts, too many for Slack."),
+            context(f"\u2026cut here: a reply is at most {cap} messages."),
         ]
     total = len(pages)
     return [

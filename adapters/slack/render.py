@@ -5,13 +5,15 @@ reply type added to the core without a case here fails the type check; anything 
 the core is shown as its fields, so nothing is lost. Every piece of user text goes through `escape`, and
 every text object is `verbatim`, so nothing in a quote can ping anyone. The only pings are the ones a reply
 asks for: the one user of `TextReply.mention_user_id` and the one user group a prompt notifies (resolved by
-the caller, see `mentions`).
+the caller, see `mentions`). A reply is at most `MAX_MESSAGES_PER_REPLY` messages (`capping.within_cap`): a
+longer one shows its first items and ends with a line saying how many it left out.
 """
 
 from __future__ import annotations
 
 from typing import assert_never
 
+from adapters.capping import more_line, within_cap
 from adapters.plain_render import is_reply, render_plain
 from adapters.slack.escape import clip_escaped, escape
 from adapters.slack.kit import (
@@ -24,7 +26,7 @@ from adapters.slack.kit import (
     section,
     split_line,
 )
-from adapters.slack.limits import MAX_SECTION_CHARS
+from adapters.slack.limits import MAX_MESSAGES_PER_REPLY, MAX_SECTION_CHARS
 from adapters.slack.mentions import user_mention
 from adapters.slack.packing import SlackMessage, fit, pack
 from adapters.slack.prompt_render import fallback_prompt, render_prompt
@@ -113,9 +115,17 @@ def with_mention(blocks: list[Block], mention: str) -> list[Block]:
     return [*blocks[:position], section(mention), *blocks[position:]]
 
 
+SPACE_KEY = "slack:TEAM_ID"
+"""How the `stance --all` hint names a workspace for `threadbot ask --space` (the id is the operator's to fill)."""
+
+
 def render(reply: Reply, *, asked: str | None = None, group_id: str | None = None) -> SlackMessage:
-    """The reply as one message (cut to 50 blocks). `asked` ("alice asked: quote tokens") is shown above a
-    slash command's answer, which Slack does not echo; `group_id` is the user group a prompt may notify."""
+    """The reply as one message of at most 50 blocks (with fewer items if need be, then cut). `asked` ("alice
+    asked: quote tokens") is shown above a slash command's answer, which Slack does not echo; `group_id` is
+    the user group a prompt may notify."""
+    capped = _capped(reply, 1, asked=asked, group_id=group_id)
+    if capped is not None:
+        return capped[0]
     message = _unfitted(reply, asked=asked, group_id=group_id)
     message.blocks = fit(message.blocks)
     return message
@@ -124,11 +134,26 @@ def render(reply: Reply, *, asked: str | None = None, group_id: str | None = Non
 def render_messages(
     reply: Reply, *, asked: str | None = None, group_id: str | None = None
 ) -> list[SlackMessage]:
-    """The reply as one message, or several when its blocks exceed Slack's 50 (each continuation says so)."""
-    return pack(_unfitted(reply, asked=asked, group_id=group_id))
+    """The reply as one message, or several when its blocks exceed Slack's 50 (each continuation says so), at
+    most `MAX_MESSAGES_PER_REPLY`: a longer reply shows its first items and ends saying how many it left out."""
+    capped = _capped(reply, MAX_MESSAGES_PER_REPLY, asked=asked, group_id=group_id)
+    return capped if capped is not None else pack(_unfitted(reply, asked=asked, group_id=group_id))
 
 
-def _unfitted(reply: Reply, *, asked: str | None, group_id: str | None) -> SlackMessage:
+def _capped(reply: Reply, cap: int, *, asked: str | None, group_id: str | None) -> list[SlackMessage] | None:
+    """The reply in at most `cap` messages with as many of its items as fit (`capping.within_cap`), or None."""
+
+    def draw(shown: Reply, left: int) -> list[SlackMessage]:
+        more = more_line(reply, left, cap, SPACE_KEY) if left else None
+        return pack(_unfitted(shown, asked=asked, group_id=group_id, more=more), cap=None)
+
+    return within_cap(reply, draw, cap) if is_reply(reply) else None
+
+
+def _unfitted(
+    reply: Reply, *, asked: str | None, group_id: str | None, more: str | None = None
+) -> SlackMessage:
+    """The reply's blocks uncounted: the `asked` line first, `more` (what a cap left out) last."""
     if is_reply(reply):
         blocks, text = blocks_and_text(reply, group_id)
     else:  # not a reply type of the core (yet): its fields as escaped text, so nothing is lost
@@ -141,4 +166,6 @@ def _unfitted(reply: Reply, *, asked: str | None, group_id: str | None) -> Slack
         text = f"{mention} {text}"
     if asked:
         blocks.insert(0, context(escape(asked)))
+    if more is not None:
+        blocks.append(context(escape(more)))
     return SlackMessage(text=text, blocks=blocks, ephemeral=bool(getattr(reply, "ephemeral", False)))

@@ -79,12 +79,14 @@ def test_long_quote_is_split_into_sections_of_at_most_3000_characters() -> None:
     assert body.replace("&amp;", "&").split() == long_text.split()
 
 
-def test_many_blocks_are_cut_to_fifty() -> None:
-    """Never more than 50 blocks; the last one says the message was cut."""
+def test_many_blocks_are_fitted_to_fifty_with_fewer_quotes() -> None:
+    """Never more than 50 blocks in one message: the quotes that do not fit are left out, and the last block
+    says how many."""
     many = [quote(("x" * 2500 + " ") * 6, comment_id=i) for i in range(10)]
     message = render(QuotesReply(quotes=many))
-    assert len(message.blocks) == MAX_BLOCKS
-    assert "cut" in message.blocks[-1]["elements"][0]["text"]
+    assert len(message.blocks) <= MAX_BLOCKS
+    assert texts(message.blocks).count("*alice*") == 6
+    assert message.blocks[-1]["elements"][0]["text"].startswith("\u2026and 4 more quotes left out")
 
 
 def test_text_reply_has_header_text_and_bullets() -> None:
