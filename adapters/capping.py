@@ -84,7 +84,7 @@ def more_line(reply: Reply, left: int, cap: int, space_key: str) -> str:
 def within_cap(reply: Reply, draw: Callable[[Reply, int], list[Message]], cap: int) -> list[Message] | None:
     """The reply as at most `cap` messages: `draw(reply, 0)` if that fits, else `draw(shorter, left)` with as
     many of its first items as fit, `left` being how many were left out (the drawing ends with `more_line`).
-    None when even no items do not fit (a reply long for another reason): the caller cuts its messages."""
+    None when it does not fit even without its items (long for another reason): the caller cuts it."""
     whole = draw(reply, 0)
     if len(whole) <= cap:
         return whole
