@@ -1,11 +1,14 @@
 """A fake Discord on 127.0.0.1 that the real discord.py client talks to: REST API and gateway websocket.
 
-It enforces Discord's message and embed limits, the 3-second interaction deadline (10062), the 15-minute
-follow-up token and one acknowledgement per interaction, and records everything the bot sent. Like Discord,
-it withholds the text of server messages that do not mention the bot unless the bot identified with the
-Message Content intent, and announces a thread the bot opens with THREAD_CREATE. Tests drive it as users
-would: `user_message`, `slash`, `autocomplete`, `press` (a button on a message the bot sent), `reconnect`;
-deadlines can be shrunk for speed. Messages keep their components (buttons), as Discord stores them.
+Every REST request is first checked against Discord's published OpenAPI description
+(tests/specs/discord_spec.py): one that differs is refused with 400 Invalid Form Body, as Discord refuses it,
+and recorded as a violation, which fails the test. It enforces Discord's message and embed limits, the
+3-second interaction deadline (10062), the 15-minute follow-up token and one acknowledgement per interaction,
+and records everything the bot sent. Like Discord, it withholds the text of server messages that do not
+mention the bot unless the bot identified with the Message Content intent, and announces a thread the bot
+opens with THREAD_CREATE. Tests drive it as users would: `user_message`, `slash`, `autocomplete`, `press` (a
+button on a message the bot sent), `reconnect`; deadlines can be shrunk for speed. Messages keep their
+components (buttons), as Discord stores them.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from tests.discord.fake_world import (
     now_iso,
     snowflake,
 )
+from tests.specs.discord_spec import check_request
 
 TOKEN = "fake-bot-token"
 EPHEMERAL = 1 << 6
@@ -43,6 +47,19 @@ def _json(data: Any, status: int = 200) -> web.Response:
     return web.Response(
         status=status, body=json.dumps(data).encode(), headers={"Content-Type": "application/json"}
     )
+
+
+async def _body(request: web.Request) -> Any:
+    """The request's JSON: the body itself, or a multipart upload's `payload_json` part (files beside it)."""
+    if not request.can_read_body:
+        return None
+    if request.content_type == "multipart/form-data":
+        part = (await request.post()).get("payload_json", "{}")
+        if isinstance(part, web.FileField):
+            return json.loads(part.file.read())
+        # discord.py marks the part application/json, which aiohttp hands over as bytes
+        return json.loads(part if isinstance(part, str) else bytes(part))
+    return await request.json()
 
 
 def _error(status: int, code: int, message: str, **extra: Any) -> web.Response:
@@ -325,7 +342,12 @@ class FakeDiscord:
                 ("/webhooks/", "/interactions/")
             ):
                 return _error(401, 0, "401: Unauthorized")
-            body = await request.json() if request.can_read_body else None
+            body = await _body(request)
+            mismatches = check_request(
+                request.method, path, dict(request.query), body, has_body=request.body_exists
+            )
+            if mismatches:
+                return self._invalid(mismatches)
             return await self._route(request.method, path.strip("/").split("/"), body, request)
         finally:
             self._notify()

@@ -3,8 +3,9 @@
 Like Discord, it closes with 4014 (Disallowed intents) when the bot asks for a privileged intent that is not
 switched on in the developer portal (`portal_intents`).
 
-Frames are plain JSON text (discord.py asks for zlib-stream but reads text frames as they are). Events sent
-while the bot is disconnected are kept and replayed when it resumes, as Discord does.
+The gateway is not part of Discord's OpenAPI description, so its frames are not schema-checked like the REST
+fake's requests. Frames are plain JSON text (discord.py asks for zlib-stream but reads text frames as they
+are). Events sent while the bot is disconnected are kept and replayed when it resumes, as Discord does.
 """
 
 from __future__ import annotations
