@@ -21,6 +21,7 @@ from tests.slack.slack_requests import (
     signed_headers,
     slash_command,
 )
+from tests.specs.slack_spec import check_event_callback
 
 TEAM = "T123"
 TOKEN = "xoxb-T123"
@@ -96,6 +97,9 @@ class Sender:
         )
 
     async def event(self, payload: dict[str, Any]) -> Answer:
+        """An Events API callback, checked first against Slack's description of one (tests/specs)."""
+        problems = check_event_callback(payload)
+        assert not problems, problems
         body = json_body(payload)
         return await self.raw(body, signed_headers(body, "application/json"))
 

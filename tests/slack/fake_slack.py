@@ -1,9 +1,11 @@
 """A fake Slack on 127.0.0.1: the Web API methods threadbot calls (posting, updating and deleting messages
 among them), response URLs, and a Socket Mode websocket.
 
-It behaves like Slack where the adapter can tell the difference: tokens are checked (expired ones refused),
-`oauth.v2.access` exchanges codes and refresh tokens, a method can be made to answer 429 with `Retry-After`,
-and Socket Mode sends `hello`, then envelopes, and waits for their acks.
+Every Web API call is checked against Slack's published description (tests/specs/slack_spec.py): one that
+differs is answered `invalid_arguments` and fails the test. It behaves like Slack where the adapter can tell
+the difference: tokens are checked (expired ones refused), `oauth.v2.access` exchanges codes and refresh
+tokens, a method can be made to answer 429 with `Retry-After`, and Socket Mode sends `hello`, then envelopes
+(Events API callbacks checked against Slack's description first), and waits for their acks.
 """
 
 from __future__ import annotations
@@ -18,6 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
+
+from tests.specs.slack_spec import check_call, check_event_callback
 
 JSON = dict[str, Any]
 
@@ -100,6 +104,9 @@ class FakeSlack:
         self.responses: list[tuple[str, JSON]] = []
         self.messages: list[JSON] = []  # what chat.postMessage accepted, with its `ts`, as updated since
         self.refused: list[tuple[str, str]] = []  # (method, why) for messages Slack would refuse
+        self.violations: list[str] = []
+        """Calls that differ from Slack's Web API description (tests/specs): answered `invalid_arguments`,
+        and the fake fails its test on leaving unless the test cleared them."""
         self.holds: dict[str, asyncio.Event] = {}  # method -> answered only once the event is set
         self._rate_limits: dict[str, list[int]] = {}
         self._ts = itertools.count(1)
@@ -134,6 +141,8 @@ class FakeSlack:
             future.cancel()
         assert self._runner is not None
         await self._runner.cleanup()
+        if exc[0] is None:
+            assert not self.violations, self.violations
 
     @property
     def base_url(self) -> str:
@@ -209,6 +218,9 @@ class FakeSlack:
 
     async def send_envelope(self, kind: str, payload: JSON, timeout: float = 3.0) -> tuple[JSON, float]:
         """Send an envelope to the connected app; return its ack and how long the ack took (seconds)."""
+        if kind == "events_api":
+            problems = check_event_callback(payload)
+            assert not problems, problems  # the test's stand-in for Slack must send what Slack describes
         envelope_id = uuid.uuid4().hex
         future: asyncio.Future[JSON] = asyncio.get_running_loop().create_future()
         self._acks[envelope_id] = future
@@ -279,6 +291,18 @@ class FakeSlack:
         params = await self._params(request)
         token = self._token(request, params)
         self.calls.append(Call(method, params, token, time.monotonic()))
+        mismatches = check_call(
+            method,
+            params,
+            json_body=request.content_type == "application/json",
+            header_token=request.headers.get("Authorization", "").startswith("Bearer "),
+        )
+        if mismatches:
+            self.violations += mismatches
+            # What Slack answers arguments it cannot take; slack_sdk raises it as a SlackApiError.
+            return web.json_response(
+                {"ok": False, "error": "invalid_arguments", "response_metadata": {"messages": mismatches}}
+            )
         if method in self.holds:
             await self.holds[method].wait()
         limits = self._rate_limits.get(method)

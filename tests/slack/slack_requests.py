@@ -74,6 +74,7 @@ def callback(event: dict[str, Any], *, team: str = "T123", bot_user_id: str = "U
         "type": "event_callback",
         "event_id": f"Ev{next(_ids):08d}",
         "event_time": int(time.time()),
+        "authed_users": [bot_user_id],
         "authorizations": [
             {"team_id": team, "user_id": bot_user_id, "is_bot": True, "is_enterprise_install": False}
         ],

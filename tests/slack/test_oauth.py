@@ -171,7 +171,7 @@ async def test_uninstalling_forgets_the_workspace(
     await install(web, oauth_slack, fake, "T123")
     await install(web, oauth_slack, fake, OTHER)
     event = mention("x", team=OTHER)
-    event["event"] = {"type": "app_uninstalled"}
+    event["event"] = {"type": "app_uninstalled", "event_ts": event["event"]["event_ts"]}
     answer = await Sender(web, oauth_slack, fake).event(event)
     assert answer.status == 200
     async with asyncio.timeout(5):
