@@ -202,7 +202,8 @@ async def _embed(settings: Settings) -> int:
 
     from bot.engine.embedder import Embedder
     from bot.engine.modelfiles import resolve_embedder
-    from bot.retrieval.indexer import indexer_for
+    from bot.engine.stance import DEFAULT_EVIDENCE, StanceClassifier
+    from bot.retrieval.indexer import indexer_for, window_indexer_for
 
     files = resolve_embedder(settings.model_dir)
     if files is None:
@@ -220,12 +221,18 @@ async def _embed(settings: Settings) -> int:
         await ensure_sample(stores.archives, iso(utc_now()))
         embedder = await asyncio.to_thread(Embedder, files)
         indexer = indexer_for(stores.vectors, embedder)
-        pending = await indexer.store.count_pending()
+        pending = await stores.vectors.for_model(indexer.store.model).count_pending()
         with Progress(
             TextColumn("Embedding"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=err
         ) as bar:
             task = bar.add_task("embed", total=pending)
             done = await indexer.drain(lambda count: bar.advance(task, count))
+        # and their sentence windows, which stance relevance reads (the bot's indexer does this after them)
+        windows = window_indexer_for(stores.vectors, StanceClassifier(None, embedder, evidence=DEFAULT_EVIDENCE))
+        if windows is not None:
+            with Progress(TextColumn("Sentence windows"), BarColumn(), MofNCompleteColumn(), console=err) as bar:
+                task = bar.add_task("windows", total=None)
+                await windows.drain(lambda count: bar.advance(task, count))
     finally:
         await stores.close()
     print(f"Embedded {done:,} comments; every comment now has a vector ({indexer.store.model}).")

@@ -2,7 +2,8 @@
 
 Written against the small `SqlDatabase` protocol (storage/sql.py), so retrieval names no SQLite class. Vectors are float16 blobs keyed by (comment, model). Writes are short transactions of one batch
 and never conflict: a vector another process wrote first is kept (ON CONFLICT DO NOTHING), and a comment
-deleted meanwhile gets none (the INSERT selects from `comments`).
+deleted meanwhile gets none (the INSERT selects from `comments`). Sentence-window vectors (`WindowVectorStore`)
+follow the same contract.
 """
 
 from __future__ import annotations
@@ -49,6 +50,19 @@ SELECT comment_id, vector FROM comment_vectors WHERE model = ? AND archive_id = 
 ORDER BY comment_id
 """
 COUNT_ARCHIVE_VECTORS = "SELECT count(*) FROM comment_vectors WHERE model = ? AND archive_id = ?"
+# Sentence-window vectors (storage/migrations/m0013_window_vectors.py): one row of all a comment's windows.
+PENDING_WINDOWS = """
+SELECT c.id, c.text FROM comments c
+WHERE c.id > ? AND c.id <= ?
+  AND NOT EXISTS (SELECT 1 FROM window_vectors w WHERE w.comment_id = c.id AND w.model = ?)
+ORDER BY c.id LIMIT ?
+"""
+INSERT_WINDOWS = """
+INSERT INTO window_vectors (comment_id, model, windows, vectors)
+SELECT id, ?, ?, ? FROM comments WHERE id = ?
+ON CONFLICT (comment_id, model) DO NOTHING
+"""
+SELECT_WINDOWS = "SELECT comment_id, windows, vectors FROM window_vectors WHERE model = ? AND comment_id IN ({ids})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,11 +173,65 @@ class EmbeddingStore:
         return int(row[0]) if row else 0
 
 
+
+
+class WindowVectorStore:
+    """Window vectors of one window model (`model`: the embedder's identity and the windowing's)."""
+
+    def __init__(self, db: SqlDatabase, model: str) -> None:
+        self.db = db
+        self.model = model
+
+    async def corpus_state(self) -> CorpusState:
+        row = await self.db.fetchone(CORPUS_STATE)
+        return CorpusState(int(row[0]), int(row[1])) if row else CorpusState(0, 0)
+
+    async def pending(self, after_id: int, up_to: int, limit: int) -> tuple[list[tuple[int, str]], int]:
+        """Up to `limit` comments with id in (after_id, up_to] and no window row yet, and the id scanned up to."""
+        cursor = after_id
+        while cursor < up_to:
+            window_end = min(cursor + SCAN_WINDOW, up_to)
+            rows = await self.db.fetchall(PENDING_WINDOWS, (cursor, window_end, self.model, limit))
+            if rows:
+                found = [(int(r[0]), str(r[1])) for r in rows]
+                return found, found[-1][0] if len(found) == limit else window_end
+            cursor = window_end
+        return [], max(cursor, after_id)
+
+    async def save(self, comment_ids: Sequence[int], matrices: Sequence[npt.ArrayLike]) -> None:
+        """Store one batch (a matrix of window rows per comment, possibly empty) in one short transaction."""
+        if len(comment_ids) != len(matrices):
+            raise ValueError(f"expected one matrix per comment ({len(comment_ids)}), got {len(matrices)}")
+        params = []
+        for cid, matrix in zip(comment_ids, matrices, strict=True):
+            rows = np.asarray(matrix, dtype=VECTOR_DTYPE)
+            params.append((self.model, int(rows.shape[0]) if rows.size else 0, rows.tobytes(), cid))
+        if params:
+            async with self.db.transaction() as conn:
+                await conn.executemany(INSERT_WINDOWS, params)
+
+    async def vectors(self, comment_ids: Sequence[int]) -> dict[int, npt.NDArray[np.float16]]:
+        """The stored window rows of these comments (windows x dim; comments without a row are absent)."""
+        found: dict[int, npt.NDArray[np.float16]] = {}
+        for start in range(0, len(comment_ids), 500):
+            chunk = list(comment_ids[start : start + 500])
+            sql = SELECT_WINDOWS.format(ids=",".join("?" * len(chunk)))
+            for row in await self.db.fetchall(sql, [self.model, *chunk]):
+                count = int(row[1])
+                flat = np.frombuffer(row[2], dtype=VECTOR_DTYPE)
+                found[int(row[0])] = flat.reshape(count, -1) if count else flat.reshape(0, 0)
+        return found
+
+
 class VectorStores:
-    """Every model's vectors on one database: `for_model(key)` is that embedder's store."""
+    """Every model's vectors on one database: `for_model(key)` is that embedder's store, `windows_for(key)` the
+    store of sentence-window vectors made by one embedder and windowing."""
 
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
 
     def for_model(self, model: str) -> EmbeddingStore:
         return EmbeddingStore(self.db, model)
+
+    def windows_for(self, model: str) -> WindowVectorStore:
+        return WindowVectorStore(self.db, model)

@@ -34,6 +34,7 @@ _CONCESSION = re.compile(
 _URL = re.compile(r"\(?https?://\S+\)?")
 _WORD = re.compile(r"\w+")
 
+WINDOWING = "syntok-v1"  # names how comments are cut into windows, for vectors stored by it; change with the rules
 MAX_WINDOW_WORDS = 80
 MIN_OWN_WORDS = 6  # words after a leading quotation for it to count as quoted context
 

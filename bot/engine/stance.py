@@ -31,7 +31,7 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.engine.embedder import Embedder
-from bot.engine.evidence import Window, cached_windows, own_text
+from bot.engine.evidence import WINDOWING, Window, cached_windows, own_text
 from bot.engine.heads.stance_head import StanceHead
 from bot.engine.lexical import coverage
 from bot.engine.nli import NliScorer
@@ -283,6 +283,46 @@ class StanceClassifier:
                     self._window_rows.clear()
                 self._window_rows.update((t, rows[t]) for t in new)
         return np.array([float(rows[t] @ query) for t in texts], dtype=np.float64)
+
+    def window_texts(self, comment: str) -> list[str]:
+        """The windows whose vectors relevance reads for `comment` ([] when it is read whole or without evidence)."""
+        if self.evidence is None:
+            return []
+        found = cached_windows(comment, self.evidence.size)
+        if len(found) == 1 and found[0].text == comment.strip():
+            return []
+        return [w.text for w in found]
+
+    def window_identity(self, embedder_key: str) -> str | None:
+        """What stored window vectors depend on: the embedder and the windowing (None: no windows to store)."""
+        if self.evidence is None or self.embedder is None:
+            return None
+        return f"{embedder_key}|windows:{WINDOWING}:{self.evidence.size}"
+
+    def embed_windows(self, comments: Sequence[str]) -> list[npt.NDArray[np.float32]]:
+        """Each comment's window vectors (0 rows for a comment read whole), in one embedding pass (worker thread)."""
+        assert self.embedder is not None
+        texts = [self.window_texts(c) for c in comments]
+        flat = [t for ts in texts for t in ts]
+        rows = self.embedder.embed(flat) if flat else np.zeros((0, 0), dtype=np.float32)
+        out: list[npt.NDArray[np.float32]] = []
+        start = 0
+        for ts in texts:
+            out.append(rows[start : start + len(ts)])
+            start += len(ts)
+        return out
+
+    def remember_windows(self, comment: str, rows: npt.NDArray[np.floating]) -> bool:
+        """Take a comment's stored window vectors, so relevance does not embed them again; False if they do not
+        match its windows (then they are ignored and embedded when needed)."""
+        texts = self.window_texts(comment)
+        if not texts or len(rows) != len(texts):
+            return False
+        with self._lock:
+            if len(self._window_rows) + len(texts) > WINDOW_CACHE:
+                self._window_rows.clear()
+            self._window_rows.update(zip(texts, np.asarray(rows, dtype=np.float32), strict=True))
+        return True
 
     def _query(self, claim: str) -> npt.NDArray[np.float32]:
         assert self.embedder is not None

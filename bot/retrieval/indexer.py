@@ -2,18 +2,23 @@
 
 Imports never wait for it: it polls the corpus, takes the next batch of pending comments, embeds it in a worker
 thread and stores it in one short transaction. Several bot processes may run it on one database: a batch two of
-them embed at once is stored once. With no embedder installed it does nothing.
+them embed at once is stored once. With no embedder installed it does nothing. After the comments' own vectors
+(retrieval needs them first) it stores their sentence-window vectors, which stance relevance reads
+(bot/engine/evidence.py), so a new claim does not embed them while a member waits.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from bot.context import Context
 from bot.engine.embedder import Embedder
+from bot.engine.loader import Engine
+from bot.engine.stance import StanceClassifier
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.identity import model_key
 from storage.embedding_store import CorpusState, EmbeddingStore, VectorStores
@@ -21,6 +26,7 @@ from storage.embedding_store import CorpusState, EmbeddingStore, VectorStores
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64
+WINDOW_BATCH = 16  # comments per window batch: a long comment has dozens of windows
 IDLE_SECONDS = 5.0  # how soon after an import the indexer notices it
 RETRY_SECONDS = 10.0  # after a failing batch
 RETRY_PASSES = 3  # passes that had a failing batch are repeated this many times before the indexer idles
@@ -35,11 +41,28 @@ async def embed_and_store(
     return vectors
 
 
+class PendingComments(Protocol):
+    """Where an indexer finds comments still to embed (comment vectors, or window vectors)."""
+
+    @property
+    def model(self) -> str: ...
+
+    async def corpus_state(self) -> CorpusState: ...
+
+    async def pending(self, after_id: int, up_to: int, limit: int) -> tuple[list[tuple[int, str]], int]: ...
+
+
+Write = Callable[[Sequence[int], Sequence[str]], Awaitable[object]]
+"""Embeds a batch of comments (ids, texts) and stores the result."""
+
+
 @dataclass(slots=True)
 class Indexer:
-    """Walks comment ids upwards, embedding what has no vector; a full pass that found nothing marks it clean."""
+    """Walks comment ids upwards, embedding what has no vector; a full pass that found nothing marks it clean.
 
-    store: EmbeddingStore
+    `write` embeds and stores a batch: by default the comments' own vectors into `store`."""
+
+    store: PendingComments
     embedder: Embedder
     batch_size: int = BATCH_SIZE
     cursor: int = 0
@@ -47,6 +70,7 @@ class Indexer:
     embedded: int = field(default=0)
     failed_in_pass: bool = False
     retried_passes: int = 0
+    write: Write | None = None
 
     async def step(self) -> int:
         """Embed and store one batch; how many comments it embedded (0: nothing pending right now)."""
@@ -59,7 +83,12 @@ class Indexer:
                 self._end_pass(state)
             return 0
         ids = [cid for cid, _ in rows]
-        await embed_and_store(self.store, self.embedder, ids, [text for _, text in rows])
+        texts = [text for _, text in rows]
+        if self.write is not None:
+            await self.write(ids, texts)
+        else:
+            assert isinstance(self.store, EmbeddingStore)
+            await embed_and_store(self.store, self.embedder, ids, texts)
         self.embedded += len(ids)
         return len(ids)
 
@@ -88,27 +117,64 @@ class Indexer:
     async def run_forever(
         self, idle_seconds: float = IDLE_SECONDS, retry_seconds: float = RETRY_SECONDS
     ) -> None:
-        """Loop over `step`, sleeping when idle. A failing batch is logged and skipped (the cursor has already
-        moved past it) until the pass is walked again; it never ends the loop."""
-        while True:
+        """Loop over `step`, sleeping when idle (see `run_in_turn`)."""
+        await run_in_turn([self], idle_seconds, retry_seconds)
+
+
+async def run_in_turn(
+    indexers: Sequence[Indexer], idle_seconds: float = IDLE_SECONDS, retry_seconds: float = RETRY_SECONDS
+) -> None:
+    """Step the first indexer with work pending, in the order given (the first has priority), sleeping when none
+    has any. A failing batch is logged and skipped (the cursor has already moved past it) until the pass is
+    walked again; it never ends the loop."""
+    while True:
+        done = 0
+        for indexer in indexers:
             try:
-                done = await self.step()
+                done = await indexer.step()
             except asyncio.CancelledError:
                 raise
             except Exception:
                 log.exception("embedding a batch of comments failed; going on in %.0f s", retry_seconds)
-                self.failed_in_pass = True
+                indexer.failed_in_pass = True
                 await asyncio.sleep(retry_seconds)
-                continue
-            if done == 0:
-                await asyncio.sleep(idle_seconds)
-            else:
-                await asyncio.sleep(0)  # let commands run between batches
+                done = -1
+            if done:
+                break
+        if done == 0:
+            await asyncio.sleep(idle_seconds)
+        else:
+            await asyncio.sleep(0)  # let commands run between batches
 
 
 def indexer_for(vectors: VectorStores, embedder: Embedder, batch_size: int = BATCH_SIZE) -> Indexer:
     """An indexer of this embedder's vectors."""
     return Indexer(vectors.for_model(model_key(embedder.files)), embedder, batch_size)
+
+
+def window_indexer_for(
+    vectors: VectorStores, stance: StanceClassifier, batch_size: int = WINDOW_BATCH
+) -> Indexer | None:
+    """An indexer of the sentence-window vectors stance relevance reads (None without evidence or embedder)."""
+    embedder = stance.embedder
+    identity = None if embedder is None else stance.window_identity(model_key(embedder.files))
+    if embedder is None or identity is None:
+        return None
+    store = vectors.windows_for(identity)
+
+    async def write(ids: Sequence[int], texts: Sequence[str]) -> None:
+        rows = await asyncio.to_thread(stance.embed_windows, list(texts))
+        await store.save(ids, rows)
+
+    return Indexer(store, embedder, batch_size, write=write)
+
+
+def indexers_for(vectors: VectorStores, engine: Engine) -> list[Indexer]:
+    """The indexers a running bot steps, in priority order: comment vectors, then window vectors."""
+    if engine.embedder is None:
+        return []
+    windows = window_indexer_for(vectors, engine.stance)
+    return [indexer_for(vectors, engine.embedder)] + ([windows] if windows is not None else [])
 
 
 async def run_indexer(ctx: Context, idle_seconds: float = IDLE_SECONDS) -> None:
@@ -121,6 +187,6 @@ async def run_indexer(ctx: Context, idle_seconds: float = IDLE_SECONDS) -> None:
     if engine.embedder is None:
         log.info("no embedding model installed: retrieval stays BM25-only")
         return
-    indexer = indexer_for(ctx.stores.vectors, engine.embedder)
-    log.info("embedding pending comments in the background (%s)", indexer.store.model)
-    await indexer.run_forever(idle_seconds)
+    indexers = indexers_for(ctx.stores.vectors, engine)
+    log.info("embedding pending comments in the background (%s)", ", ".join(i.store.model for i in indexers))
+    await run_in_turn(indexers, idle_seconds)

@@ -66,7 +66,8 @@ async def candidates(
     """
     hits = await with_short_replies(ctx, archive_id, (await retrieve(ctx, [archive_id], claim, CANDIDATES)).hits)
     store = vector_store(ctx)
-    embedder = (await ctx.services.load_engine()).embedder if store is not None and hits else None
+    engine = await ctx.services.load_engine()
+    embedder = engine.embedder if store is not None and hits else None
     if store is None or embedder is None:
         return hits, None, []
     stored = await store.vectors([h.comment.id for h in hits])
@@ -81,7 +82,22 @@ async def candidates(
     have = stored.keys() | embedded
     kept = [h for h in hits if h.comment.id in have]
     left_out = [h for h in hits if h.comment.id not in have]
+    await stored_windows(ctx, engine, [h.comment for h in kept])
     return kept, await hit_vectors(store, embedder, kept, {}), left_out
+
+
+async def stored_windows(ctx: Context, engine: Engine, comments: list[StoredComment]) -> int:
+    """Hand the classifier the sentence-window vectors the indexer stored for these comments, so relevance
+    embeds none of theirs while a member waits; how many comments had them."""
+    key = ctx.services.model_key()
+    identity = engine.stance.window_identity(key) if key is not None else None
+    if identity is None or not comments:
+        return 0
+    rows = await ctx.stores.vectors.windows_for(identity).vectors([c.id for c in comments])
+    found = [(c.text, rows[c.id]) for c in comments if c.id in rows and len(rows[c.id])]
+    if not found:
+        return 0
+    return sum(await asyncio.to_thread(lambda: [engine.stance.remember_windows(t, r) for t, r in found]))
 
 
 def being_read_now(ctx: Context, archive_id: int, key: str, identity: str | None) -> bool:
