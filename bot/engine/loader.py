@@ -32,7 +32,7 @@ def load_engine(
     nli_dir: Path | None = None,
     *,
     threads: int = 2,
-    max_nli: int = 64,
+    max_nli: int = 256,
     evidence: EvidenceConfig | None = DEFAULT_EVIDENCE,
     read_parents: bool = True,
 ) -> Engine:

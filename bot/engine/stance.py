@@ -172,7 +172,7 @@ class StanceClassifier:
         embedder: Embedder | None = None,
         *,
         calibration: StanceCalibration = DEFAULT_CALIBRATION,
-        max_nli: int = 64,
+        max_nli: int = 256,
         head: StanceHead | None = None,
         evidence: EvidenceConfig | None = None,
         read_parents: bool = False,
@@ -294,8 +294,8 @@ class StanceClassifier:
         return [w.text for w in found]
 
     def window_identity(self, embedder_key: str) -> str | None:
-        """What stored window vectors depend on: the embedder and the windowing (None: no windows to store)."""
-        if self.evidence is None or self.embedder is None:
+        """What stored window vectors depend on: the embedder (by its key) and the windowing (None: no windows)."""
+        if self.evidence is None:
             return None
         return f"{embedder_key}|windows:{WINDOWING}:{self.evidence.size}"
 
