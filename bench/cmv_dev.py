@@ -5,8 +5,9 @@ claim, comment text, parent text (the post itself for a top-level comment), labe
 unrelated, as a careful reader of the comment and its parent would say), thread id and comment id. The two threads
 kept for acceptance (t3_2rk7my, t3_2rnr30) are not in it, and this script refuses them. Nothing is fitted here.
 Report: side accuracy (of comments labelled agree/disagree, the share the engine labels with the right side) and the
-confusion matrix, for the baseline (whole comment) and the evidence engine, each through `classify` with all of a
-claim's comments at once, as the bot asks.
+confusion matrix, for the baseline (whole comment), the evidence engine, and the bot's engine (evidence, short
+replies read with their parent), each through `classify` with all of a claim's comments at once, as the bot asks;
+and counter precision: of the first 5 counters the bot offers per claim, the share labelled disagree.
 Usage: .venv/bin/python bench/cmv_dev.py [--show-errors]
 """
 
@@ -15,7 +16,6 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter, defaultdict
-from dataclasses import replace
 
 from engine_common import ROOT
 
@@ -23,10 +23,15 @@ from bot.engine.embedder import Embedder
 from bot.engine.heads.stance_head import head_for_model
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScorer
-from bot.engine.stance import DEFAULT_EVIDENCE, STANCES, StanceClassifier
+from bot.engine.counter import CounterRanker
+from bot.engine.stance import DEFAULT_EVIDENCE, STANCES, StanceClassifier, StanceResult
+from bot.features.stance.counter import counter_offers
+from bot.features.stance.pipeline import Counted
+from storage.interface import StoredComment
 
 DEV = ROOT / "bench" / "data" / "cmv_dev.jsonl"
-HELD_OUT = {"t3_2rk7my", "t3_2rnr30"}  # acceptance threads: never read, label or tune on them
+HELD_OUT = {"t3_2rk7my", "t3_2rnr30"}
+COUNTERS_ASKED = 5  # a channel asking `counter` five times over a claim  # acceptance threads: never read, label or tune on them
 
 
 def load() -> list[dict[str, str]]:
@@ -35,19 +40,69 @@ def load() -> list[dict[str, str]]:
     return rows
 
 
-def predict(clf: StanceClassifier, rows: list[dict[str, str]]) -> list[str]:
-    pred = [""] * len(rows)
+def _by_claim(rows: list[dict[str, str]]) -> dict[str, list[int]]:
     by_claim: dict[str, list[int]] = defaultdict(list)
     for i, r in enumerate(rows):
         by_claim[r["claim"]].append(i)
-    for claim, idx in by_claim.items():
-        report = clf.classify(claim, [rows[i]["text"] for i in idx])
+    return by_claim
+
+
+def predict(clf: StanceClassifier, rows: list[dict[str, str]], parents: bool) -> list[StanceResult]:
+    """Each row's result, a claim's comments classified together (with their parents when `parents`)."""
+    pred: list[StanceResult | None] = [None] * len(rows)
+    for claim, idx in _by_claim(rows).items():
+        given = [rows[i]["parent"] for i in idx] if parents else None
+        report = clf.classify(claim, [rows[i]["text"] for i in idx], parents=given)
         for i, res in zip(idx, report.results, strict=True):
-            pred[i] = res.stance
-    return pred
+            pred[i] = res
+    return [p for p in pred if p is not None]
 
 
-def report(name: str, rows: list[dict[str, str]], pred: list[str], show_errors: bool) -> None:
+def counter_precision(rows: list[dict[str, str]], results: list[StanceResult], k: int) -> tuple[int, int, int]:
+    """The counters the bot offers per claim (its first `k`, in `counter_offers` order): (really disagree,
+    offered, claims with none offered although some comment is labelled disagree)."""
+    right = offered = missed = 0
+    for _, idx in _by_claim(rows).items():
+        counted = [
+            Counted(
+                StoredComment(i, "dev", rows[i]["comment_id"], rows[i]["text"], parent_source_id="parent"),
+                None,
+                results[i].stance,
+                results[i].confidence,
+                results[i].relevance,
+            )
+            for i in idx
+        ]
+        offers = counter_offers(counted, rough=False)[:k]
+        offered += len(offers)
+        right += sum(rows[o.comment.comment.id]["label"] == "disagree" for o in offers)
+        missed += not offers and any(rows[i]["label"] == "disagree" for i in idx)
+    return right, offered, missed
+
+
+def legacy_counter_precision(
+    engine_counter: CounterRanker, clf: StanceClassifier, rows: list[dict[str, str]], k: int
+) -> tuple[int, int, int]:
+    """The same for the counter search before it used the pipeline's labels (the counter ranker, then
+    "on topic and P(disagree) > 0.5"): the baseline."""
+    right = offered = missed = 0
+    for claim, idx in _by_claim(rows).items():
+        texts = [rows[i]["text"] for i in idx]
+        report = engine_counter.rank(claim, texts, lexical_ranking=list(range(len(texts))), limit=10)
+        relevance, threshold = clf.relevance(claim, texts)
+        eligible = [
+            c.index
+            for c in report.candidates
+            if relevance[c.index] >= threshold and c.disagree_probability is not None and c.disagree_probability > 0.5
+        ][:k]
+        offered += len(eligible)
+        right += sum(rows[idx[j]]["label"] == "disagree" for j in eligible)
+        missed += not eligible and any(rows[i]["label"] == "disagree" for i in idx)
+    return right, offered, missed
+
+
+def report(name: str, rows: list[dict[str, str]], results: list[StanceResult], show_errors: bool) -> None:
+    pred = [r.stance for r in results]
     sided = [i for i, r in enumerate(rows) if r["label"] in ("agree", "disagree")]
     right = sum(pred[i] == rows[i]["label"] for i in sided)
     flipped = sum(pred[i] in ("agree", "disagree") and pred[i] != rows[i]["label"] for i in sided)
@@ -79,11 +134,23 @@ def main() -> None:
     head = head_for_model(nli_files.onnx)
     nli = NliScorer(nli_files, extra_output=head.output if head else None, cache_size=100_000)
     embedder = Embedder(emb_files)
-    variants = (("baseline (whole comment)", None), ("evidence (windows, DEFAULT_EVIDENCE)", DEFAULT_EVIDENCE),
-                ("evidence, weighted mean instead of the combiner", replace(DEFAULT_EVIDENCE, combiner=None)))
-    for name, evidence in variants:
-        clf = StanceClassifier(nli, embedder, head=head, max_nli=10**6, evidence=evidence)
-        report(name, rows, predict(clf, rows), args.show_errors)
+    variants = (
+        ("baseline (whole comment)", None, False),
+        ("evidence (windows, DEFAULT_EVIDENCE)", DEFAULT_EVIDENCE, False),
+        ("evidence and short replies read with their parent (the bot's engine)", DEFAULT_EVIDENCE, True),
+    )
+    for name, evidence, parents in variants:
+        clf = StanceClassifier(nli, embedder, head=head, max_nli=10**6, evidence=evidence, read_parents=parents)
+        results = predict(clf, rows, parents)
+        report(name, rows, results, args.show_errors)
+        if parents:
+            right, offered, missed = counter_precision(rows, results, COUNTERS_ASKED)
+            print(f"  counters (first {COUNTERS_ASKED} offered per claim, counter_offers): precision "
+                  f"{right / max(offered, 1):.3f} ({right}/{offered}); claims with disagreeing comments but no "
+                  f"counter: {missed}")
+            legacy = legacy_counter_precision(CounterRanker(clf, embedder), clf, rows, COUNTERS_ASKED)
+            print(f"  counters before (counter ranker, P(disagree) > 0.5): precision "
+                  f"{legacy[0] / max(legacy[1], 1):.3f} ({legacy[0]}/{legacy[1]}); claims with none: {legacy[2]}")
 
 
 if __name__ == "__main__":
