@@ -19,11 +19,11 @@ from collections import Counter, defaultdict
 
 from engine_common import ROOT
 
+from bot.engine.counter import CounterRanker
 from bot.engine.embedder import Embedder
 from bot.engine.heads.stance_head import head_for_model
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScorer
-from bot.engine.counter import CounterRanker
 from bot.engine.stance import DEFAULT_EVIDENCE, STANCES, StanceClassifier, StanceResult
 from bot.features.stance.counter import counter_offers
 from bot.features.stance.pipeline import Counted

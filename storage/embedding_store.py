@@ -99,12 +99,29 @@ def from_blobs(blobs: Sequence[bytes]) -> npt.NDArray[np.float16]:
     return np.frombuffer(b"".join(blobs), dtype=VECTOR_DTYPE).reshape(len(blobs), dim)
 
 
+async def scan_pending(
+    db: SqlDatabase, sql: str, model: str, after_id: int, up_to: int, limit: int
+) -> tuple[list[tuple[int, str]], int]:
+    """Up to `limit` (id, text) rows of `sql` (a pending query over an id range, for `model`) with id in
+    (after_id, up_to], and the id scanned up to; `SCAN_WINDOW` ids per query, so a mostly-done archive is walked
+    in cheap steps."""
+    cursor = after_id
+    while cursor < up_to:
+        window_end = min(cursor + SCAN_WINDOW, up_to)
+        rows = await db.fetchall(sql, (cursor, window_end, model, limit))
+        if rows:
+            found = [(int(r[0]), str(r[1])) for r in rows]
+            return found, found[-1][0] if len(found) == limit else window_end
+        cursor = window_end
+    return [], max(cursor, after_id)
+
+
 def _placeholders(values: Sequence[object]) -> str:
     return ",".join("?" * len(values))
 
 
-class EmbeddingStore:
-    """Vectors of one embedding model (`model` is its identity, e.g. file name and content hash)."""
+class _ModelVectors:
+    """Vectors one model made, on one database: what the indexer walks (bot/retrieval/indexer.py)."""
 
     def __init__(self, db: SqlDatabase, model: str) -> None:
         self.db = db
@@ -114,20 +131,15 @@ class EmbeddingStore:
         row = await self.db.fetchone(CORPUS_STATE)
         return CorpusState(int(row[0]), int(row[1])) if row else CorpusState(0, 0)
 
+
+class EmbeddingStore(_ModelVectors):
+    """Vectors of one embedding model (`model` is its identity, e.g. file name and content hash)."""
+
     async def pending(self, after_id: int, up_to: int, limit: int) -> tuple[list[tuple[int, str]], int]:
         """Up to `limit` comments with id in (after_id, up_to] and no vector yet, and the id scanned up to.
 
         Looks at `SCAN_WINDOW` ids per query, so a mostly-embedded archive is walked in cheap steps."""
-        cursor = after_id
-        while cursor < up_to:
-            window_end = min(cursor + SCAN_WINDOW, up_to)
-            rows = await self.db.fetchall(PENDING_IN_WINDOW, (cursor, window_end, self.model, limit))
-            if rows:
-                found = [(int(r[0]), str(r[1])) for r in rows]
-                scanned = found[-1][0] if len(found) == limit else window_end
-                return found, scanned
-            cursor = window_end
-        return [], max(cursor, after_id)
+        return await scan_pending(self.db, PENDING_IN_WINDOW, self.model, after_id, up_to, limit)
 
     async def count_pending(self) -> int:
         row = await self.db.fetchone(COUNT_PENDING, (self.model,))
@@ -175,28 +187,12 @@ class EmbeddingStore:
 
 
 
-class WindowVectorStore:
+class WindowVectorStore(_ModelVectors):
     """Window vectors of one window model (`model`: the embedder's identity and the windowing's)."""
-
-    def __init__(self, db: SqlDatabase, model: str) -> None:
-        self.db = db
-        self.model = model
-
-    async def corpus_state(self) -> CorpusState:
-        row = await self.db.fetchone(CORPUS_STATE)
-        return CorpusState(int(row[0]), int(row[1])) if row else CorpusState(0, 0)
 
     async def pending(self, after_id: int, up_to: int, limit: int) -> tuple[list[tuple[int, str]], int]:
         """Up to `limit` comments with id in (after_id, up_to] and no window row yet, and the id scanned up to."""
-        cursor = after_id
-        while cursor < up_to:
-            window_end = min(cursor + SCAN_WINDOW, up_to)
-            rows = await self.db.fetchall(PENDING_WINDOWS, (cursor, window_end, self.model, limit))
-            if rows:
-                found = [(int(r[0]), str(r[1])) for r in rows]
-                return found, found[-1][0] if len(found) == limit else window_end
-            cursor = window_end
-        return [], max(cursor, after_id)
+        return await scan_pending(self.db, PENDING_WINDOWS, self.model, after_id, up_to, limit)
 
     async def save(self, comment_ids: Sequence[int], matrices: Sequence[npt.ArrayLike]) -> None:
         """Store one batch (a matrix of window rows per comment, possibly empty) in one short transaction."""

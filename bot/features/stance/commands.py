@@ -7,6 +7,7 @@ show beside the archive's counts; background reading waits while a command runs,
 from __future__ import annotations
 
 import time
+from collections.abc import Awaitable, Callable
 
 import numpy as np
 
@@ -42,34 +43,31 @@ READ_ON_ROUNDS = 3
 """How many times a completion waits for the reader and counts again before it settles for what it has."""
 
 
-async def complete_stance(ctx: Context, command: Command, first: Reply) -> Reply | None:
-    """The completed count of a partial `stance` answer, once the background reader is done with its claim;
-    None when the first answer was complete already."""
-    if not isinstance(first, StanceReply) or not first.partial:
+async def _read_on_and_ask(
+    ctx: Context, command: Command, first: Reply, ask: Callable[[Context, Command], Awaitable[Reply]]
+) -> Reply | None:
+    """Wait for the background reader to finish the claim of a partial answer, then answer again (`ask`), a few
+    rounds at most; None when the first answer was complete already."""
+    if not isinstance(first, StanceReply | CounterReply) or not first.partial:
         return None
     archive = await resolve_archive(ctx, command)
     reply: Reply = first
     for _ in range(READ_ON_ROUNDS):
-        if not isinstance(reply, StanceReply) or not reply.partial:
+        if not isinstance(reply, StanceReply | CounterReply) or not reply.partial:
             break
         await read_on(ctx, archive.id, reply.claim)
-        reply = await stance(ctx, command)
+        reply = await ask(ctx, command)
     return None if reply is first else reply
+
+
+async def complete_stance(ctx: Context, command: Command, first: Reply) -> Reply | None:
+    """The completed count of a partial `stance` answer, once the background reader is done with its claim."""
+    return await _read_on_and_ask(ctx, command, first, stance)
 
 
 async def complete_counter(ctx: Context, command: Command, first: Reply) -> Reply | None:
-    """The counter a partial `counter` answer ("none read so far") waited for: asked again once the background
-    reader is done with its claim. None when the first answer was complete already."""
-    if not isinstance(first, CounterReply) or not first.partial:
-        return None
-    archive = await resolve_archive(ctx, command)
-    reply: Reply = first
-    for _ in range(READ_ON_ROUNDS):
-        if not isinstance(reply, CounterReply) or not reply.partial:
-            break
-        await read_on(ctx, archive.id, reply.claim)
-        reply = await counter(ctx, command)
-    return None if reply is first else reply
+    """The counter a partial `counter` answer ("none read so far") waited for, once its claim is read."""
+    return await _read_on_and_ask(ctx, command, first, counter)
 
 
 @commands.command(
