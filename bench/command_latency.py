@@ -100,6 +100,8 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
         await console.ask(f"stance warming up the engine{option}")
         load = time.perf_counter() - start
         await bot.finish()
+        pauses: list[float] = []
+        beating = asyncio.create_task(heartbeat(pauses))
         stance_s, complete_s, repeat_s, counter_s = [], [], [], []
         scored: list[int] = []
         read_on: list[int] = []
@@ -121,6 +123,7 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
             counter = await console.ask(f"counter {claim}{option}")
             counter_s.append(time.perf_counter() - start)
             assert isinstance(counter, CounterReply), counter
+        beating.cancel()
     print(
         f"\n{label}: first call (loads the models) {load:.2f} s; on-topic comments per claim, median "
         f"{statistics.median(scored):.0f} in the first reply, {statistics.median(read_on):.0f} once complete",
@@ -134,6 +137,20 @@ async def measure(db: Path, archive: str | None, claims: list[str], label: str, 
     print(
         f"  counter, claim read    {summary(counter_s)}  (p50 / NLI baseline {statistics.median(counter_s) / baseline:.2f})"
     )
+    print(f"  event loop: longest pause {max(pauses) * 1000:.0f} ms (ticks every {TICK * 1000:.0f} ms meanwhile)")
+
+
+TICK = 0.01
+
+
+async def heartbeat(pauses: list[float]) -> None:
+    """Tick on the event loop and record how late each tick is: what a platform's heartbeat would suffer."""
+    last = time.perf_counter()
+    while True:
+        await asyncio.sleep(TICK)
+        now = time.perf_counter()
+        pauses.append(now - last - TICK)
+        last = now
 
 
 async def random_padding_vectors(db: Path) -> None:
