@@ -23,7 +23,7 @@ from bot.feature import Feature, Observer, ticks_of
 from bot.models import Actor, ChannelMessage, Command, ErrorReply, Place, Reply
 from bot.parsing import parse
 from bot.registry import Registry
-from storage.sql import DatabaseBusyError
+from storage.sql import DatabaseUnwritableError, DatabaseWriteError
 
 log = logging.getLogger(__name__)
 
@@ -141,7 +141,9 @@ class Bot:
                     hint="Ask a moderator of this server or workspace to run it.",
                 )
             return with_actions(await spec.handler(self.context, command))
-        except (UserFacingError, DatabaseBusyError) as error:
+        except (UserFacingError, DatabaseWriteError) as error:
+            if isinstance(error, DatabaseUnwritableError):
+                log.warning("command %r was not stored: %s", spec.name, error)  # the operator's part: file, fix
             return ErrorReply(message=error.message, hint=error.hint)
         except Exception:
             ref = uuid.uuid4().hex[:8]

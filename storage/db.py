@@ -22,11 +22,26 @@ from types import ModuleType
 import aiosqlite
 
 from storage import migrations as migrations_package
-from storage.sql import DatabaseBusyError, DatabaseError
+from storage.sql import (
+    DatabaseBusyError,
+    DatabaseError,
+    DatabaseUnwritableError,
+    DatabaseWriteError,
+    Unwritable,
+)
 
 log = logging.getLogger(__name__)
 
-__all__ = ["LEGACY_VERSIONS", "Database", "DatabaseBusyError", "DatabaseError", "load_migrations", "open_database"]
+__all__ = [
+    "LEGACY_VERSIONS",
+    "Database",
+    "DatabaseBusyError",
+    "DatabaseError",
+    "DatabaseUnwritableError",
+    "DatabaseWriteError",
+    "load_migrations",
+    "open_database",
+]
 
 WRITE_WAIT_SECONDS = 10.0
 """How long a write keeps retrying BEGIN IMMEDIATE while another process holds the write lock."""
@@ -41,6 +56,20 @@ def is_busy(error: BaseException) -> bool:
     """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the lock this statement needs."""
     text = str(error)
     return isinstance(error, sqlite3.OperationalError) and ("locked" in text or "busy" in text)
+
+
+def unwritable(error: BaseException) -> Unwritable | None:
+    """SQLITE_FULL (the disk, or the page limit) or SQLITE_READONLY (the file, its folder, a read-only mount):
+    writing cannot work until the operator fixes the disk, so the user is told so rather than "try again"."""
+    code = getattr(error, "sqlite_errorcode", None) if isinstance(error, sqlite3.Error) else None
+    if code is None:
+        return None
+    primary = int(code) & 0xFF  # extended codes (SQLITE_READONLY_DBMOVED, ...) keep the primary in the low byte
+    if primary == sqlite3.SQLITE_FULL:
+        return "full"
+    if primary == sqlite3.SQLITE_READONLY:
+        return "read-only"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,20 +104,42 @@ class Database:
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[aiosqlite.Connection]:
-        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error: nothing half-written survives.
+        """BEGIN IMMEDIATE ... COMMIT, or ROLLBACK on any error, COMMIT's own included: nothing half-written
+        survives, and the connection is never left inside a transaction.
 
         While another process holds the write lock, BEGIN is retried with short, jittered pauses for up to
-        `WRITE_WAIT_SECONDS`; then `DatabaseBusyError` says the change was not stored."""
+        `WRITE_WAIT_SECONDS`; then `DatabaseBusyError` says the change was not stored. A full disk or a
+        read-only file raises `DatabaseUnwritableError`, which says so."""
         async with self._lock:
             await self._begin()
             try:
                 yield self.conn
+                await self.conn.execute("COMMIT")
             except BaseException as error:
-                await self.conn.execute("ROLLBACK")
-                if is_busy(error):
-                    raise DatabaseBusyError() from error
+                await self._rollback(error)
+                refused = self._refusal(error)
+                if refused is not None:
+                    raise refused from error
                 raise
-            await self.conn.execute("COMMIT")
+
+    async def _rollback(self, cause: BaseException) -> None:
+        """Undo the open transaction. SQLite may have rolled it back already (it does on a full disk), and
+        then a ROLLBACK would fail and hide `cause`."""
+        if not self.conn.in_transaction:
+            return
+        try:
+            await self.conn.execute("ROLLBACK")
+        except sqlite3.Error as error:
+            log.warning("could not roll back after %r: %s", cause, error)
+
+    def _refusal(self, error: BaseException) -> DatabaseWriteError | None:
+        """The user-facing error for a write SQLite refused, or None for any other failure."""
+        if isinstance(error, DatabaseWriteError):
+            return None
+        if is_busy(error):
+            return DatabaseBusyError()
+        reason = unwritable(error)
+        return DatabaseUnwritableError(self.path, reason, str(error)) if reason is not None else None
 
     async def _begin(self) -> None:
         deadline = time.monotonic() + WRITE_WAIT_SECONDS
@@ -99,6 +150,9 @@ class Database:
                 return
             except sqlite3.OperationalError as error:
                 if not is_busy(error):
+                    refused = self._refusal(error)
+                    if refused is not None:
+                        raise refused from error
                     raise
                 if time.monotonic() >= deadline:
                     log.warning("gave up a write after %.0f s: %s", WRITE_WAIT_SECONDS, error)
@@ -159,6 +213,9 @@ async def open_database(path: Path | str) -> Database:
         await conn.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
     except sqlite3.DatabaseError as error:
         await conn.close()
+        reason = unwritable(error)
+        if reason is not None:
+            raise DatabaseUnwritableError(path, reason, str(error)) from error
         raise DatabaseError(
             f"{path} is not a usable threadbot database ({error}); point --db at another file."
         ) from error
