@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from storage.interface import SHARED_SPACE
-from storage.sql import LARGEST_INTEGER, SqlDatabase
+from storage.sql import LARGEST_INTEGER, Connection, SqlDatabase
 
 _SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[\s.!?,;:\u2026]+$")
@@ -107,10 +107,15 @@ class StanceStore:
     # claims
     async def remember_claim(self, space_key: str, text: str, now: str) -> int:
         """Record one use of a claim (its latest wording kept) and return its id in this space."""
+        async with self.db.transaction() as conn:
+            return await self._use_claim(conn, space_key, text, now)
+
+    @staticmethod
+    async def _use_claim(conn: Connection, space_key: str, text: str, now: str) -> int:
         key = claim_key(text)
         if not key:
             raise ValueError("a claim needs some words")
-        async with self.db.transaction() as conn, conn.execute(UPSERT_CLAIM, (space_key, key, text, now)) as cur:
+        async with conn.execute(UPSERT_CLAIM, (space_key, key, text, now)) as cur:
             row = await cur.fetchone()
         return int(row[0])
 
@@ -137,10 +142,13 @@ class StanceStore:
         return {int(r[0]): str(r[1]) for r in rows}
 
     async def set_fix(
-        self, space_key: str, key: str, comment_id: int, label: str | None, by: str, now: str
+        self, space_key: str, claim: str, comment_id: int, label: str | None, by: str, now: str
     ) -> str | None:
-        """Set (or with None, clear) a comment's label for a claim; returns the label it had before, if any."""
+        """Set (or with None, clear) a comment's label for a claim, and record the claim's use, in one
+        transaction; returns the label it had before, if any."""
+        key = claim_key(claim)
         async with self.db.transaction() as conn:
+            await self._use_claim(conn, space_key, claim, now)
             async with conn.execute(SELECT_FIX, (space_key, key, comment_id)) as cur:
                 row = await cur.fetchone()
             if label is None:
@@ -150,9 +158,12 @@ class StanceStore:
         return None if row is None else str(row[0])
 
     # votes
-    async def vote(self, space_key: str, key: str, voter: str, choice: str, now: str) -> str | None:
-        """Record a member's vote on a claim; returns their previous choice, if they had voted."""
+    async def vote(self, space_key: str, claim: str, voter: str, choice: str, now: str) -> str | None:
+        """Record a member's vote on a claim, and the claim's use, in one transaction: a vote that was not
+        stored leaves nothing behind. Returns their previous choice, if they had voted."""
+        key = claim_key(claim)
         async with self.db.transaction() as conn:
+            await self._use_claim(conn, space_key, claim, now)
             async with conn.execute(SELECT_VOTE, (space_key, key, voter)) as cur:
                 row = await cur.fetchone()
             await conn.execute(UPSERT_VOTE, (space_key, key, voter, choice, now))

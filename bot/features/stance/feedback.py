@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Literal
 
-from bot.claims import remember_claim
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError
 from bot.models import VOTE_CHOICES, Command, MemberVotes, Reply, TextReply, Vote
@@ -102,11 +101,8 @@ async def stance_fix(ctx: Context, command: Command) -> Reply:
             f"There is no comment #{comment_id} in this space's archives.",
             hint="Use the number `stance <claim> --all` shows beside each comment.",
         )
-    await remember_claim(ctx, space, claim)
     new_label = None if label == CLEAR else label
-    before = await store.set_fix(
-        space, claim_key(claim), comment_id, new_label, command.actor.display_name, now_iso(ctx)
-    )
+    before = await store.set_fix(space, claim, comment_id, new_label, command.actor.display_name, now_iso(ctx))
     if new_label is None:
         text = (
             f"Removed the fix on comment #{comment_id} for {_quoted(claim)}: the engine's label counts again."
@@ -153,10 +149,9 @@ async def stance_vote(ctx: Context, command: Command) -> Reply:
     """
     choice, claim = _vote_parts(command)
     space = command.place.space_key
-    await remember_claim(ctx, space, claim)
     key = claim_key(claim)
     store = ctx.stores.stance
-    before = await store.vote(space, key, voter_key(space, command.actor.user_id), choice, now_iso(ctx))
+    before = await store.vote(space, claim, voter_key(space, command.actor.user_id), choice, now_iso(ctx))
     if before is None:
         text = f"Recorded your vote: {choice} on {_quoted(claim)}."
     elif before == choice:
