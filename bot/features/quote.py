@@ -8,6 +8,7 @@ from bot.feature import Feature
 from bot.models import Command, QuotesReply, Reply
 from bot.quoting import to_quote
 from bot.registry import Param, Registry
+from bot.remembering import SHOWN, remember
 from bot.retrieval import retrieve
 from bot.times import now_iso
 from storage.interface import ArchiveInfo, SearchHit
@@ -51,10 +52,15 @@ async def _fresh(ctx: Context, command: Command, hits: list[SearchHit]) -> tuple
     fresh = [hit for hit in hits if hit.comment.id not in shown]
     started_over = False
     if not fresh:
-        await ctx.stores.archives.forget_shown(place.space_key, place.channel, ids)
+        await remember(SHOWN, ctx.stores.archives.forget_shown(place.space_key, place.channel, ids))
         fresh, started_over = hits, True
     chosen = fresh[: ctx.settings.quotes_per_reply]
-    await ctx.stores.archives.record_shown(place.space_key, place.channel, [h.comment.id for h in chosen], now_iso(ctx))
+    await remember(
+        SHOWN,
+        ctx.stores.archives.record_shown(
+            place.space_key, place.channel, [h.comment.id for h in chosen], now_iso(ctx)
+        ),
+    )
     return chosen, started_over
 
 
@@ -65,12 +71,14 @@ async def _random_quote(ctx: Context, command: Command, archive: ArchiveInfo) ->
     comment = await ctx.stores.archives.random_comment([archive.id], exclude=shown)
     note = None
     if comment is None and shown:
-        await ctx.stores.archives.forget_shown(place.space_key, place.channel, sorted(shown))
+        await remember(SHOWN, ctx.stores.archives.forget_shown(place.space_key, place.channel, sorted(shown)))
         comment = await ctx.stores.archives.random_comment([archive.id], exclude=set())
         note = "Every comment has been shown in this channel; starting over."
     if comment is None:
         return QuotesReply(quotes=[], note=f"The archive `{archive.name}` is empty.")
-    await ctx.stores.archives.record_shown(place.space_key, place.channel, [comment.id], now_iso(ctx))
+    await remember(
+        SHOWN, ctx.stores.archives.record_shown(place.space_key, place.channel, [comment.id], now_iso(ctx))
+    )
     return QuotesReply(quotes=[to_quote(comment)], note=note)
 
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 
+from bot.remembering import remember
+
 CachedFetch = Callable[[str, str, Sequence[int]], Awaitable[dict[int, float]]]
 CachedStore = Callable[[str, str, Mapping[int, float]], Awaitable[None]]
 
@@ -32,4 +34,4 @@ async def remember_new(
     """Store the values the engine has just computed (by index into `ids`; those in `known` are cached already)."""
     new = {ids[i]: v for i, v in values.items() if i not in known}
     if identity is not None and new:
-        await store(identity, key, new)
+        await remember("model scores (they are computed again next time)", store(identity, key, new))

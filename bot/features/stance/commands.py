@@ -22,6 +22,7 @@ from bot.features.stance.reader import reading
 from bot.models import Command, CounterReply, MemberVotes, Quote, Reply, StanceCounts, StanceItem, StanceReply
 from bot.quoting import to_quote
 from bot.registry import Option, Param, Registry
+from bot.remembering import CLAIM, remember
 from storage.interface import ArchiveInfo
 from storage.stance_store import claim_key
 
@@ -94,7 +95,7 @@ async def _stance(ctx: Context, command: Command) -> Reply:
     claim = _claim(command)
     archive = await resolve_archive(ctx, command)
     space = command.place.space_key
-    claim_id = await remember_claim(ctx, space, claim)
+    claim_id = await remember(CLAIM, remember_claim(ctx, space, claim))
     count = await count_claim(ctx, space, archive, claim, started)
     members = await members_tally(ctx, space, claim_key(claim))
     if count.empty:
@@ -114,7 +115,7 @@ async def _stance(ctx: Context, command: Command) -> Reply:
 
 def _stance_reply(
     claim: str,
-    claim_id: int,
+    claim_id: int | None,
     archive: ArchiveInfo,
     rows: list[Counted],
     members: MemberVotes | None,

@@ -21,6 +21,7 @@ from bot.engine.replies import is_short_reply
 from bot.features.stance.pipeline import Count, Counted, count_claim
 from bot.models import Command, CounterCandidateRef, CounterReply, Reply
 from bot.quoting import to_quote
+from bot.remembering import CLAIM, SHOWN, remember
 from bot.times import now_iso
 
 COUNTER_LIST = 10
@@ -73,7 +74,7 @@ async def find_counter(ctx: Context, command: Command, claim: str) -> Reply:
     started = time.perf_counter()
     archive = await resolve_archive(ctx, command)
     place = command.place
-    claim_id = await remember_claim(ctx, place.space_key, claim)
+    claim_id = await remember(CLAIM, remember_claim(ctx, place.space_key, claim))
     count: Count = await count_claim(ctx, place.space_key, archive, claim, started)
     reply = CounterReply(claim=claim, claim_id=claim_id, archive=archive.name, rough=count.rough)
     offers = counter_offers(count.rows, count.rough)
@@ -90,11 +91,14 @@ async def find_counter(ctx: Context, command: Command, claim: str) -> Reply:
     shown = await ctx.stores.archives.shown_in_channel(place.space_key, place.channel, ids)
     fresh = [o for o in offers if o.comment.comment.id not in shown]
     if not fresh:
-        await ctx.stores.archives.forget_shown(place.space_key, place.channel, ids)
+        await remember(SHOWN, ctx.stores.archives.forget_shown(place.space_key, place.channel, ids))
         reply.note = "Every comment I found arguing against that has been shown in this channel; ask again to start over."
         return reply
     chosen = pick_counter(fresh, ctx.services.random)
-    await ctx.stores.archives.record_shown(place.space_key, place.channel, [chosen.comment.comment.id], now_iso(ctx))
+    await remember(
+        SHOWN,
+        ctx.stores.archives.record_shown(place.space_key, place.channel, [chosen.comment.comment.id], now_iso(ctx)),
+    )
     reply.quote = to_quote(chosen.comment.comment, chosen.comment.highlighted, chosen.score)
     reply.note = rough_note
     return reply
