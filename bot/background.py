@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.context import Context
+from storage.sql import DatabaseWriteError
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ class Background:
         for name, tick in self.ticks:
             try:
                 await tick(self.context, moment)
+            except DatabaseWriteError as error:  # a full disk, a read-only file: the log says which and the fix
+                log.warning("background task %s could not write (%s); it runs again at the next tick", name, error)
             except Exception:
                 log.exception("background task %s failed", name)
 

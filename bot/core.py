@@ -113,6 +113,9 @@ class Bot:
     async def _observe_with(self, observer: Observer, message: ChannelMessage) -> None:
         try:
             await observer(self.context, message)
+        except DatabaseWriteError as error:
+            name = getattr(observer, "__name__", repr(observer))
+            log.warning("observer %s could not store message %s: %s", name, message.message_id, error)
         except Exception:
             name = getattr(observer, "__name__", repr(observer))
             log.exception("observer %s failed on message %s", name, message.message_id)

@@ -22,6 +22,7 @@ from bot.engine.stance import StanceClassifier
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.identity import model_key
 from storage.embedding_store import CorpusState, EmbeddingStore, VectorStores
+from storage.sql import DatabaseWriteError
 
 log = logging.getLogger(__name__)
 
@@ -134,6 +135,11 @@ async def run_in_turn(
                 done = await indexer.step()
             except asyncio.CancelledError:
                 raise
+            except DatabaseWriteError as error:  # a full disk or a read-only file: one line, not a traceback
+                log.warning("could not store a batch of vectors (%s); going on in %.0f s", error, retry_seconds)
+                self.failed_in_pass = True
+                await asyncio.sleep(retry_seconds)
+                continue
             except Exception:
                 log.exception("embedding a batch of comments failed; going on in %.0f s", retry_seconds)
                 indexer.failed_in_pass = True

@@ -10,6 +10,7 @@ from bot.context import Context
 from bot.sessions.lifecycle import TIMER, close_session
 from bot.sessions.reading import remind_readings
 from bot.times import iso
+from storage.sql import DatabaseWriteError
 
 log = logging.getLogger(__name__)
 
@@ -19,6 +20,8 @@ async def close_due_sessions(ctx: Context, now: datetime) -> int:
     for session in await ctx.stores.sessions.due_sessions(iso(now)):
         try:
             closed += await close_session(ctx, session, closed_by=TIMER, post=True) is not None
+        except DatabaseWriteError as error:
+            log.warning("session %s is due but could not be closed (%s); the next tick tries again", session.id, error)
         except Exception:
             log.exception("closing session %s failed", session.id)
     return closed
