@@ -43,7 +43,7 @@ DELETE_SCHEDULE = "DELETE FROM prompt_schedules WHERE space_key = ? AND channel 
 
 POST_COLUMNS = """
 id, schedule_id, local_date, due_at, state, prompt_key, claimed_by, claimed_at, finished_at, message_id,
-thread, detail
+thread, detail, sending_at
 """
 CLAIM_POST = """
 INSERT INTO prompt_posts (schedule_id, local_date, due_at, state, prompt_key, claimed_by, claimed_at, finished_at,
@@ -56,6 +56,10 @@ FINISH_POST = """
 UPDATE prompt_posts SET state = ?, finished_at = ?, message_id = ?, thread = ?, detail = ?
 WHERE id = ? AND state = 'intent'
 """
+MARK_SENDING = """
+UPDATE prompt_posts SET sending_at = ? WHERE id = ? AND state = 'intent' AND sending_at IS NULL
+"""
+RELEASE_POST = "DELETE FROM prompt_posts WHERE id = ? AND state = 'intent' AND sending_at IS NULL"
 SELECT_POST = f"SELECT {POST_COLUMNS} FROM prompt_posts WHERE schedule_id = ? AND local_date = ?"
 SELECT_POSTS_FROM = f"""
 SELECT {POST_COLUMNS} FROM prompt_posts WHERE schedule_id = ? AND local_date >= ? ORDER BY local_date
@@ -198,6 +202,8 @@ class PostRecord:
     message_id: str | None
     thread: str | None
     detail: str | None
+    sending_at: str | None = None
+    """When the prompt was handed to the platform; None: it never was, so nothing can have been posted."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -281,6 +287,7 @@ def _post(row: Row) -> PostRecord:
         message_id=row["message_id"],
         thread=row["thread"],
         detail=row["detail"],
+        sending_at=row["sending_at"],
     )
 
 
@@ -404,6 +411,18 @@ class PromptStore:
         """Move an intent to its final state; False if it was no longer an intent (already reconciled)."""
         params = (state, at, message_id, thread, detail, post_id)
         async with self.db.transaction() as conn, conn.execute(FINISH_POST, params) as cursor:
+            return bool(cursor.rowcount > 0)
+
+    async def mark_sending(self, post_id: int, at: str) -> bool:
+        """Record that the claimed prompt is being handed to the platform now; False if the claim was released
+        meanwhile (then it must not be sent: another run may post it)."""
+        async with self.db.transaction() as conn, conn.execute(MARK_SENDING, (at, post_id)) as cursor:
+            return bool(cursor.rowcount > 0)
+
+    async def release(self, post_id: int) -> bool:
+        """Delete a claim that was never handed to the platform, so the day can be claimed and posted again;
+        False if it had been (it is left as it is)."""
+        async with self.db.transaction() as conn, conn.execute(RELEASE_POST, (post_id,)) as cursor:
             return bool(cursor.rowcount > 0)
 
     async def post_for(self, schedule_id: int, local_date: str) -> PostRecord | None:

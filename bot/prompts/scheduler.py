@@ -6,9 +6,12 @@ For each running schedule the latest occurrence due at or before `now` is the on
 - it is later than that: record it as missed and log that it was skipped.
 
 Claiming inserts the day's row as an *intent* (UNIQUE per schedule and local day, in one transaction with the
-channel's history) before anything is sent, so two processes or two runs never both post. An intent whose
-process died between sending and recording is never re-sent: after `INTENT_LEASE` it is marked unconfirmed
-and logged. A channel that is gone pauses its schedule. The adapter only ever sees `ctx.posters.post`.
+channel's history) before anything is sent, so two processes or two runs never both post. Just before the
+prompt is handed to the platform the intent is marked *sending*. An intent whose process died before that
+(or could not write the mark) was never sent: after `CLAIM_LEASE` it is released and the day posts as if it
+were late. One that died after it may have been sent, so it is never re-sent: after `INTENT_LEASE` it is
+marked unconfirmed and logged. Marking and releasing are single guarded writes, so only one of them wins.
+A channel that is gone pauses its schedule. The adapter only ever sees `ctx.posters.post`.
 """
 
 from __future__ import annotations
@@ -26,13 +29,18 @@ from bot.prompts.pool import Chosen, choose
 from bot.prompts.timing import Occurrence, local_label, previous_occurrence
 from bot.times import as_utc, iso
 from storage.prompt_store import Claim, PromptStore, ScheduleRecord
+from storage.sql import DatabaseWriteError
 
 log = logging.getLogger(__name__)
 
 ON_TIME = timedelta(minutes=2)
 """Later than this after its time, a run counts as missed (the loop ticks every 20 seconds)."""
 INTENT_LEASE = timedelta(minutes=10)
-"""An intent older than this belongs to a process that died mid-send; it is reconciled, never re-sent."""
+"""An intent marked sending and older than this belongs to a process that died mid-send; it is reconciled,
+never re-sent."""
+CLAIM_LEASE = timedelta(minutes=1)
+"""An intent never marked sending and older than this belongs to a process that died (or gave up) before
+sending: a live one marks it within a write's wait (`storage.db.WRITE_WAIT_SECONDS`) of claiming it."""
 CHANNEL_GONE = "the channel is gone or I lost access to it"
 
 
@@ -53,6 +61,10 @@ async def tick(ctx: Context, now: datetime) -> None:
     for schedule in await store.running_schedules():
         try:
             await run_schedule(ctx, store, schedule, now)
+        except DatabaseWriteError as error:
+            log.warning("prompt schedule %s (%s #%s): not posted now, the database took no write (%s); "
+                        "the next tick tries again", schedule.id, schedule.space_key, schedule.channel,
+                        error)  # fmt: skip
         except Exception:
             log.exception(
                 "prompt schedule %s (%s #%s) failed", schedule.id, schedule.space_key, schedule.channel
@@ -60,8 +72,16 @@ async def tick(ctx: Context, now: datetime) -> None:
 
 
 async def reconcile(store: PromptStore, now: datetime) -> None:
-    """Intents left by a process that died while posting: maybe posted, maybe not; at most once means not again."""
-    for post in await store.stale_intents(iso(now - INTENT_LEASE)):
+    """Intents left by a process that died: never sent (released, so the day posts now), or maybe posted,
+    maybe not (at most once means not again)."""
+    for post in await store.stale_intents(iso(now - CLAIM_LEASE)):
+        if post.sending_at is None:
+            if await store.release(post.id):
+                log.warning("prompt schedule %s, %s: claimed by %s at %s but never sent; released, it posts now",
+                            post.schedule_id, post.local_date, post.claimed_by, post.claimed_at)  # fmt: skip
+            continue
+        if post.claimed_at >= iso(now - INTENT_LEASE):
+            continue  # may still be sending
         detail = "the bot stopped while posting; it may or may not have appeared, and is not posted again"
         if await store.finish(post.id, "unconfirmed", iso(now), detail=detail):
             log.warning(
@@ -130,6 +150,9 @@ async def deliver(
 ) -> Posted | None:
     """Send a claimed prompt and record the outcome; a gone channel pauses the schedule."""
     reply = chosen.reply(schedule.notify_role)
+    if not await store.mark_sending(post_id, iso(now)):
+        log.warning("prompt schedule %s: the claim was released before it was sent; not sending", schedule.id)
+        return None
     try:
         posted = await ctx.posters.post(place, reply, open_thread=title if schedule.open_thread else None)
     except ChannelGoneError as error:
@@ -145,7 +168,12 @@ async def deliver(
             "prompt schedule %s: posting to %s #%s failed", schedule.id, place.space_key, place.channel
         )
         return None
-    await store.finish(post_id, "sent", iso(now), message_id=posted.message_id, thread=posted.place.thread)
+    try:
+        await store.finish(post_id, "sent", iso(now), message_id=posted.message_id, thread=posted.place.thread)
+    except DatabaseWriteError as error:
+        log.warning("prompt schedule %s posted in %s #%s, but the database took no record of it (%s); it is "
+                    "not posted again", schedule.id, place.space_key, place.channel, error)  # fmt: skip
+        return posted
     log.info("prompt schedule %s posted %s in %s #%s", schedule.id, chosen.candidate.key, place.space_key,
              place.channel)  # fmt: skip
     return posted
