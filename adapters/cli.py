@@ -24,7 +24,7 @@ from adapters.importing import import_files
 from bot.models import ErrorReply
 from bot.settings import Settings
 from bot.times import iso, utc_now
-from storage.db import DatabaseError
+from storage.db import DatabaseError, DatabaseWriteError
 from storage.importers.detect import FORMATS
 from storage.importers.records import ImportFormatError
 from storage.sample import ensure_sample
@@ -184,6 +184,10 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
             console=err,
             raw=args.raw,
         )
+    except DatabaseWriteError as error:
+        # The import's chunks are discarded (or, if even that cannot be written, hidden until the next one).
+        print(f"threadbot: nothing was imported: {error}", file=sys.stderr)
+        return 1
     finally:
         await stores.close()
     result = report.result

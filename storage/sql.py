@@ -101,8 +101,7 @@ class DatabaseUnwritableError(DatabaseWriteError):
         self.reason = reason
         self.path = path
         self.operator_message = (
-            f"cannot write to {path}: {_FOR_OPERATORS[reason]} (SQLite: {detail}); nothing was written. "
-            f"Fix: {_FIXES[reason]}."
+            f"cannot write to {path}: {_FOR_OPERATORS[reason]} (SQLite: {detail}). Fix: {_FIXES[reason]}."
         )
 
     def __str__(self) -> str:
