@@ -5,12 +5,20 @@ votes and quotes cast during the import (the bot runs in this process on the wor
 
     .venv/bin/python -m bench.synth 300000 /tmp/s300k.jsonl
     .venv/bin/python -m bench.load /tmp/s300k.jsonl --votes 20
+
+With `--burst N`: per adapter (the console; the real discord.py and Bolt clients against the loopback fakes of
+tests/discord and tests/slack), N members' mixed commands at once (a quarter of them votes; tests/faults/burst.py)
+while `threadbot import PATH` runs again and again in another process; p50/p99, errors, and votes told stored
+but missing from the database (lost):
+
+    .venv/bin/python -m bench.load /tmp/s8k.jsonl --burst 200
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import sqlite3
 import statistics
@@ -99,6 +107,43 @@ async def run(path: Path, votes: int, spacing: float) -> None:
         )
 
 
+class ErrorLog(logging.Handler):
+    """Counts what is logged at ERROR or above (a traceback in the bot is an error of the burst)."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+async def run_burst(path: Path, count: int, adapters: list[str]) -> None:
+    from tests.faults.burst import DRIVERS, burst  # the platform fakes live with the tests
+    from tests.faults.processes import ImportLoop
+
+    for name in adapters:
+        with tempfile.TemporaryDirectory() as folder:
+            db = Path(folder) / "burst.db"
+            models = Path(folder) / "no-models"
+            models.mkdir()
+            errors = ErrorLog()
+            async with open_bot(Settings(db=db, model_dir=models)) as bot, DRIVERS[name](bot) as driver:
+                await driver.prepare(bot)
+                imports = ImportLoop(db, path)
+                await imports.start()
+                logging.getLogger().addHandler(errors)
+                try:
+                    tally = await burst(bot, driver, count)
+                finally:
+                    logging.getLogger().removeHandler(errors)
+                overlapped = imports.running
+                results = await imports.stop()
+            failed = sum(code != 0 or "Traceback" in err for code, err in results)
+            print(f"{tally.line()}; logged errors {len(errors.messages)}; imports {len(results)} (failed {failed}), "
+                  f"one running throughout: {overlapped}", flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", type=Path, help="a file to import (e.g. from bench.synth)")
@@ -106,8 +151,16 @@ def main() -> None:
     parser.add_argument(
         "--spacing", type=float, default=0.2, help="seconds between a vote+quote and the next"
     )
+    parser.add_argument(
+        "--burst", type=int, metavar="N", help="instead: N mixed commands at once through each adapter"
+    )
+    parser.add_argument("--adapters", default="console,discord,slack", help="with --burst: which adapters")
     args = parser.parse_args()
-    asyncio.run(run(args.path, args.votes, args.spacing))
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    if args.burst:
+        asyncio.run(run_burst(args.path, args.burst, args.adapters.split(",")))
+    else:
+        asyncio.run(run(args.path, args.votes, args.spacing))
 
 
 if __name__ == "__main__":
