@@ -244,13 +244,20 @@ class SessionStore:
         started_by: str,
         started_at: str,
         ends_at: str,
+        cited: Sequence[int] = (),
     ) -> SessionRow | None:
-        """Open a session in the channel; None if one is already open there."""
+        """Open a session in the channel with the comments its opening cites, in one transaction (a session
+        is never open without them); None if one is already open there."""
         params = (space_key, channel, place_json, topic, claim, archive_name, started_by, started_at, ends_at)
         try:
-            async with self.db.transaction() as conn, conn.execute(INSERT_SESSION, params) as cursor:
-                row = await cursor.fetchone()
-        except sqlite3.IntegrityError:
+            async with self.db.transaction() as conn:
+                async with conn.execute(INSERT_SESSION, params) as cursor:
+                    row = await cursor.fetchone()
+                assert row is not None
+                await conn.executemany(INSERT_CITATION, [(int(row[0]), cid) for cid in cited])
+        except sqlite3.IntegrityError as error:
+            if "UNIQUE" not in str(error):
+                raise
             return None
         assert row is not None
         return await self.get_session(int(row[0]))

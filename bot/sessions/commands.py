@@ -10,6 +10,7 @@ from bot.errors import NotFoundError, UsageError
 from bot.models import Command, Reply, TextReply
 from bot.numbers import whole_number
 from bot.registry import Option, Param, Registry
+from bot.remembering import SHOWN, remember
 from bot.sessions.args import parse_start
 from bot.sessions.common import (
     clock_time,
@@ -88,6 +89,7 @@ async def session_start(ctx: Context, command: Command) -> Reply:
     minutes = args.minutes or ctx.settings.session_minutes
     ends = started + timedelta(minutes=minutes)
     store = ctx.stores.sessions
+    cited = [c.id for c in (sides.agree, sides.disagree) if c is not None]
     session = await store.open_session(
         space_key=place.space_key,
         channel=place.channel,
@@ -98,12 +100,11 @@ async def session_start(ctx: Context, command: Command) -> Reply:
         started_by=command.actor.display_name,
         started_at=iso(started),
         ends_at=iso(ends),
+        cited=cited,
     )
     if session is None:
         raise UsageError("A session was just opened here by someone else.", hint="`session` shows it.")
-    cited = [c.id for c in (sides.agree, sides.disagree) if c is not None]
-    await store.add_citations(session.id, cited)
-    await ctx.stores.archives.record_shown(place.space_key, place.channel, cited, iso(started))
+    await remember(SHOWN, ctx.stores.archives.record_shown(place.space_key, place.channel, cited, iso(started)))
     recording = await recording_on(ctx, place.space_key, place.channel)
     lines = (
         [f"Claim: \u201c{args.claim}\u201d \u2014 vote with `vote agree|disagree|pass`"] if args.claim else []
@@ -120,7 +121,8 @@ async def session_start(ctx: Context, command: Command) -> Reply:
     posted = await post_safely(ctx, place, opening, open_thread=args.topic[:90] if wants_thread else None)
     if posted is None:
         return opening
-    await store.set_place(session.id, place_json(posted.place))
+    # Open and announced: a database refusing to record the thread must not make the reply say otherwise.
+    await remember("the session's thread (it posts in the channel)", store.set_place(session.id, place_json(posted.place)))
     where = "in its thread" if posted.place.thread and posted.place.thread != place.thread else "above"
     return TextReply(text=f"Session on \u201c{args.topic}\u201d is open {where}, for {minutes} minutes.")
 

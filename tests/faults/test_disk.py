@@ -17,6 +17,7 @@ import sys
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -25,7 +26,8 @@ from adapters.console import ConsoleAdapter
 from bot.background import Background
 from bot.core import Bot
 from bot.features import background_ticks
-from bot.models import ErrorReply, Reply, TextReply
+from bot.models import ErrorReply, Place, Reply, TextReply
+from bot.posting import Posted
 from bot.prompts import tick
 from bot.retrieval.indexer import Indexer
 from bot.times import iso, now_iso, utc_now
@@ -34,7 +36,7 @@ from storage.prompt_store import Claim
 from storage.stance_store import claim_key
 from storage.stores import open_stores
 from tests.faults.processes import REPO, clean_env, write_thread
-from tests.prompts.support import attach, import_debate, utc
+from tests.prompts.support import RecordingPoster, attach, import_debate, utc
 from tests.stance.test_stance_commands import CLAIM, THREAD
 
 READS = [
@@ -147,6 +149,71 @@ async def test_votes_until_the_disk_is_full_are_each_stored_or_refused_clearly(
     assert isinstance(again, TextReply) and "Recorded your vote" in again.text
     assert not _tracebacks(logged), _tracebacks(logged)
     assert any("free disk space" in r.getMessage() for r in logged.records)
+
+
+async def test_sessions_started_until_the_disk_is_full_are_each_open_or_refused_clearly(
+    bot: Bot, no_models: None, logged: pytest.LogCaptureFixture
+) -> None:
+    """Moderators open sessions in channel after channel as the disk fills: each one told it is open is open
+    (with its cited quotes), the first refused one says nothing was stored and is not open, and once there is
+    space again it opens."""
+    await bot.context.stores.archives.import_records("console:local", "t", THREAD, created_at=now_iso(bot.context))
+    await _limit_to_current_size(bot)
+    store = bot.context.stores.sessions
+    refused: ConsoleAdapter | None = None
+    for n in range(500):
+        moderator = ConsoleAdapter(bot, channel=f"room{n}")
+        reply = await moderator.ask(f"session start Remote work, part {n} claim: {CLAIM}")
+        session = await store.open_in("console:local", f"room{n}")
+        if isinstance(reply, ErrorReply):
+            assert reply.message.startswith(FULL) and "not stored" in reply.message, reply
+            assert session is None, "told it was not stored, yet the session is open"
+            refused = moderator
+            break
+        assert session is not None and await store.citations(session.id), (n, reply)
+    assert refused is not None, "the disk never filled"
+    await _free_space(bot)
+    assert isinstance(await refused.ask(f"session start Remote work claim: {CLAIM}"), TextReply)
+    assert not _tracebacks(logged), _tracebacks(logged)
+
+
+async def test_a_session_whose_cited_quotes_cannot_be_stored_is_not_opened(bot: Bot, no_models: None) -> None:
+    """The second write of `session start` fails (a trigger refuses the cited quotes, as a full page would):
+    the member is told it failed, and the session is not left open without its quotes."""
+    await bot.context.stores.archives.import_records("console:local", "t", THREAD, created_at=now_iso(bot.context))
+    refuse = "CREATE TEMP TRIGGER refuse BEFORE INSERT ON session_citations BEGIN SELECT RAISE(ABORT, 'no'); END"
+    await bot.context.stores.database.fetchone(refuse)
+    reply = await ConsoleAdapter(bot, channel="room").ask(f"session start Remote work claim: {CLAIM}")
+    assert isinstance(reply, ErrorReply), reply
+    assert await bot.context.stores.sessions.open_in("console:local", "room") is None
+
+
+class ReadOnlyAfterPosting(RecordingPoster):
+    """Posts, then the database turns read-only (the disk is remounted read-only, say)."""
+
+    database: Any = None
+
+    async def post(self, place: Place, reply: Reply, *, open_thread: str | None = None) -> Posted:
+        posted = await super().post(place, reply, open_thread=open_thread)
+        await self.database.fetchone("PRAGMA query_only = ON")
+        return posted
+
+
+async def test_a_session_opened_and_announced_just_before_the_disk_turned_read_only_says_it_is_open(
+    bot: Bot, no_models: None, logged: pytest.LogCaptureFixture
+) -> None:
+    """The session is stored and its opening posted; then the database turns read-only, so its thread cannot
+    be recorded. The moderator is told the session is open (it is), not that nothing was stored."""
+    await bot.context.stores.archives.import_records("console:local", "t", THREAD, created_at=now_iso(bot.context))
+    _, _, moderator = attach(bot, utc_now())
+    poster = ReadOnlyAfterPosting()
+    poster.database = bot.context.stores.database
+    bot.context.posters.register("console", poster)
+    reply = await moderator.ask(f"session start Remote work claim: {CLAIM}")
+    assert isinstance(reply, TextReply) and "is open" in reply.text, reply
+    assert len(poster.sent) == 1
+    assert await bot.context.stores.sessions.open_in("console:local", "daily") is not None
+    assert not _tracebacks(logged), _tracebacks(logged)
 
 
 async def test_a_read_only_database_refuses_every_write_clearly_and_answers_every_read(
