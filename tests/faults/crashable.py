@@ -3,7 +3,7 @@ environment, so a test can freeze it at a named point and kill -9 it there, or g
 read-only database. Nothing of this is in the bot itself: it patches the process before `adapters.cli.main`.
 
     FAULT_POINT=name       freeze there: append `name` to FAULT_SIGNAL, then block the event loop (kill expected)
-    FAULT_BATCH=n          for the embed points: the n-th batch of vectors (default 2)
+    FAULT_BATCH=n          for `embed-commit`: the n-th batch of vectors (default 2)
     FAULT_SIGNAL=path      points reached, and `tick` after each background pass, one line each
     FAULT_FREE_PAGES=n     each database connection may grow the file by n pages (PRAGMA max_page_count): a
                            full disk, as SQLite reports it (SQLITE_FULL)
@@ -13,8 +13,8 @@ read-only database. Nothing of this is in the bot itself: it patches the process
 
 Points: `vote-commit` (a vote's transaction is written, COMMIT not sent), `vote-committed` (committed, the reply
 not printed), `prompt-claimed` (a scheduled prompt's day is claimed, nothing handed to the platform),
-`prompt-posted` (the console printed the prompt, its outcome not recorded), `embed-computed` (a batch's
-vectors computed, not stored), `embed-commit` (a batch's vectors written, COMMIT not sent).
+`prompt-posted` (the console printed the prompt, its outcome not recorded), `embed-commit` (a batch's vectors
+computed and written, COMMIT not sent).
 """
 
 from __future__ import annotations
@@ -121,8 +121,6 @@ def patch_points() -> None:
 
     async def saved(self: EmbeddingStore, *args: Any, **kwargs: Any) -> None:
         Watch.saves += 1
-        if Watch.saves == BATCH:
-            reach("embed-computed")
         await save(self, *args, **kwargs)
         announce(f"saved {Watch.saves}")
 

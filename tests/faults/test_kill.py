@@ -1,6 +1,8 @@
 """kill -9 of a running `threadbot run` at a named point (tests/faults/crashable.py freezes it there), then a
 restart: a command's write is wholly there or not at all, a daily prompt is posted once (never twice, and
-not lost when nothing had gone out), and embedding resumes where it stopped without a duplicate."""
+not lost when nothing had gone out), and embedding resumes where it stopped without a duplicate.
+
+The kills come at points the test waits for (the frozen process announces them), never after a sleep."""
 
 from __future__ import annotations
 
@@ -215,7 +217,7 @@ async def test_killed_after_posting_a_prompt_before_recording_it_never_posts_it_
     assert await _later(db, 15) == (0, "unconfirmed")
 
 
-COMMENTS = 3 * 64 + 22  # four batches
+COMMENTS = 2 * 64 + 22  # three batches
 BATCH = 64
 
 
@@ -242,22 +244,20 @@ def _wait_until_embedded(db: Path, bot: BotProcess, timeout: float = POINT_TIMEO
     raise AssertionError(f"not every comment was embedded: {bot.errors()}")
 
 
-async def test_killed_twice_while_embedding_each_restart_embeds_only_the_rest_once(tmp_path: Path) -> None:
-    """Killed with the second batch's vectors computed, not stored; restarted and killed again with its second
-    batch (the third) written, not committed: each time only the committed batches are there, each restart
-    embeds only what is left, and in the end every comment has exactly one vector."""
+async def test_killed_while_storing_vectors_the_restart_embeds_only_the_rest_once(tmp_path: Path) -> None:
+    """Killed with the second batch's vectors written and not committed: only the first batch is stored; the
+    restarted indexer embeds only the comments left (none twice), and every comment ends with one vector."""
     db = tmp_path / "bot.db"
     await _thread_to_embed(db)
-    for run, point in enumerate(("embed-computed", "embed-commit"), start=1):
-        killed = BotProcess(tmp_path, db, f"run{run}", point, FAULT_EMBEDDER_ONLY="1")
-        await asyncio.to_thread(killed.wait_for, point)
-        killed.kill()
-        assert rows(db, "SELECT count(*) FROM comment_vectors") == [(run * BATCH,)], point
-    last = BotProcess(tmp_path, db, "last", FAULT_EMBEDDER_ONLY="1")
-    await asyncio.to_thread(_wait_until_embedded, db, last)
-    assert last.stop() == 0
+    killed = BotProcess(tmp_path, db, "first", "embed-commit", FAULT_EMBEDDER_ONLY="1")
+    await asyncio.to_thread(killed.wait_for, "embed-commit")
+    killed.kill()
+    assert rows(db, "SELECT count(*) FROM comment_vectors") == [(BATCH,)]
+    again = BotProcess(tmp_path, db, "again", FAULT_EMBEDDER_ONLY="1")
+    await asyncio.to_thread(_wait_until_embedded, db, again)
+    assert again.stop() == 0
     assert rows(db, "SELECT count(*), count(DISTINCT comment_id), min(length(vector)) FROM comment_vectors") == [
         (COMMENTS, COMMENTS, 384 * 2)
     ]
-    saved = [line for line in last.signal.read_text().splitlines() if line.startswith("saved")]
-    assert len(saved) == -(-(COMMENTS - 2 * BATCH) // BATCH)  # only the batches left, none of them again
+    saved = [line for line in again.signal.read_text().splitlines() if line.startswith("saved")]
+    assert len(saved) == -(-(COMMENTS - BATCH) // BATCH)  # only the batches left, none of them again
