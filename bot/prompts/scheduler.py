@@ -40,7 +40,8 @@ INTENT_LEASE = timedelta(minutes=10)
 never re-sent."""
 CLAIM_LEASE = timedelta(minutes=1)
 """An intent never marked sending and older than this belongs to a process that died (or gave up) before
-sending: a live one marks it within a write's wait (`storage.db.WRITE_WAIT_SECONDS`) of claiming it."""
+sending: a live one marks it within a write's wait (`storage.db.WRITE_WAIT_SECONDS`) of claiming it, and one
+slower than that finds its claim released and sends nothing."""
 CHANNEL_GONE = "the channel is gone or I lost access to it"
 
 
