@@ -16,8 +16,12 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from adapters.app import open_bot
+from bot.core import Bot
 from bot.models import Place
 from bot.prompts import tick
 from bot.settings import Settings
@@ -28,7 +32,7 @@ from storage.prompt_store import NewSchedule
 from storage.sample import SAMPLE_ARCHIVE
 from storage.stores import open_stores
 from tests.faults.processes import REPO, clean_env
-from tests.prompts.support import RecordingPoster, debate_thread
+from tests.prompts.support import RecordingPoster, attach, debate_thread, import_debate, utc
 from tests.stance.test_stance_commands import CLAIM
 
 POINT_TIMEOUT = 60.0
@@ -215,6 +219,31 @@ async def test_killed_after_posting_a_prompt_before_recording_it_never_posts_it_
     assert _posts(again.output()) == 0
     assert await _later(db, 2) == (0, "intent")
     assert await _later(db, 15) == (0, "unconfirmed")
+
+
+async def test_a_process_too_slow_to_mark_its_claim_sends_nothing(
+    bot: Bot, no_models: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Another process released this claim (it looked dead) before this one marked it sending: this one sends
+    nothing, and the day is posted once, by the next tick."""
+    _, poster, console = attach(bot, utc(2026, 5, 4, 6))
+    await import_debate(bot)
+    await console.ask("prompt schedule 09:00 daily Europe/Berlin")
+    store = bot.context.stores.prompts
+    claim = store.claim
+
+    async def claim_then_lose_it(*args: Any, **kwargs: Any) -> int | None:
+        post_id = await claim(*args, **kwargs)
+        if post_id is not None:
+            assert await store.release(post_id)  # what the other process's reconcile does
+        return post_id
+
+    monkeypatch.setattr(store, "claim", claim_then_lose_it)
+    await tick(bot.context, utc(2026, 5, 4, 7))
+    assert poster.sent == []
+    monkeypatch.undo()
+    await tick(bot.context, utc(2026, 5, 4, 7, 1))
+    assert len(poster.sent) == 1
 
 
 COMMENTS = 2 * 64 + 22  # three batches
