@@ -11,7 +11,8 @@ tests/discord and tests/slack), N members' mixed commands at once (a quarter of 
 while `threadbot import PATH` runs again and again in another process; p50/p99, errors, and votes told stored
 but missing from the database (lost):
 
-    .venv/bin/python -m bench.load /tmp/s8k.jsonl --burst 200
+    .venv/bin/python -m bench.synth 20000 /tmp/s20k.jsonl
+    .venv/bin/python -m bench.load /tmp/s20k.jsonl --burst 200
 """
 
 from __future__ import annotations
