@@ -137,9 +137,9 @@ async def run_in_turn(
                 raise
             except DatabaseWriteError as error:  # a full disk or a read-only file: one line, not a traceback
                 log.warning("could not store a batch of vectors (%s); going on in %.0f s", error, retry_seconds)
-                self.failed_in_pass = True
+                indexer.failed_in_pass = True
                 await asyncio.sleep(retry_seconds)
-                continue
+                done = -1
             except Exception:
                 log.exception("embedding a batch of comments failed; going on in %.0f s", retry_seconds)
                 indexer.failed_in_pass = True
