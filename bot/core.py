@@ -28,6 +28,8 @@ from storage.sql import DatabaseUnwritableError, DatabaseWriteError
 log = logging.getLogger(__name__)
 
 MAX_COMMAND_CHARS = 4000
+INTERNAL_ERROR = "Something went wrong while running"
+"""How the reply to a command that failed with an unexpected exception starts: a bug, never a user's mistake."""
 
 
 class Bot:
@@ -152,7 +154,7 @@ class Bot:
             ref = uuid.uuid4().hex[:8]
             log.exception("command %r failed (ref %s)", spec.name, ref)
             return ErrorReply(
-                message=f"Something went wrong while running `{spec.name}` (ref {ref}).",
+                message=f"{INTERNAL_ERROR} `{spec.name}` (ref {ref}).",
                 hint="Try again; if it keeps failing, tell the bot's operator this ref.",
             )
 
