@@ -21,7 +21,7 @@ from bot.context import Context
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.feature import Feature, Observer, ticks_of
 from bot.models import Actor, ChannelMessage, Command, ErrorReply, Place, Reply
-from bot.parsing import parse
+from bot.parsing import parse, storable, storable_command
 from bot.registry import Registry
 from storage.sql import DatabaseUnwritableError, DatabaseWriteError
 
@@ -100,7 +100,7 @@ class Bot:
                     f"That command is {len(raw):,} characters long; the limit is {MAX_COMMAND_CHARS:,}.",
                     hint="Shorten the query or claim.",
                 )
-            command = parse(raw, self.context.registry, actor, place)
+            command = parse(storable(raw), self.context.registry, actor, place)
         except UserFacingError as error:
             return ErrorReply(message=error.message, hint=error.hint)
         return await self.handle(command, on_complete)
@@ -127,6 +127,7 @@ class Bot:
 
         With `on_complete`, a partial answer (one whose command has a completer) is completed in the background
         and handed to `on_complete`, so the adapter can replace its first message (bot/completion.py)."""
+        command = storable_command(command)
         reply = await self._run(command)
         spec = self.context.registry.get(command.name)
         if on_complete is not None and spec is not None and spec.completer is not None:

@@ -7,6 +7,7 @@ Words are split on white space (never shell-quoted: claims are full of apostroph
 from __future__ import annotations
 
 import difflib
+import re
 
 from bot.errors import UsageError
 from bot.models import Actor, Command, Place
@@ -14,6 +15,27 @@ from bot.registry import CommandSpec, Registry
 
 _DASHES = ("--", "\u2014", "\u2013\u2013")
 PREFIXES = ("!", "/", "?")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def storable(text: str) -> str:
+    """`text` with each lone surrogate replaced by U+FFFD. UTF-8, and so SQLite, cannot hold one, yet a
+    platform's JSON may carry one escaped (`"\\ud800"`): stored or searched, it would fail the command."""
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def storable_command(command: Command) -> Command:
+    """The command with every text it carries made `storable`: words, option values, raw text, the actor's name."""
+    options = {
+        name: storable(value) if isinstance(value, str) else value for name, value in command.options.items()
+    }
+    update = {
+        "args": [storable(arg) for arg in command.args],
+        "options": options,
+        "raw": storable(command.raw),
+        "actor": command.actor.model_copy(update={"display_name": storable(command.actor.display_name)}),
+    }
+    return command.model_copy(update=update)
 
 
 def _option_name(word: str) -> str | None:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from bot.core import INTERNAL_ERROR, Bot
 from bot.errors import UsageError
 from bot.features import build_registry
-from bot.models import Actor, Place
-from bot.parsing import parse
+from bot.models import Actor, Command, ErrorReply, Place
+from bot.parsing import parse, storable, storable_command
 from bot.registry import Registry
 
 ACTOR = Actor(user_id="u1", display_name="Ann")
@@ -67,3 +68,28 @@ def test_malformed_commands_say_what_is_wrong(raw: str, expected: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse(raw, build_registry(), ACTOR, PLACE)
     assert expected in caught.value.message + (caught.value.hint or "")
+
+
+def test_lone_surrogates_become_replacement_characters() -> None:
+    """SQLite cannot store a lone surrogate (a platform's JSON may escape one in): every text a command carries
+    gets U+FFFD instead, and valid text, astral characters included, is left as it is."""
+    assert storable("a\ud800b\udfff \U0001f600 ok") == "a\ufffdb\ufffd \U0001f600 ok"
+    command = Command(
+        name="quote",
+        args=["to\udce9kens"],
+        options={"archive": "\ud800", "all": True},
+        raw="quote to\udce9kens --archive \ud800",
+        actor=Actor(user_id="u1", display_name="Eve\ud83d"),
+        place=PLACE,
+    )
+    clean = storable_command(command)
+    assert clean.args == ["to\ufffdkens"] and clean.options == {"archive": "\ufffd", "all": True}
+    assert clean.raw == "quote to\ufffdkens --archive \ufffd" and clean.actor.display_name == "Eve\ufffd"
+    clean.model_dump_json().encode("utf-8")
+
+
+async def test_a_command_an_adapter_built_with_a_lone_surrogate_is_answered(no_models: None, bot: Bot) -> None:
+    """A Command built from typed slash options (no parsing) is cleaned in `Bot.handle` as well."""
+    command = Command(name="stance", args=["tokens", "\ud800"], actor=ACTOR, place=PLACE)
+    reply = await bot.handle(command)
+    assert not (isinstance(reply, ErrorReply) and reply.message.startswith(INTERNAL_ERROR)), reply
