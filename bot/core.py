@@ -21,7 +21,7 @@ from bot.context import Context
 from bot.errors import PermissionDeniedError, UserFacingError
 from bot.feature import Feature, Observer, ticks_of
 from bot.models import Actor, ChannelMessage, Command, ErrorReply, Place, Reply
-from bot.parsing import parse, storable, storable_command
+from bot.parsing import parse, storable, storable_command, storable_message
 from bot.registry import Registry
 from storage.sql import DatabaseUnwritableError, DatabaseWriteError
 
@@ -110,6 +110,7 @@ class Bot:
 
         Adapters call it for every non-command message they see. Observers run side by side, so a slow one
         (a database write) delays no other; a failing one is logged. It never raises into the adapter."""
+        message = storable_message(message)
         await asyncio.gather(*(self._observe_with(observer, message) for observer in self.observers))
 
     async def _observe_with(self, observer: Observer, message: ChannelMessage) -> None:

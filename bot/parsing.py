@@ -10,7 +10,7 @@ import difflib
 import re
 
 from bot.errors import UsageError
-from bot.models import Actor, Command, Place
+from bot.models import Actor, ChannelMessage, Command, Place
 from bot.registry import CommandSpec, Registry
 
 _DASHES = ("--", "\u2014", "\u2013\u2013")
@@ -24,6 +24,10 @@ def storable(text: str) -> str:
     return _SURROGATE.sub("\ufffd", text)
 
 
+def _storable_actor(actor: Actor) -> Actor:
+    return actor.model_copy(update={"display_name": storable(actor.display_name)})
+
+
 def storable_command(command: Command) -> Command:
     """The command with every text it carries made `storable`: words, option values, raw text, the actor's name."""
     options = {
@@ -33,9 +37,16 @@ def storable_command(command: Command) -> Command:
         "args": [storable(arg) for arg in command.args],
         "options": options,
         "raw": storable(command.raw),
-        "actor": command.actor.model_copy(update={"display_name": storable(command.actor.display_name)}),
+        "actor": _storable_actor(command.actor),
     }
     return command.model_copy(update=update)
+
+
+def storable_message(message: ChannelMessage) -> ChannelMessage:
+    """An observed message with its text and its author's name made `storable` (sessions count and record it)."""
+    return message.model_copy(
+        update={"text": storable(message.text), "actor": _storable_actor(message.actor)}
+    )
 
 
 def _option_name(word: str) -> str | None:

@@ -102,3 +102,13 @@ async def test_observe_never_raises_into_the_adapter(bot: Bot, clock: Clock) -> 
 async def test_stats_need_an_open_session(bot: Bot, clock: Clock) -> None:
     reply = await member(bot, "ann").ask("session stats")
     assert isinstance(reply, ErrorReply) and reply.hint and "session start" in reply.hint
+
+
+async def test_a_lone_surrogate_in_a_message_or_a_name_is_still_counted(bot: Bot, clock: Clock) -> None:
+    """SQLite cannot store a lone surrogate (a platform's JSON may escape one in): the message is counted with
+    U+FFFD in its place instead of failing the observer."""
+    await moderator(bot).ask("session start Tokens")
+    eve = member(bot, "eve")
+    eve.actor = eve.actor.model_copy(update={"display_name": "Eve\ud800"})
+    await say(bot, eve, "hello \ud800 there")
+    assert "Eve\ufffd: 1 message, 3 words" in render(await member(bot, "ann").ask("session stats"))
