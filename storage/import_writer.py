@@ -9,10 +9,12 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from storage.db import Database
+from storage.import_sync import SyncPlan, apply_sync, plan_sync
 from storage.importers.records import CommentRecord, content_hash
-from storage.interface import ProgressCallback
+from storage.interface import ProgressCallback, SyncScope
 from storage.staging import begin_staging, discard_staged, import_lock
 
 CHUNK_TARGET_SECONDS = 0.06
@@ -28,8 +30,8 @@ INSERT INTO archives (space_key, name, title, source, created_at) VALUES (?, ?, 
 """
 SELECT_HASH_AUTHOR = "SELECT content_hash, coalesce(author, '') FROM comments WHERE archive_id = ? AND id < ?"
 INSERT_COMMENT = """
-INSERT INTO comments (archive_id, source_id, parent_source_id, author, created_at, url, text, content_hash)
-VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+INSERT INTO comments (archive_id, source_id, parent_source_id, author, created_at, url, text, content_hash, origin)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
 ON CONFLICT (archive_id, source_id) DO NOTHING
 """
 SELECT_MAX_ID = "SELECT coalesce(max(id), 0) FROM comments"
@@ -46,7 +48,16 @@ WHERE id = ?
 DELETE_STAGING = "DELETE FROM import_staging WHERE archive_id = ?"
 
 
-def _row(archive_id: int, record: CommentRecord, digest: str) -> tuple[object, ...]:
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What one import changed: comments added, and (a sync only) edited and deleted."""
+
+    added: int
+    updated: int = 0
+    deleted: int = 0
+
+
+def _row(archive_id: int, record: CommentRecord, digest: str, origin: str | None) -> tuple[object, ...]:
     return (
         archive_id,
         record.source_id,
@@ -56,6 +67,7 @@ def _row(archive_id: int, record: CommentRecord, digest: str) -> tuple[object, .
         record.url,
         record.text,
         digest,
+        origin,
     )
 
 
@@ -69,9 +81,11 @@ async def write_import(
     title: str | None,
     source: str | None,
     progress: ProgressCallback | None,
-) -> int:
-    """Add `records` to the archive (created if new) and publish them at once; how many were added. On any
-    failure the staged rows are discarded (or, if the process dies, by the next import)."""
+    sync: SyncScope | None = None,
+) -> Written:
+    """Add `records` to the archive (created if new) and publish them at once. With `sync`, also replace
+    edited comments and delete those gone from the source (storage/import_sync.py), in the same publish. On
+    any failure the staged rows are discarded (or, if the process dies, by the next import)."""
     note = f"another import into {db.path.name} is running; this one waits for it to finish"
     async with import_lock(db.path, note):
         await discard_staged(db)
@@ -92,10 +106,16 @@ async def write_import(
         # it did when an import was one transaction, and is checkpointed once at the end.
         await db.conn.execute(f"PRAGMA wal_autocheckpoint = {IMPORT_AUTOCHECKPOINT_PAGES}")
         try:
-            added = await _stage(db, archive_id, first_id, records, progress)
+            plan = SyncPlan(fresh=list(records))
+            if sync is not None:
+                plan = await plan_sync(db, archive_id, first_id, records, sync)
+            origin = sync.origin if sync is not None else None
+            added = await _stage(db, archive_id, first_id, plan.fresh, progress, origin)
             async with db.transaction() as conn:
+                if sync is not None:
+                    await apply_sync(conn, archive_id, plan, sync.origin)
                 await conn.execute(INSERT_SEGMENT, (archive_id, first_id, first_id))
-                await conn.execute(PUBLISH, (added, title, archive_id))
+                await conn.execute(PUBLISH, (added + len(plan.edited), title, archive_id))
                 await conn.execute(DELETE_STAGING, (archive_id,))
         except BaseException:
             await asyncio.shield(discard_staged(db))
@@ -104,7 +124,7 @@ async def write_import(
             await db.conn.execute(f"PRAGMA wal_autocheckpoint = {DEFAULT_AUTOCHECKPOINT_PAGES}")
     if progress:
         progress(len(records), len(records))
-    return added
+    return Written(added=added, updated=len(plan.edited), deleted=len(plan.deleted))
 
 
 async def _stage(
@@ -113,6 +133,7 @@ async def _stage(
     first_id: int,
     records: Sequence[CommentRecord],
     progress: ProgressCallback | None,
+    origin: str | None,
 ) -> int:
     seen = {(h, a) for h, a in await db.fetchall(SELECT_HASH_AUTHOR, (archive_id, first_id))}
     added = 0
@@ -128,7 +149,7 @@ async def _stage(
             key = (digest, record.author or "")
             if key not in seen:
                 seen.add(key)
-                batch.append(_row(archive_id, record, digest))
+                batch.append(_row(archive_id, record, digest, origin))
         if batch:
             started = time.perf_counter()
             async with db.transaction() as conn:

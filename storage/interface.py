@@ -54,6 +54,24 @@ class ImportResult:
     archive: ArchiveInfo
     added: int
     skipped_existing: int
+    updated: int = 0
+    """Comments whose text changed at the source since the last import of the same link (sync only)."""
+    deleted: int = 0
+    """Comments gone from the source since the last import of the same link (sync only)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncScope:
+    """An import that mirrors one source thread, keyed by the source's comment ids (a link import).
+
+    `origin` names the thread (`hn:17`); a stored comment of that origin, or of none (a file import), whose
+    text differs from the record with its source id is replaced by it. Deletions stay within the origin: the
+    ids in `gone` (tombstones), and, when `complete` (the whole thread was fetched), every stored comment of
+    the origin that the records no longer hold."""
+
+    origin: str
+    complete: bool
+    gone: frozenset[str] = frozenset()
 
 
 ProgressCallback = Callable[[int, int], None]
@@ -81,9 +99,10 @@ class Store(Protocol):
         title: str | None = None,
         source: str | None = None,
         progress: ProgressCallback | None = None,
+        sync: SyncScope | None = None,
     ) -> ImportResult:
         """Add records to the archive (created if new, dated `created_at`, the caller's clock as stored text)
-        in one transaction; existing comments are skipped."""
+        in one transaction; existing comments are skipped, or, with `sync`, edited and deleted to match."""
         ...
 
     async def delete_archive(self, space_key: str, name: str) -> bool: ...

@@ -17,6 +17,7 @@ from storage.interface import (
     ProgressCallback,
     SearchHit,
     StoredComment,
+    SyncScope,
 )
 from storage.search import ranked_ids
 from storage.splitting import split_long
@@ -140,9 +141,10 @@ class SqliteStore:
         title: str | None = None,
         source: str | None = None,
         progress: ProgressCallback | None = None,
+        sync: SyncScope | None = None,
     ) -> ImportResult:
         records = split_long(records)
-        added = await write_import(
+        written = await write_import(
             self.db,
             space_key,
             archive_name,
@@ -151,10 +153,17 @@ class SqliteStore:
             title=title,
             source=source,
             progress=progress,
+            sync=sync,
         )
         archive = await self.find_archive(space_key, archive_name)
         assert archive is not None
-        return ImportResult(archive=archive, added=added, skipped_existing=len(records) - added)
+        return ImportResult(
+            archive=archive,
+            added=written.added,
+            skipped_existing=len(records) - written.added - written.updated,
+            updated=written.updated,
+            deleted=written.deleted,
+        )
 
     async def delete_archive(self, space_key: str, name: str) -> bool:
         async with self.db.transaction() as conn, conn.execute(DELETE_ARCHIVE, (space_key, name)) as cursor:

@@ -14,6 +14,7 @@ from storage.importers.html_text import html_to_text
 from storage.importers.records import CommentRecord, ImportFormatError, ParsedThread
 
 _POST_TYPES = {2: "moderator_action", 3: "small_action", 4: "whisper"}
+_GONE_REASONS = frozenset({"deleted", "hidden"})  # a post that was people's words and no longer shows
 
 
 def _posts(doc: object) -> list[Any] | None:
@@ -73,7 +74,7 @@ def parse(data: bytes, name: str, *, base_url: str | None = None) -> ParsedThrea
         if reason is None and not isinstance(post.get("cooked"), str):
             reason = "malformed"
         if reason is not None:
-            thread.skip(reason)
+            thread.skip(reason, post_id if reason in _GONE_REASONS else None)
             continue
         kept.append((post, post_id, topic_id))
     for post, post_id, topic_id in kept:

@@ -38,7 +38,7 @@ def _record(
         thread.skip("poll_option")
         return None
     if markup is None or not isinstance(markup, str):
-        thread.skip("deleted")
+        thread.skip("deleted", item_id)
         return None
     text = html_to_text(markup)
     if not text:

@@ -45,9 +45,15 @@ class ParsedThread:
     title: str | None = None
     url: str | None = None
     skipped: dict[str, int] = field(default_factory=dict)
+    gone: set[str] = field(default_factory=set)
+    """Source ids the source itself marks as deleted or removed (a tombstone in the tree): a re-import of a
+    linked thread deletes them from the archive even when it could not fetch the whole thread."""
 
-    def skip(self, reason: str) -> None:
+    def skip(self, reason: str, gone_id: str | None = None) -> None:
+        """Count a skipped item; `gone_id` names a comment the source says was deleted."""
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+        if gone_id is not None:
+            self.gone.add(gone_id)
 
 
 class ImportFormatError(ValueError):

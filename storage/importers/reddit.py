@@ -53,7 +53,7 @@ def _record(
         thread.skip("malformed")
         return None
     if body.strip() in _GONE:
-        thread.skip(_GONE[body.strip()])
+        thread.skip(_GONE[body.strip()], comment_id)
         return None
     text = unescape_body(body).strip()
     if not text:
