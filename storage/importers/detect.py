@@ -20,8 +20,10 @@ from storage.importers import (
     hn,
     json_format,
     jsonl_format,
+    mastodon,
     reddit,
     text,
+    wp_json,
     wxr,
 )
 from storage.importers.common import decode_utf8
@@ -38,6 +40,8 @@ FORMATS: dict[str, Callable[[bytes, str], ParsedThread]] = {
     "discourse": discourse.parse,
     "disqus": disqus.parse,
     "wxr": wxr.parse,
+    "mastodon": mastodon.parse,
+    "wp-json": wp_json.parse,
 }
 DEFAULT_MAX_BYTES = 2 * 1024**3
 _SNIFF_BYTES = 64 * 1024
@@ -96,6 +100,11 @@ def _json_shape(doc: Any) -> str:
         hits = doc.get("hits")
         if isinstance(hits, list) and hits and isinstance(hits[0], dict) and "objectID" in hits[0]:
             return "hn"
+    statuses = mastodon.statuses_of(doc)
+    if statuses and all(mastodon.is_status(item) for item in statuses):
+        return "mastodon"
+    if isinstance(doc, list) and doc and all(wp_json.is_comment(item) for item in doc):
+        return "wp-json"
     if isinstance(doc, list) and any(
         isinstance(item, dict) and item.get("kind") == "Listing" for item in doc
     ):

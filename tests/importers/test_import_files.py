@@ -16,7 +16,8 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 def test_formats_registry_names() -> None:
     """The CLI offers exactly these names."""
-    assert set(FORMATS) == {"text", "json", "jsonl", "csv", "hn", "reddit", "discourse", "disqus", "wxr"}
+    assert set(FORMATS) == {"text", "json", "jsonl", "csv", "hn", "reddit", "discourse", "disqus", "wxr",
+                            "mastodon", "wp-json"}
 
 
 @pytest.mark.parametrize(
