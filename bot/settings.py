@@ -92,3 +92,42 @@ class Settings(BaseSettings):
     prompt_min_replies: int = Field(
         default=3, ge=1, le=1000, description="Replies a comment needs to count as one that drew many replies"
     )
+
+    # Importing a thread from its link (bot/fetch, bot/features/links): see docs/import.md
+    fetch_max_requests: int = Field(
+        default=100, ge=1, le=10_000, description="HTTP requests one link import may make, retries included"
+    )
+    fetch_max_bytes: int = Field(
+        default=50 * 1024**2, ge=1024, description="Bytes one link import may download, all responses together"
+    )
+    fetch_timeout_seconds: float = Field(
+        default=20.0, gt=0, le=300, description="How long one request may take before it is retried"
+    )
+    fetch_total_seconds: float = Field(
+        default=300.0, gt=0, le=3600, description="How long one link import may take, waits included"
+    )
+    fetch_retries: int = Field(
+        default=3, ge=0, le=10, description="Retries of a request answered 429 or 5xx, or that timed out"
+    )
+    fetch_max_retry_wait_seconds: float = Field(
+        default=60.0, ge=0, le=3600, description="Longest Retry-After honoured; a site asking longer fails"
+    )
+    fetch_reddit_more_calls: int = Field(
+        default=20, ge=0, le=1000, description="morechildren calls one Reddit import may make for 'load more'"
+    )
+    fetch_user_agent: str = Field(
+        default="threadbot/0.1 (discussion bot; imports public comment threads for reading groups)",
+        min_length=3,
+        description="User-Agent of every request; add a contact address for the sites you import from",
+    )
+    fetch_allow_private: str = Field(
+        default="",
+        description="Addresses fetched although not public: 'all', or comma-separated networks "
+        "(127.0.0.1/32,192.168.1.0/24); empty: public addresses only",
+    )
+    fetch_hn_api: str = Field(
+        default="https://hn.algolia.com/api/v1", description="The Hacker News Algolia API a news.ycombinator.com link reads"
+    )
+    follow_min_minutes: int = Field(
+        default=5, ge=1, le=1440, description="Shortest interval `archive follow --every` accepts, in minutes"
+    )
