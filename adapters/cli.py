@@ -21,12 +21,15 @@ from adapters import redact
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
 from adapters.importing import import_files
+from bot.errors import UserFacingError
+from bot.fetch import check_address, import_link, looks_like_link, read_link
 from bot.models import ErrorReply
 from bot.settings import Settings
 from bot.times import iso, utc_now
 from storage.db import DatabaseError, DatabaseWriteError
 from storage.importers.detect import FORMATS
 from storage.importers.records import ImportFormatError
+from storage.naming import check_archive_name
 from storage.sample import ensure_sample
 from storage.stores import open_stores
 
@@ -54,9 +57,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="threadbot", description=__doc__, parents=[top])
     sub = parser.add_subparsers(dest="action", required=True)
 
-    imp = sub.add_parser("import", parents=[common], help="import comment threads into an archive")
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    imp.add_argument("--archive", help="archive name (default: from the first file's name)")
+    imp = sub.add_parser(
+        "import", parents=[common], help="import comment threads into an archive, from files or from one link"
+    )
+    imp.add_argument("paths", nargs="+", metavar="PATH_OR_LINK", help="export files, or one thread's link")
+    imp.add_argument("--archive", help="archive name (default: from the first file's name, or the link)")
     imp.add_argument("--format", choices=sorted(FORMATS), help="skip detection and read this format")
     imp.add_argument(
         "--raw", action="store_true", help="with --format text, import a JSON or XML file as text anyway"
@@ -101,6 +106,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ImportFormatError, DatabaseError) as error:
         print(f"threadbot: {error}", file=sys.stderr)
         return 1
+    except UserFacingError as error:  # a link that cannot be imported: what went wrong and what to do
+        print(f"threadbot: {error.message}" + (f"\n{error.hint}" if error.hint else ""), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         return 130
 
@@ -133,6 +141,8 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             space=args.space,
             json_output=args.json,
         )
+        # what the bot posts on its own (a link import's outcome) appears here: no other adapter runs
+        bot.context.posters.register(console.place.platform, console)
         if args.action == "ask":
             text = " ".join(args.command)
             if args.archive:
@@ -170,12 +180,14 @@ async def _discord_sync(settings: Settings) -> int:
 
 
 async def _import(args: argparse.Namespace, settings: Settings) -> int:
+    if any(looks_like_link(path) for path in args.paths):
+        return await _import_link(args, settings)
     err = Console(stderr=True)
     stores = await open_stores(settings.db)
     try:
         report = await import_files(
             stores.archives,
-            list(args.paths),
+            [Path(path) for path in args.paths],
             space_key=args.space,
             archive=args.archive,
             fmt=args.format,
@@ -198,6 +210,36 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
     )
     if skipped:
         print("Skipped: " + ", ".join(f"{count:,} {reason}" for reason, count in sorted(skipped.items())))
+    return 0
+
+
+async def _import_link(args: argparse.Namespace, settings: Settings) -> int:
+    """`threadbot import URL`: the thread fetched from its link, as the chat command does, in the foreground."""
+    if len(args.paths) != 1:
+        print("threadbot: import one link at a time (and files separately from links).", file=sys.stderr)
+        return 2
+    if args.format or args.raw:
+        print("threadbot: --format and --raw are for files; a link's format is known from its site.", file=sys.stderr)
+        return 2
+    link = read_link(args.paths[0], settings.fetch_hn_api)
+    check_address(link, settings)
+    archive = check_archive_name(args.archive or link.archive_name)
+    print(f"Fetching {link.url} ...", file=sys.stderr)
+    stores = await open_stores(settings.db)
+    try:
+        done = await import_link(
+            stores.archives,
+            link,
+            space_key=args.space,
+            archive_name=archive,
+            settings=settings,
+            created_at=iso(utc_now()),
+        )
+    finally:
+        await stores.close()
+    print(done.headline())
+    for line in done.details():
+        print(line)
     return 0
 
 

@@ -18,6 +18,7 @@ from bot.retrieval.identity import configured_model_key
 from bot.retrieval.memo import Memo
 from bot.settings import Settings
 from bot.sides import ArchiveSides
+from bot.tasks import Tasks
 from storage.interface import ArchiveInfo
 from storage.prompt_store import ReplyPair
 
@@ -60,6 +61,8 @@ class Services:
     """The stance pipeline (set by the stance feature when the bot starts); None: word cues only."""
     random: random.Random = field(default_factory=random.SystemRandom)
     """Chooses among near-tied counterarguments; tests seed their own."""
+    tasks: Tasks = field(default_factory=Tasks)
+    """Work commands started that outlives their replies (link imports), by key."""
     _model_key: Any = _UNSET
     _engine_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 

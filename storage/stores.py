@@ -11,6 +11,7 @@ from pathlib import Path
 
 from storage.db import Database, open_database
 from storage.embedding_store import VectorStores
+from storage.follow_store import FollowStore
 from storage.interface import Store
 from storage.prompt_store import PromptStore
 from storage.session_store import SessionStore
@@ -31,6 +32,8 @@ class Stores:
     vectors: VectorStores
     slack: SlackInstallationStore
     """Slack installations and OAuth states (multi-workspace mode)."""
+    follows: FollowStore
+    """Threads re-imported from their links on a schedule (`archive follow`)."""
     database: SqlDatabase
     """The database under the stores, for maintenance tools and tests; features never use it."""
     _owner: Database
@@ -48,6 +51,7 @@ def sqlite_stores(db: Database) -> Stores:
         stance=StanceStore(db),
         vectors=VectorStores(db),
         slack=SlackInstallationStore(db),
+        follows=FollowStore(db),
         database=db,
         _owner=db,
     )

@@ -19,6 +19,7 @@ SDKS = ("discord", "slack_bolt", "slack_sdk", "aiosqlite")
 FEATURES = (
     "bot.features.archives",
     "bot.features.help",
+    "bot.features.links",
     "bot.features.quote",
     "bot.features.stance",
     "bot.prompts",

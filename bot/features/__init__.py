@@ -11,13 +11,14 @@ from collections.abc import Sequence
 from bot import prompts, retrieval, sessions
 from bot.background import Tick
 from bot.feature import Feature, ticks_of
-from bot.features import archives, help, quote, stance
+from bot.features import archives, help, links, quote, stance
 from bot.registry import Registry
 
 FEATURES: tuple[Feature, ...] = (
     help.feature,
     quote.feature,
     archives.feature,
+    links.feature,
     retrieval.feature,
     stance.feature,
     sessions.feature,

@@ -40,16 +40,22 @@ def thread_links(sites: FakeSites) -> dict[str, str]:
 
 
 @pytest.fixture
-def fetch_settings(tmp_path: Path, sites: FakeSites) -> Settings:
-    """Loopback allowed (only 127.0.0.1, so a redirect to another private address is still refused)."""
+def settings(tmp_path: Path, sites: FakeSites) -> Settings:
+    """The bot's settings in these tests: loopback allowed for the fakes (only 127.0.0.1, so a redirect to
+    another private address is still refused), short timeouts, HN's API on the fake."""
     return Settings(
-        db=tmp_path / "links.db",
+        db=tmp_path / "threadbot.db",
         fetch_allow_private=LOOPBACK,
         fetch_timeout_seconds=2.0,
         fetch_retries=2,
         fetch_max_retry_wait_seconds=30.0,
         fetch_hn_api=f"{sites.base}/api/v1",
     )
+
+
+@pytest.fixture
+def fetch_settings(settings: Settings) -> Settings:
+    return settings
 
 
 @pytest.fixture
