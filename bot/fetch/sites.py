@@ -17,7 +17,7 @@ from bot.fetch.client import Client, FetchError, Page
 from bot.fetch.links import Link
 from storage.importers import discourse, hn, json_format, mastodon, reddit, wp_json
 from storage.importers.html_text import html_to_text
-from storage.importers.records import ImportFormatError, ParsedThread
+from storage.importers.records import EmptyThreadError, ImportFormatError, ParsedThread
 
 REDDIT_MORE_BATCH = 100  # ids per morechildren call, the API's maximum
 DISCOURSE_BATCH = 20  # post ids per /posts.json call, as Discourse's own client pages
@@ -36,9 +36,12 @@ class Fetched:
 
 
 def parsed(parser: Callable[[bytes, str], ParsedThread], data: bytes, page: Page) -> ParsedThread:
-    """Run a file importer over fetched bytes; its refusal names the request it read."""
+    """Run a file importer over fetched bytes; its refusal names the request it read. A thread with no comments
+    (yet, or any more) is a thread: a live one being followed, or one whose comments were all deleted."""
     try:
         return parser(data, page.url)
+    except EmptyThreadError as error:
+        return error.thread
     except ImportFormatError as error:
         raise FetchError(f"{page.label}: {error}") from None
 

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
 
-from storage.importers.records import ImportFormatError, ParsedThread, content_hash
+from storage.importers.records import EmptyThreadError, ImportFormatError, ParsedThread, content_hash
 
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 QUOTED_CHARS = 300
@@ -168,5 +168,5 @@ def finish(thread: ParsedThread, name: str) -> ParsedThread:
     dropped = {k: v for k, v in thread.skipped.items() if k != "unreadable_date"}
     if dropped:
         reasons = ", ".join(f"{reason}: {count}" for reason, count in sorted(dropped.items()))
-        raise ImportFormatError(f"{name}: no comments to import, every one was skipped ({reasons})")
-    raise ImportFormatError(f"{name}: no comment text found in this {thread.format} file")
+        raise EmptyThreadError(f"{name}: no comments to import, every one was skipped ({reasons})", thread)
+    raise EmptyThreadError(f"{name}: no comment text found in this {thread.format} file", thread)

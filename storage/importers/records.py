@@ -58,3 +58,12 @@ class ParsedThread:
 
 class ImportFormatError(ValueError):
     """Input that cannot be imported. The message says what, where (file, line or field) and how to fix it."""
+
+
+class EmptyThreadError(ImportFormatError):
+    """Input of the right shape that holds no comment to import (all skipped, or none yet). `thread` is what was
+    read, for a caller that can use an empty thread (a followed thread that has no comments yet)."""
+
+    def __init__(self, message: str, thread: ParsedThread) -> None:
+        super().__init__(message)
+        self.thread = thread

@@ -194,3 +194,20 @@ def test_retry_after_reads_seconds_and_dates() -> None:
     assert retry_after("120", now) == 120.0
     assert retry_after("Mon, 10 Mar 2025 18:00:30 GMT", now) == 30.0
     assert retry_after("soon", now) is None and retry_after(None, now) is None
+
+
+async def test_a_thread_without_comments_is_still_a_thread(
+    sites: FakeSites, stores: Stores, fetch_settings: Settings
+) -> None:
+    """A live thread with no comments yet imports as empty; one whose comments were all deleted empties."""
+    url = thread_links(sites)["substack"]
+    comments = sites.docs["substack_comments"]["comments"]
+    kept = list(comments)
+    comments.clear()
+    empty = await run_import(stores, fetch_settings, url)
+    assert (empty.added, empty.archive.comment_count) == (0, 0)
+    comments.extend(kept)
+    assert (await run_import(stores, fetch_settings, url)).added == 6
+    comments.clear()
+    gone = await run_import(stores, fetch_settings, url)
+    assert (gone.deleted, gone.archive.comment_count) == (6, 0)
