@@ -162,25 +162,34 @@ async def substack_post(client: Client, link: Link) -> Fetched:
     whole = {"title": post.get("title"), "url": address, "comments": comments}
     thread = parsed(json_format.parse, _dumps(whole), page)
     thread.records = [replace(r, url=r.url or f"{address}/comment/{r.source_id}") for r in thread.records]
-    fetched = Fetched(thread, origin=f"substack:{link.host}:{post_id}", complete=_whole_tree(comments))
+    deleted = {str(c.get("id")) for c in _substack_comments(comments) if c.get("deleted")}
+    thread.gone |= deleted
+    moved = min(thread.skipped.get("empty", 0), len(deleted))  # a deleted comment stays in the tree, bodiless
+    if moved:
+        thread.skipped["deleted"] = moved
+        thread.skipped["empty"] -= moved
+        if not thread.skipped["empty"]:
+            del thread.skipped["empty"]
+    whole_tree = all(
+        not isinstance(c.get("children_count"), int) or c["children_count"] <= len(c.get("children") or [])
+        for c in _substack_comments(comments)
+    )
+    fetched = Fetched(thread, origin=f"substack:{link.host}:{post_id}", complete=whole_tree)
     if not fetched.complete:
         fetched.notes.append("Substack left some replies out of its answer; they were not imported.")
     return fetched
 
 
-def _whole_tree(comments: list[Any]) -> bool:
-    """Whether every comment holds as many children as its `children_count` says."""
+def _substack_comments(comments: list[Any]) -> Iterator[dict[str, Any]]:
+    """Every comment of a nested Substack answer (a comment with fewer `children` than its `children_count`
+    says was cut short by the site)."""
     stack = list(comments)
     while stack:
         comment = stack.pop()
-        if not isinstance(comment, dict):
-            continue
-        children = comment.get("children") or []
-        count = comment.get("children_count")
-        if isinstance(count, int) and count > len(children):
-            return False
-        stack.extend(children)
-    return True
+        if isinstance(comment, dict):
+            yield comment
+            children = comment.get("children")
+            stack.extend(children if isinstance(children, list) else [])
 
 
 async def wordpress_post(client: Client, link: Link) -> Fetched:

@@ -73,7 +73,7 @@ async def test_import_answers_at_once_and_posts_the_outcome_when_done(
     out = posted.getvalue()
     assert out.startswith("[#console]\n") and "Import finished" in out
     assert f"Imported 6 new comments from {thread_links(sites)['substack']} into `substack-tokenmaxxing`" in out
-    assert "2 requests" in out and "Skipped: 1 empty" in out
+    assert "2 requests" in out and "Skipped: 1 deleted" in out
     assert await archive_count(bot, "substack-tokenmaxxing") == 6
 
 
