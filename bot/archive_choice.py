@@ -59,7 +59,7 @@ async def resolve_archive(ctx: Context, command: Command) -> ArchiveInfo:
         ctx, place.space_key, place.channel, requested if isinstance(requested, str) else None, "raise"
     )
     if found is None:
-        raise NotFoundError("This space has no archive yet.", hint="Import one with `threadbot import FILE`.")
+        raise NotFoundError("This space has no archive yet.", hint="A moderator can import one with `import <link>` (or `threadbot import FILE`).")
     return found
 
 

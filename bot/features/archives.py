@@ -17,7 +17,7 @@ async def list_archives(ctx: Context, command: Command) -> Reply:
     """List the archives this server or workspace can read; the channel's current one is marked."""
     archives = await ctx.stores.archives.list_archives(command.place.space_key)
     if not archives:
-        return TextReply(title="Archives", text="No archive yet. Import one with `threadbot import FILE`.")
+        return TextReply(title="Archives", text="No archive yet. A moderator can import one with `import <link>` (or `threadbot import FILE`).")
     current = await resolve_archive(ctx, command)
     lines = []
     for archive in archives:
