@@ -141,8 +141,6 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
             space=args.space,
             json_output=args.json,
         )
-        # what the bot posts on its own (a link import's outcome) appears here: no other adapter runs
-        bot.context.posters.register(console.place.platform, console)
         if args.action == "ask":
             text = " ".join(args.command)
             if args.archive:

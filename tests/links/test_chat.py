@@ -205,3 +205,14 @@ async def test_help_tells_the_new_commands(console: ConsoleAdapter) -> None:
     assert "`import <link> [--archive ARCHIVE]`: Import a thread from its link (moderators)" in lines
     assert "`archive follow <link> [--every EVERY] [--archive ARCHIVE]`" in lines
     assert "`archive unfollow [link]`" in lines and "`archive follows`" in lines
+
+
+async def test_without_a_channel_to_post_in_the_outcome_is_the_reply(
+    bot: Bot, console: ConsoleAdapter, sites: FakeSites
+) -> None:
+    """`threadbot ask` and a piped console post nothing on their own: one command, one reply, the outcome."""
+    done = await console.ask(f"import {thread_links(sites)['hn']}")
+    assert isinstance(done, TextReply) and done.title == "Import finished" and "Imported 3 new comments" in done.text
+    sites.fault("/api/v1/items/17", "status", status=404)
+    failed = await console.ask(f"import {thread_links(sites)['hn']}")
+    assert isinstance(failed, ErrorReply) and "not found (404)" in failed.message

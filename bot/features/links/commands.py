@@ -9,7 +9,7 @@ from __future__ import annotations
 from bot.context import Context
 from bot.errors import NotFoundError, UsageError, UserFacingError
 from bot.features.links.every import label, parse_every
-from bot.features.links.runs import import_and_report, run_key
+from bot.features.links.runs import import_and_report, import_now, run_key
 from bot.fetch import Link, LinkError, check_address, read_link
 from bot.models import Command, Reply, TextReply
 from bot.registry import Option, Param, Registry
@@ -56,6 +56,11 @@ async def import_command(ctx: Context, command: Command) -> Reply:
     archive = _archive(command, link)
     place = command.place
     key = run_key(place.space_key, archive, link.key)
+    if place.platform not in ctx.posters.by_platform:
+        # no adapter could post the outcome later (`threadbot ask`, a piped console): it is the reply
+        if ctx.services.tasks.running(key):
+            raise UserFacingError(f"{link.url} is already being imported into `{archive}`.")
+        return await import_now(ctx, link, place, archive)
     if not ctx.services.tasks.start(key, import_and_report(ctx, link, place, archive)):
         raise UserFacingError(
             f"{link.url} is already being imported into `{archive}`.", hint="Its result is posted when it is done."

@@ -59,11 +59,19 @@ def _failure(error: BaseException) -> tuple[str, str | None]:
     return f"Something went wrong while importing (ref {ref}).", "Try again; if it keeps failing, tell the operator this ref."
 
 
+def finished(done: LinkImport) -> TextReply:
+    return TextReply(title="Import finished", text=done.headline(), lines=done.details())
+
+
+async def import_now(ctx: Context, link: Link, place: Place, archive_name: str) -> TextReply:
+    """The import in the foreground, its outcome the reply (failures raise, for the core to answer)."""
+    return finished(await _import(ctx, link, place.space_key, archive_name))
+
+
 async def import_and_report(ctx: Context, link: Link, place: Place, archive_name: str) -> None:
     """A chat command's import: run it, then post the outcome where it was asked for."""
     try:
-        done = await _import(ctx, link, place.space_key, archive_name)
-        reply = TextReply(title="Import finished", text=done.headline(), lines=done.details())
+        reply = finished(await _import(ctx, link, place.space_key, archive_name))
     except asyncio.CancelledError:
         raise
     except Exception as error:
