@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, unquote, urlsplit
 
 from bot.errors import UserFacingError
 from storage.naming import archive_name_from
@@ -156,5 +156,5 @@ def _hosted(path: str, query: dict[str, list[str]], base: str) -> Found | None:
     if found := _WP_POST.match(path):
         return "wordpress", base, found.group(1), False
     if found := _WP_DATED.match(path):
-        return "wordpress", base, found.group(1), True
+        return "wordpress", base, unquote(found.group(1)), True  # the API is asked with the slug itself
     return None

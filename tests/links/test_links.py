@@ -27,6 +27,8 @@ HN_API = "https://hn.algolia.com/api/v1"
         ("https://blog.example.org/?p=812", "wordpress", "https://blog.example.org", "812", False),
         ("https://blog.example.org/2025/01/20/more-tokens/", "wordpress", "https://blog.example.org", "more-tokens",
          True),
+        ("https://blog.example.org/2025/01/caf%C3%A9-culture", "wordpress", "https://blog.example.org",
+         "caf\u00e9-culture", True),
         ("https://blog.example.org/wp-json/wp/v2/comments?post=812&page=2", "wordpress", "https://blog.example.org",
          "812", False),
         ("https://social.example/@ren/103189005915505698", "mastodon", "https://social.example",
