@@ -80,44 +80,65 @@ def _reddit_stubs(things: object) -> Iterator[dict[str, Any]]:
             stack.extend(replies["data"].get("children") or [])
 
 
-async def reddit_thread(client: Client, link: Link) -> Fetched:
-    """The post's comments, then "load more" stubs through /api/morechildren, within a bounded number of calls.
+def _reddit_pending(things: object, pending: list[str], branches: list[str]) -> None:
+    """Add the ids behind a listing's "load more" stubs to `pending`, and the comments whose replies sit behind
+    a "continue this thread" stub (no ids, only the parent) to `branches`."""
+    for stub in _reddit_stubs(things):
+        ids = [i for i in stub.get("children") or [] if isinstance(i, str)]
+        pending.extend(ids)
+        parent = stub.get("parent_id")
+        if not ids and isinstance(parent, str) and parent.startswith("t1_"):
+            branches.append(parent.removeprefix("t1_"))
 
-    A "continue this thread" stub (no ids) would need a request per branch; it is reported, not followed."""
+
+async def reddit_thread(client: Client, link: Link) -> Fetched:
+    """The post's comments, then "load more" stubs through /api/morechildren and "continue this thread" branches
+    through the branch's own permalink (`/comments/<post>/_/<comment>.json`), within a bounded number of calls."""
     doc, page = await client.get_json(f"{link.api}/comments/{link.thread}.json", "the thread", [("limit", "500")])
     thread = parsed(reddit.parse, page.body, page)
     listings = doc if isinstance(doc, list) else []
     pending: list[str] = []
-    branches = 0
+    branches: list[str] = []
     for listing in listings[1:2]:
-        for stub in _reddit_stubs(listing.get("data", {}).get("children") if isinstance(listing, dict) else None):
-            ids = [i for i in stub.get("children") or [] if isinstance(i, str)]
-            pending.extend(ids)
-            branches += not ids
-    calls = 0
+        children = listing.get("data", {}).get("children") if isinstance(listing, dict) else None
+        _reddit_pending(children, pending, branches)
+    calls = unseen = 0
     bound = client.settings.fetch_reddit_more_calls
-    while pending and calls < bound and client.remaining_requests > 0:
-        batch, pending = pending[:REDDIT_MORE_BATCH], pending[REDDIT_MORE_BATCH:]
+    while (pending or branches) and calls < bound and client.remaining_requests > 0:
         calls += 1
-        params = [("api_type", "json"), ("link_id", f"t3_{link.thread}"), ("children", ",".join(batch)),
-                  ("limit_children", "false")]  # fmt: skip
-        more, more_page = await client.get_json(f"{link.api}/api/morechildren.json", "more comments", params)
-        things = reddit.things_of(more) if isinstance(more, dict) else None
-        if not isinstance(things, list):
-            raise FetchError(f"{more_page.label}: not a morechildren answer (json.data.things is missing).")
-        for stub in _reddit_stubs(things):
-            pending.extend(i for i in stub.get("children") or [] if isinstance(i, str))
+        if pending:
+            batch, pending = pending[:REDDIT_MORE_BATCH], pending[REDDIT_MORE_BATCH:]
+            params = [("api_type", "json"), ("link_id", f"t3_{link.thread}"), ("children", ",".join(batch)),
+                      ("limit_children", "false")]  # fmt: skip
+            more, more_page = await client.get_json(f"{link.api}/api/morechildren.json", "more comments", params)
+            things = reddit.things_of(more) if isinstance(more, dict) else None
+            if not isinstance(things, list):
+                raise FetchError(f"{more_page.label}: not a morechildren answer (json.data.things is missing).")
+            answered = {t["data"].get("id") for t in things if isinstance(t, dict) and isinstance(t.get("data"), dict)}
+            unseen += sum(i not in answered for i in batch)  # asked for and not answered: not seen, not gone
+        else:
+            branch = branches.pop(0)
+            more, more_page = await client.get_json(
+                f"{link.api}/comments/{link.thread}/_/{branch}.json", "a nested branch", [("limit", "500")]
+            )
+            inner = more[1] if isinstance(more, list) and len(more) > 1 and isinstance(more[1], dict) else None
+            things = inner.get("data", {}).get("children") if inner is not None else None
+            if not isinstance(things, list):
+                raise FetchError(f"{more_page.label}: not a Reddit thread answer (no comment listing).")
+        _reddit_pending(things, pending, branches)
         if any(isinstance(t, dict) and t.get("kind") == "t1" for t in things):
             _merge(thread, parsed(reddit.parse, more_page.body, more_page))
     thread.skipped.pop("more_stub", None)  # stubs are not skipped comments; what was left is said below
-    fetched = Fetched(thread, origin=link.key, complete=not pending and not branches)
-    if pending:
+    fetched = Fetched(thread, origin=link.key, complete=not pending and not branches and not unseen)
+    if pending or branches:
+        left = [f"{len(pending):,} comments behind \u201cload more\u201d links"] if pending else []
+        left += [f"{len(branches):,} deeply nested branches (\u201ccontinue this thread\u201d)"] if branches else []
         fetched.notes.append(
-            f"{len(pending):,} comments behind \u201cload more\u201d links were not fetched: one import makes at "
-            f"most {bound} such calls (THREADBOT_FETCH_REDDIT_MORE_CALLS)."
+            f"{' and '.join(left)} were not fetched: one import makes at most {bound} such calls "
+            "(THREADBOT_FETCH_REDDIT_MORE_CALLS)."
         )
-    if branches:
-        fetched.notes.append(f"{branches} deeply nested branches (\u201ccontinue this thread\u201d) were not fetched.")
+    if unseen:
+        fetched.notes.append(f"Reddit did not return {unseen:,} comments it listed behind \u201cload more\u201d links.")
     return fetched
 
 

@@ -11,6 +11,7 @@ import asyncio
 import copy
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +32,44 @@ FILES = {
     "mastodon_context": "mastodon_context.json",
 }
 EMPTY_MORE = {"json": {"errors": [], "data": {"things": []}}}
+REDDIT_BRANCH = re.compile(r"^/comments/1cebxh/_/(\w+)\.json$")
+BRANCH_REPLIES = 2  # replies behind each "continue this thread" stub (written here: the fixture has none)
+
+
+def reddit_branch(thread: Any, comment_id: str) -> Any:
+    """What Reddit answers for a comment's permalink: the post, then that comment with the replies that sat
+    behind its "continue this thread" stub (made-up words, in Reddit's shape)."""
+    stack = list(thread[1]["data"]["children"])
+    while stack:
+        thing = stack.pop()
+        data = thing.get("data", {})
+        if thing.get("kind") == "t1" and data.get("id") == comment_id:
+            break
+        replies = data.get("replies")
+        if isinstance(replies, dict):
+            stack.extend(replies["data"]["children"])
+    else:
+        raise web.HTTPNotFound()
+    parent = copy.deepcopy(thing)
+    replies = [
+        {
+            "kind": "t1",
+            "data": {
+                "id": f"{comment_id}r{n}",
+                "name": f"t1_{comment_id}r{n}",
+                "parent_id": f"t1_{comment_id}",
+                "link_id": "t3_1cebxh",
+                "author": f"deep{n}",
+                "body": f"Reply {n} deep in the branch under {comment_id}: the note is still on the fridge.",
+                "created_utc": 1366000000 + n,
+                "permalink": f"/r/self/comments/1cebxh/_/{comment_id}r{n}/",
+                "replies": "",
+            },
+        }
+        for n in range(1, BRANCH_REPLIES + 1)
+    ]
+    parent["data"]["replies"] = {"kind": "Listing", "data": {"children": replies}}
+    return [thread[0], {"kind": "Listing", "data": {"children": [parent]}}]
 
 
 def load(name: str) -> Any:
@@ -64,6 +103,7 @@ class FakeSites:
         self.discourse_chunk = 2  # posts a topic answer carries; the rest come from /posts.json
         self.wordpress_page_max = 3  # the largest page the site serves, whatever per_page asks
         self.more_served = 0
+        self.branches_served: list[str] = []
         self._runner: web.AppRunner | None = None
         self.base = ""
 
@@ -116,6 +156,10 @@ class FakeSites:
             return web.json_response(docs["hn"])
         if path == "/comments/1cebxh.json":
             return web.json_response(docs["reddit"])
+        branch = REDDIT_BRANCH.match(path)
+        if branch is not None:
+            self.branches_served.append(branch.group(1))
+            return web.json_response(reddit_branch(docs["reddit"], branch.group(1)))
         if path == "/api/morechildren.json":
             self.more_served += 1
             return web.json_response(docs["reddit_more"] if self.more_served == 1 else EMPTY_MORE)

@@ -15,7 +15,9 @@ from tests.links.fake_sites import FakeSites
 # site -> comments imported, requests made, whole thread seen (figures checked by hand against the files)
 EXPECTED = {
     "hn": (3, 1, True),  # item 17 and its two replies
-    "reddit": (244, 18, False),  # 194 + 50 from morechildren; 17 morechildren calls; 3 "continue" branches
+    # 194 + 50 from morechildren + 2 behind each of 3 "continue this thread" stubs; not whole: the fake answers only
+    # one morechildren call, so 1,082 listed comments never come
+    "reddit": (250, 21, False),
     "discourse": (3, 2, True),  # 4 posts, one a moderator notice; 2 of them from /posts.json
     "substack": (6, 2, True),  # 7 comments, one deleted
     "wordpress": (6, 4, True),  # 7 comments, one a pingback; the slug lookup and 3 pages of 3
@@ -88,7 +90,7 @@ async def test_an_incomplete_thread_keeps_what_it_could_not_see(
     await run_import(stores, fetch_settings, url)
     again = await run_import(stores, fetch_settings, url)
     assert (again.added, again.deleted, again.complete) == (0, 0, False)
-    assert again.archive.comment_count == 244
+    assert again.archive.comment_count == 250
 
 
 async def test_retries_honour_retry_after_and_back_off_on_server_errors(
@@ -163,6 +165,19 @@ async def test_reddit_expands_load_more_within_its_bound(
     result = await run_import(stores, settings, thread_links(sites)["reddit"])
     assert (result.added, result.requests) == (244, 3)
     assert any("were not fetched" in note and "THREADBOT_FETCH_REDDIT_MORE_CALLS" in note for note in result.notes)
+
+
+async def test_reddit_follows_continue_this_thread_branches(
+    sites: FakeSites, stores: Stores, fetch_settings: Settings
+) -> None:
+    """Each "continue this thread" stub is fetched through its comment's permalink, and the replies behind it
+    are imported under that comment; a thread some of whose listed comments never came is not whole."""
+    result = await run_import(stores, fetch_settings, thread_links(sites)["reddit"])
+    assert sorted(sites.branches_served) == ["c9fygn5", "c9g320h", "c9gz8xp"]
+    hits = await stores.archives.search([result.archive.id], "fridge branch", 20)
+    deep = {h.comment.source_id: h.comment.parent_source_id for h in hits}
+    assert deep == {f"{c}r{n}": c for c in sites.branches_served for n in (1, 2)}
+    assert not result.complete and any("did not return" in note for note in result.notes)
 
 
 async def test_a_redirect_to_a_private_address_is_refused(
