@@ -97,20 +97,25 @@ async def apply_sync(conn: Connection, archive_id: int, plan: SyncPlan, origin: 
         chunk = gone[start : start + LOOKUP_CHUNK]
         await conn.execute(DELETE_BY_ID.format(ids=",".join("?" * len(chunk))), chunk)
     for _, record in plan.edited:
-        row = (
-            archive_id,
-            record.source_id,
-            record.parent_id,
-            record.author,
-            record.created_at,
-            record.url,
-            record.text,
-            content_hash(record.text),
-            origin,
-        )
+        row = comment_row(archive_id, record, content_hash(record.text), origin)
         async with conn.execute(INSERT_EDITED, row) as cursor:
             inserted = await cursor.fetchone()
         await conn.execute(INDEX_ONE, (int(inserted[0]), record.text))
     for start in range(0, len(plan.claimed), LOOKUP_CHUNK):
         chunk = plan.claimed[start : start + LOOKUP_CHUNK]
         await conn.execute(CLAIM_ORIGIN.format(ids=",".join("?" * len(chunk))), [origin, *chunk])
+
+
+def comment_row(archive_id: int, record: CommentRecord, digest: str, origin: str | None) -> tuple[object, ...]:
+    """A comment's values in the column order of the comments INSERTs (import_writer.py and here)."""
+    return (
+        archive_id,
+        record.source_id,
+        record.parent_id,
+        record.author,
+        record.created_at,
+        record.url,
+        record.text,
+        digest,
+        origin,
+    )

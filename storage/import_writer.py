@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from storage.db import Database
-from storage.import_sync import SyncPlan, apply_sync, plan_sync
+from storage.import_sync import SyncPlan, apply_sync, comment_row, plan_sync
 from storage.importers.records import CommentRecord, content_hash
 from storage.interface import ProgressCallback, SyncScope
 from storage.staging import begin_staging, discard_staged, import_lock
@@ -57,18 +57,6 @@ class Written:
     deleted: int = 0
 
 
-def _row(archive_id: int, record: CommentRecord, digest: str, origin: str | None) -> tuple[object, ...]:
-    return (
-        archive_id,
-        record.source_id,
-        record.parent_id,
-        record.author,
-        record.created_at,
-        record.url,
-        record.text,
-        digest,
-        origin,
-    )
 
 
 async def write_import(
@@ -149,7 +137,7 @@ async def _stage(
             key = (digest, record.author or "")
             if key not in seen:
                 seen.add(key)
-                batch.append(_row(archive_id, record, digest, origin))
+                batch.append(comment_row(archive_id, record, digest, origin))
         if batch:
             started = time.perf_counter()
             async with db.transaction() as conn:
