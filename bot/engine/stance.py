@@ -271,8 +271,15 @@ class StanceClassifier:
 
     def _window_cosines(self, query: npt.NDArray[np.float32], found: Sequence[Window]) -> FloatArray:
         """Cosine of each window to the claim; window embeddings are remembered (they do not depend on the claim)."""
-        assert self.embedder is not None
-        texts = [w.text for w in found]
+        rows = self.sentence_vectors([w.text for w in found])
+        return np.array([float(row @ query) for row in rows], dtype=np.float64)
+
+    def sentence_vectors(self, texts: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Unit vectors of short texts (sentences, windows), one row each, through the window cache the relevance
+        gate uses: a sentence embedded here (e.g. to find a comment's central sentence) is not embedded again when
+        a claim is read against its comment. Needs the embedder."""
+        if self.embedder is None:
+            raise RuntimeError("sentence_vectors needs an embedder")
         with self._lock:
             rows = {t: self._window_rows[t] for t in texts if t in self._window_rows}
         new = list(dict.fromkeys(t for t in texts if t not in rows))
@@ -282,7 +289,19 @@ class StanceClassifier:
                 if len(self._window_rows) + len(new) > WINDOW_CACHE:
                     self._window_rows.clear()
                 self._window_rows.update((t, rows[t]) for t in new)
-        return np.array([float(rows[t] @ query) for t in texts], dtype=np.float64)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([rows[t] for t in texts]).astype(np.float32)
+
+    def window_texts(self, comment: str) -> list[str]:
+        """The windows relevance reads of `comment` besides the whole (evidence mode), in order; none when the
+        comment is read whole. Embedding them ahead (`sentence_vectors`) makes its later reading cheap."""
+        if self.evidence is None:
+            return []
+        found = cached_windows(comment, self.evidence.size)
+        if len(found) == 1 and found[0].text == comment.strip():
+            return []
+        return [w.text for w in found]
 
     def window_texts(self, comment: str) -> list[str]:
         """The windows whose vectors relevance reads for `comment` ([] when it is read whole or without evidence)."""
