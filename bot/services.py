@@ -17,14 +17,18 @@ from bot.retrieval.cache import VectorCache
 from bot.retrieval.identity import configured_model_key
 from bot.retrieval.memo import Memo
 from bot.settings import Settings
-from bot.sides import ArchiveSides
+from bot.sides import ArchiveSides, Weighing
 from bot.tasks import Tasks
-from storage.interface import ArchiveInfo
+from storage.interface import ArchiveInfo, StoredComment
 from storage.prompt_store import ReplyPair
 
 if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
     from bot.engine.loader import Engine
     from bot.features.stance.reader import StanceReading
+    from bot.prompts.miner import PromptMiner
 
 
 class StancePipeline(Protocol):
@@ -34,9 +38,25 @@ class StancePipeline(Protocol):
         """How the archive's comments stand on a claim, with moderators' fixes, as `stance` counts them."""
         ...
 
-    async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float] | None:
+    async def pushback(self, pairs: Sequence[ReplyPair], *, background: bool = False) -> list[float] | None:
         """For each (comment, reply) pair, the probability that the reply disagrees with its parent; None when
-        no stance model is installed (the caller's own word cues are as good)."""
+        no stance model is installed (the caller's own word cues are as good). `background`: read in small
+        steps that wait while a command runs, instead of as a command."""
+        ...
+
+    async def weigh(
+        self,
+        archive: ArchiveInfo,
+        claim: str,
+        comments: Sequence[StoredComment],
+        vectors: npt.NDArray[np.float32] | None,
+    ) -> Weighing:
+        """How each of these comments stands on a claim, read as `stance` reads them (same engine, same cache;
+        no space's fixes), in background steps that wait while a command runs (the prompt miner)."""
+        ...
+
+    async def idle(self) -> None:
+        """Until no stance command runs: background work waits here between its steps, as the reader does."""
         ...
 
 
@@ -59,6 +79,8 @@ class Services:
     """The background stance reader (made by the stance feature when the bot starts)."""
     stance: StancePipeline | None = None
     """The stance pipeline (set by the stance feature when the bot starts); None: word cues only."""
+    miner: PromptMiner | None = None
+    """The prompt miner (made by the prompts feature when the bot starts): finds each archive's disagreements."""
     random: random.Random = field(default_factory=random.SystemRandom)
     """Chooses among near-tied counterarguments; tests seed their own."""
     tasks: Tasks = field(default_factory=Tasks)

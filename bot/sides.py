@@ -34,3 +34,22 @@ class ArchiveSides:
         else:
             how = f"of {self.matching} comments on the claim"
         return f"Archive `{self.archive}`: {counts} ({how})."
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """How one comment stands on a claim, as the stance pipeline read it (`label`: agree, disagree, neutral or
+    unrelated; `confidence` 0.5-1; `relevance` the cosine, or word coverage without models)."""
+
+    comment_id: int
+    label: str
+    confidence: float
+    relevance: float
+
+
+@dataclass(frozen=True, slots=True)
+class Weighing:
+    """A claim read against chosen comments: one reading each. `rough` means word cues, not a stance model."""
+
+    readings: tuple[Reading, ...]
+    rough: bool

@@ -138,6 +138,10 @@ class StanceReading:
         while not self._idle.is_set():
             await self._idle.wait()
 
+    async def idle(self) -> None:
+        """Until no command runs: other background work (the prompt miner) waits here between its steps too."""
+        await self._no_command()
+
     async def wait_until_read(self) -> None:
         """Until nothing is left to read (tests and benchmarks)."""
         while self._worker is not None and not self._worker.done():

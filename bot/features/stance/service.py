@@ -1,5 +1,5 @@
-"""The stance pipeline as other features reach it (`ctx.services.stance`): session sides and prompt pushback
-are counted by the same pipeline as `stance`, with moderators' fixes, never by a second one."""
+"""The stance pipeline as other features reach it (`ctx.services.stance`): session sides, prompt pushback and
+the prompt miner's readings are counted by the same pipeline as `stance`, never by a second one."""
 
 from __future__ import annotations
 
@@ -7,13 +7,20 @@ import asyncio
 import time
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from bot.context import Context
 from bot.engine.loader import Engine
 from bot.features.stance.pipeline import best_row, count_claim
 from bot.features.stance.reader import reading
-from bot.sides import ArchiveSides
-from storage.interface import ArchiveInfo
+from bot.features.stance.weighing import weigh_claim
+from bot.sides import ArchiveSides, Weighing
+from storage.interface import ArchiveInfo, StoredComment
 from storage.prompt_store import ReplyPair
+
+PAIR_STEP = 2
+"""Reply pairs read per background step (each pair is one short NLI read)."""
 
 
 class StanceService:
@@ -36,12 +43,30 @@ class StanceService:
             rough=count.rough,
         )
 
-    async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float] | None:
+    async def pushback(self, pairs: Sequence[ReplyPair], *, background: bool = False) -> list[float] | None:
         engine = await self._ctx.services.load_engine()
         if engine.rough:
             return None
-        async with reading(self._ctx).command():
-            return await asyncio.to_thread(_disagreement, engine, pairs)
+        if not background:
+            async with reading(self._ctx).command():
+                return await asyncio.to_thread(_disagreement, engine, pairs)
+        scores: list[float] = []
+        for start in range(0, len(pairs), PAIR_STEP):
+            await reading(self._ctx).idle()
+            scores += await asyncio.to_thread(_disagreement, engine, pairs[start : start + PAIR_STEP])
+        return scores
+
+    async def weigh(
+        self,
+        archive: ArchiveInfo,
+        claim: str,
+        comments: Sequence[StoredComment],
+        vectors: npt.NDArray[np.float32] | None,
+    ) -> Weighing:
+        return await weigh_claim(self._ctx, archive, claim, comments, vectors)
+
+    async def idle(self) -> None:
+        await reading(self._ctx).idle()
 
 
 ON_TOPIC = {0: 1.0}
