@@ -47,6 +47,10 @@ SELECT_FIXES = """
 SELECT f.comment_id, f.label FROM stance_fixes AS f JOIN comments AS c ON c.id = f.comment_id
 WHERE f.space_key = ? AND f.claim_key = ? AND c.archive_id = ?
 """
+SELECT_ARCHIVE_FIXES = """
+SELECT f.claim_key, f.comment_id, f.label FROM stance_fixes AS f JOIN comments AS c ON c.id = f.comment_id
+WHERE f.space_key = ? AND c.archive_id = ?
+"""
 SELECT_FIX = "SELECT label FROM stance_fixes WHERE space_key = ? AND claim_key = ? AND comment_id = ?"
 UPSERT_FIX = """
 INSERT INTO stance_fixes (space_key, claim_key, comment_id, label, fixed_by, fixed_at) VALUES (?, ?, ?, ?, ?, ?)
@@ -140,6 +144,13 @@ class StanceStore:
         """Moderator-set labels for a claim on one archive's comments: comment id -> label."""
         rows = await self.db.fetchall(SELECT_FIXES, (space_key, key, archive_id))
         return {int(r[0]): str(r[1]) for r in rows}
+
+    async def archive_fixes(self, space_key: str, archive_id: int) -> dict[str, dict[int, str]]:
+        """Every moderator-set label of this space on one archive's comments: claim key -> comment id -> label."""
+        found: dict[str, dict[int, str]] = {}
+        for row in await self.db.fetchall(SELECT_ARCHIVE_FIXES, (space_key, archive_id)):
+            found.setdefault(str(row[0]), {})[int(row[1])] = str(row[2])
+        return found
 
     async def set_fix(
         self, space_key: str, claim: str, comment_id: int, label: str | None, by: str, now: str

@@ -13,6 +13,7 @@ from storage.db import Database, open_database
 from storage.embedding_store import VectorStores
 from storage.follow_store import FollowStore
 from storage.interface import Store
+from storage.pool_store import PoolStore
 from storage.prompt_store import PromptStore
 from storage.session_store import SessionStore
 from storage.slack_store import SlackInstallationStore
@@ -26,6 +27,8 @@ class Stores:
     archives: Store
     """Archives, comments, search and per-channel memory."""
     prompts: PromptStore
+    pools: PoolStore
+    """The prompt pools mined per archive (bot/prompts/mining.py) and the items moderators dropped."""
     sessions: SessionStore
     stance: StanceStore
     """Claims, moderators' fixes, members' votes and the model caches."""
@@ -47,6 +50,7 @@ def sqlite_stores(db: Database) -> Stores:
     return Stores(
         archives=SqliteStore(db),
         prompts=PromptStore(db),
+        pools=PoolStore(db),
         sessions=SessionStore(db),
         stance=StanceStore(db),
         vectors=VectorStores(db),
