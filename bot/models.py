@@ -152,15 +152,31 @@ class PromptSide(BaseModel):
     quote: Quote
 
 
+class PromptTally(BaseModel):
+    """How many of the thread's comments agree and disagree with a disagreement prompt's claim."""
+
+    agree: int
+    disagree: int
+
+    def line(self) -> str:
+        """`7 comments agree, 5 disagree` (`1 comment agrees, 1 disagrees`): the one wording every adapter shows."""
+        agree = f"{self.agree} comment agrees" if self.agree == 1 else f"{self.agree} comments agree"
+        disagree = f"{self.disagree} disagrees" if self.disagree == 1 else f"{self.disagree} disagree"
+        return f"{agree}, {disagree}"
+
+
 class PromptReply(BaseModel):
     """A discussion prompt (bot/prompts): a question, with one quote per side from the archive and their links.
 
-    `notify_role` is the one role a moderator asked to notify; None: the prompt pings nobody."""
+    A disagreement's first side is its claim (one sentence of a comment, verbatim), then the strongest quote on
+    each side, and `tally` counts the thread's comments on each side. `notify_role` is the one role a moderator
+    asked to notify; None: the prompt pings nobody."""
 
     type: Literal["prompt"] = "prompt"
     kind: str
     question: str
     sides: list[PromptSide] = Field(default_factory=list)
+    tally: PromptTally | None = None
     suggested_by: str | None = None
     note: str | None = None
     notify_role: str | None = None
