@@ -83,11 +83,14 @@ def render_plain(reply: Reply) -> str:
 
 
 def render_prompt(reply: PromptReply) -> str:
-    """The question, then each side's quote with its citation; a configured role is named, never pinged here."""
+    """The question (and a disagreement's counts), then each side's quote with its citation; a configured role is
+    named, never pinged here."""
     head = f"@{reply.notify_role} " if reply.notify_role else ""
     blocks = [f"{head}{reply.question}"]
     if reply.suggested_by:
         blocks[0] += f"\n  (suggested by {reply.suggested_by})"
+    if reply.tally is not None:
+        blocks[0] += f"\n  {reply.tally.line()}"
     blocks += [
         f"{side.label}: \u201c{side.quote.text}\u201d\n  {citation(side.quote)}" for side in reply.sides
     ]

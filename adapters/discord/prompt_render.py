@@ -1,5 +1,6 @@
-"""A discussion prompt (bot/prompts) for Discord: the question (and who suggested it) in one embed, then one
-embed per side with its cited quote, sized so that a prompt with up to three sides fits one message.
+"""A discussion prompt (bot/prompts) for Discord: the question (who suggested it, or a disagreement's counts) in
+one embed, then one embed per side with its cited quote (a disagreement's claim sentence, then the quote on each
+side), sized so that a prompt with up to three sides fits one message.
 
 The role a prompt notifies is put in front of it by `render` (see `mentions`), never by this module.
 """
@@ -27,7 +28,11 @@ SIDE_QUOTE_MIN = 200
 def render_prompt(reply: PromptReply) -> list[Piece]:
     """The question embed, then a side embed per side, each side's quote cut to share what room is left."""
     question = clip_line(escape_markdown(reply.question), QUESTION_CHARS)
-    description = f"**{question}**" + (f"\n\n{clip_line(reply.note, QUESTION_CHARS)}" if reply.note else "")
+    description = f"**{question}**"
+    if reply.tally is not None:
+        description += f"\n{reply.tally.line()}"
+    if reply.note:
+        description += f"\n\n{clip_line(reply.note, QUESTION_CHARS)}"
     header = discord.Embed(title=PROMPT_TITLE, description=description, colour=PROMPT_COLOUR)
     if reply.suggested_by:
         header.set_footer(text=clip_line(f"Suggested by {reply.suggested_by}", FOOTER_CHARS))

@@ -1,4 +1,5 @@
-"""A discussion prompt (bot/prompts) as Block Kit: the question, one cited quote per side, the archive.
+"""A discussion prompt (bot/prompts) as Block Kit: the question, a disagreement's counts, one cited quote per
+side (a disagreement's claim sentence first), the archive.
 
 The question comes first, after the one user group the prompt notifies (`<!subteam^S...>`, resolved by the
 caller) or, if that group is unknown, its name as plain text. Each side is a section with its label, the quote
@@ -39,6 +40,8 @@ def render_prompt(reply: PromptReply, group_id: str | None = None) -> list[Block
     blocks: list[Block] = [section(f"{notify} {question}" if notify else question)]
     if reply.suggested_by:
         blocks.append(context(f"Suggested by {escape(reply.suggested_by)}"))
+    if reply.tally is not None:
+        blocks.append(context(escape(reply.tally.line())))
     for side in reply.sides:
         blocks.append(DIVIDER)
         blocks.extend(cited_sections(side.quote, lead=f"*{escape(side.label)}*\n"))
@@ -55,6 +58,8 @@ def fallback_prompt(reply: PromptReply, group_id: str | None = None) -> str:
     """The notification text: the group (if any), the question, and each side's quote cut short, with author."""
     notify = notify_markup(reply, group_id)
     lines = [f"{notify} {escape(reply.question)}" if notify else escape(reply.question)]
+    if reply.tally is not None:
+        lines.append(escape(reply.tally.line()))
     for side in reply.sides:
         words = clip_escaped(escape(one_line(side.quote.text)), FALLBACK_QUOTE_CHARS)
         author = escape(side.quote.author or "anonymous")
