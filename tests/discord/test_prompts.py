@@ -1,5 +1,6 @@
 """Daily discussion prompts on Discord: posted by the scheduler through the DiscordPoster or by `/prompt now`,
-as embeds with both sides cited, pinging the configured role alone, with a thread for the discussion."""
+as embeds with the claim and each side cited and the counts, pinging the configured role alone (never anyone a
+quote names), with a thread for the discussion."""
 
 from __future__ import annotations
 
@@ -10,11 +11,14 @@ import pytest
 from adapters.discord.inbound import space_key
 from adapters.discord.mentions import find_role
 from bot.core import Bot
+from bot.models import PromptTally
 from bot.prompts import tick
+from bot.prompts.pool import DISAGREEMENT_QUESTIONS, ROUGH_NOTE
 from bot.times import now_iso
 from storage.importers.records import CommentRecord
 from tests.discord.conftest import Clock, StartBot, World
 from tests.discord.fake_discord import FakeDiscord, Sent
+from tests.prompts.support import mine_all
 
 DEBATE = [
     CommentRecord("c1", "Chain-of-thought tokens are *mostly* wasted compute, @everyone knows it.",
@@ -22,7 +26,7 @@ DEBATE = [
     CommentRecord("r1", "I disagree: the __long__ reasoning is exactly where the gains come from.",
                   parent_id="c1", author="bob", url="https://t.example/r1"),
 ]  # fmt: skip
-QUESTION = "The thread split on this. Who has it right, and why?"
+TALLY = PromptTally(agree=0, disagree=1).line()
 
 
 @pytest.fixture(autouse=True)
@@ -49,6 +53,7 @@ async def debate(bot: Bot, world: World) -> None:
     await bot.context.stores.archives.import_records(
         space_key(world.alpha.id), "debate", DEBATE, created_at=now_iso(bot.context)
     )
+    await mine_all(bot)
 
 
 @pytest.mark.usefixtures("debate")
@@ -66,8 +71,10 @@ async def test_scheduled_prompt_cites_both_sides_pings_only_its_role_and_opens_a
     assert post.content == f"<@&{readers.id}>"
     assert post.payload["allowed_mentions"] == {"parse": [], "roles": [readers.id]}
     header, claim, pushback = post.embeds
-    assert header["title"] == "Discussion prompt" and header["description"] == f"**{QUESTION}**"
-    assert claim["author"]["name"] == "Claim" and pushback["author"]["name"] == "Pushback"
+    question, tally, _, note = header["description"].split("\n")
+    assert header["title"] == "Discussion prompt" and question.strip("*") in DISAGREEMENT_QUESTIONS
+    assert (tally, note) == (TALLY, ROUGH_NOTE)
+    assert claim["author"]["name"] == "Claim" and pushback["author"]["name"] == "Disagrees"
     assert claim["title"] == r"ann\_the\_\*great\*" and claim["url"] == "https://t.example/c1"
     assert (
         claim["description"] == r"Chain-of-thought tokens are \*mostly\* wasted compute, @everyone knows it."
@@ -105,7 +112,7 @@ async def test_prompt_now_posts_with_a_thread_and_tells_only_the_moderator(
     assert answer.via == "response" and answer.ephemeral and "Posted the next prompt" in answer.text()
     (post,) = channel_posts(fake)
     assert post.content == "" and post.payload["allowed_mentions"] == {"parse": []}
-    assert [e.get("author", {}).get("name") for e in post.embeds] == [None, "Claim", "Pushback"]
+    assert [e.get("author", {}).get("name") for e in post.embeds] == [None, "Claim", "Disagrees"]
     thread = fake.thread_of(post.message)
     assert thread is not None and thread.name == "Discussion prompt \u00b7 Mon 10 Mar"
     assert running.client.get_channel(thread.id) is not None  # THREAD_CREATE reached the client

@@ -1,4 +1,4 @@
-"""Test helpers for prompts: a recording poster, a settable clock, and a small thread with replies."""
+"""Test helpers for prompts: a recording poster, a settable clock, a small thread with replies, and mining."""
 
 from __future__ import annotations
 
@@ -113,3 +113,11 @@ def debate_thread() -> list[CommentRecord]:
 
 async def import_debate(bot: Bot, name: str = "debate", space: str = SPACE) -> None:
     await bot.context.stores.archives.import_records(space, name, debate_thread(), created_at=now_iso(bot.context))
+
+
+async def mine_all(bot: Bot) -> None:
+    """Mine every archive's prompt pool now, as the background miner would after an import."""
+    miner = bot.context.services.miner
+    assert miner is not None  # made by the prompts feature when the bot started
+    for state in await bot.context.stores.pools.archives():
+        await miner.mine_now(state.archive.id)

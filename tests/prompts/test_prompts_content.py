@@ -1,21 +1,25 @@
 """What a prompt says: the thread's disagreements and much-replied quotes (verbatim, linked), approved
-suggestions in turn, no repeat in a channel until the pool is exhausted, and the stance-engine seam."""
+suggestions in turn, no repeat in a channel until the pool is exhausted, and the stance-pipeline seam."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+import numpy.typing as npt
+
 from adapters.console import ConsoleAdapter
 from adapters.plain_render import render_plain
 from bot.core import Bot
-from bot.models import ErrorReply, PromptReply, PromptSide, Quote, TextReply
+from bot.models import ErrorReply, PromptReply, PromptSide, PromptTally, Quote, TextReply
+from bot.prompts.pool import DISAGREEMENT_QUESTIONS, MINING_NOTE, ROUGH_NOTE
 from bot.prompts.pushback import cue_score
-from bot.sides import ArchiveSides
+from bot.sides import ArchiveSides, Reading, Weighing
 from bot.times import now_iso
 from storage.importers.records import CommentRecord
-from storage.interface import ArchiveInfo
+from storage.interface import ArchiveInfo, StoredComment
 from storage.prompt_store import ReplyPair
-from tests.prompts.support import SPACE, attach, debate_thread, import_debate, run_until, utc
+from tests.prompts.support import SPACE, attach, debate_thread, import_debate, mine_all, run_until, utc
 
 
 async def _post_now(console: ConsoleAdapter) -> PromptReply:
@@ -25,44 +29,51 @@ async def _post_now(console: ConsoleAdapter) -> PromptReply:
 
 
 async def test_first_prompt_is_a_disagreement_with_a_quote_from_each_side(bot: Bot) -> None:
-    """The claim and the reply that pushes back, verbatim, with authors and links, under a template question."""
+    """The claim sentence and the reply that pushes back, verbatim, with authors and links, the counts, under a
+    template question; without models the prompt says the sides are rough."""
     await import_debate(bot)
+    await mine_all(bot)
     reply = await _post_now(ConsoleAdapter(bot, channel="daily"))
     texts = {r.source_id: r.text for r in debate_thread()}
     assert reply.kind == "disagreement"
-    assert [side.label for side in reply.sides] == ["Claim", "Pushback"]
+    assert [side.label for side in reply.sides] == ["Claim", "Disagrees"]
     claim, pushback = (side.quote for side in reply.sides)
-    assert (claim.source_id, claim.author, claim.url) == ("c1", "ann", "https://t.example/c1")
-    assert (pushback.source_id, pushback.author, pushback.url) == ("r1", "bob", "https://t.example/r1")
-    assert claim.text == texts["c1"] and pushback.text == texts["r1"]
-    assert reply.question.endswith("?") and reply.notify_role is None
+    assert (claim.source_id, claim.author, claim.url) == ("c2", "dan", "https://t.example/c2")
+    assert (pushback.source_id, pushback.author, pushback.url) == ("r2", "eve", "https://t.example/r2")
+    assert claim.text == texts["c2"] and pushback.text == texts["r2"]
+    assert reply.tally == PromptTally(agree=0, disagree=1)
+    assert reply.question in DISAGREEMENT_QUESTIONS and reply.notify_role is None
+    assert reply.note == ROUGH_NOTE
 
 
 async def test_no_repeat_until_the_pool_is_exhausted(bot: Bot) -> None:
     """Kinds take turns (disagreement, much-replied quote, ...); every prompt once, then a note and over again."""
     await import_debate(bot)
+    await mine_all(bot)
     console = ConsoleAdapter(bot, channel="daily")
     seen = [await _post_now(console) for _ in range(3)]
     assert [p.kind for p in seen] == ["disagreement", "discussed", "disagreement"]
-    assert [p.sides[0].quote.source_id for p in seen] == ["c1", "c3", "c2"]
+    assert [p.sides[0].quote.source_id for p in seen] == ["c2", "c3", "c1"]
     assert seen[1].sides[0].label == "Quote (3 replies)"
-    assert all(p.note is None for p in seen)
+    assert all(p.note == ROUGH_NOTE for p in (seen[0], seen[2])) and seen[1].note is None
     again = await _post_now(console)
     assert again.note and "starting over" in again.note
     other_channel = await _post_now(ConsoleAdapter(bot, channel="elsewhere"))
-    assert other_channel.note is None and other_channel.sides[0].quote.source_id == "c1"
+    assert other_channel.note == ROUGH_NOTE and other_channel.sides[0].quote.source_id == "c2"
 
 
 async def test_an_archive_without_replies_still_gives_quotes(bot: Bot) -> None:
-    """The bundled sample has no reply structure: prompts are its quotes with an open question."""
+    """Before the bundled sample is mined, its prompts are quotes with an open question, and they say why."""
     reply = await _post_now(ConsoleAdapter(bot, channel="daily"))
     assert reply.kind == "quote" and reply.sides[0].quote.archive == "sample"
+    assert reply.note == MINING_NOTE
 
 
 async def test_a_daily_prompt_never_defaults_to_a_groups_recording(bot: Bot) -> None:
     """A reading group's recording, newer than the imported thread, is not where a channel's prompts come from."""
     clock, poster, console = attach(bot, utc(2026, 5, 4, 6))
     await import_debate(bot)
+    await mine_all(bot)
     clock.advance(minutes=30)
     # what `session record on` keeps in the channel's group archive (bot/sessions/recording.py)
     said = "In the session we agreed that the essay's numbers on token spend need a second look, "
@@ -77,6 +88,7 @@ async def test_a_daily_prompt_never_defaults_to_a_groups_recording(bot: Bot) -> 
 async def test_suggestion_queue(bot: Bot) -> None:
     """Members suggest; moderators see the queue, approve or reject; approved ones take their turn."""
     await import_debate(bot)
+    await mine_all(bot)
     member = ConsoleAdapter(bot, user="mia", channel="daily", moderator=False)
     mod = ConsoleAdapter(bot, channel="daily")
     ok = await member.ask("prompt suggest Is a token budget a better metric than a token count?")
@@ -116,7 +128,8 @@ async def test_members_are_refused_moderator_commands(bot: Bot) -> None:
     """Every schedule and queue command except `list`, `next` and `suggest` is for moderators only."""
     member = ConsoleAdapter(bot, channel="daily", moderator=False)
     for text in ("prompt schedule 09:00", "prompt pause", "prompt resume", "prompt cancel", "prompt now",
-                 "prompt skip", "prompt queue", "prompt approve 1", "prompt reject 1"):  # fmt: skip
+                 "prompt skip", "prompt queue", "prompt approve 1", "prompt reject 1", "prompt pool",
+                 "prompt drop 1"):  # fmt: skip
         reply = await member.ask(text)
         assert isinstance(reply, ErrorReply) and "moderators only" in reply.message, text
     assert isinstance(await member.ask("prompt list"), TextReply)
@@ -126,6 +139,7 @@ async def test_members_are_refused_moderator_commands(bot: Bot) -> None:
 async def test_next_previews_exactly_what_posts(bot: Bot) -> None:
     """`prompt next` shows the prompt and its time; the scheduled post is that same prompt."""
     await import_debate(bot)
+    await mine_all(bot)
     clock, poster, console = attach(bot, utc(2026, 5, 4, 6))
     await console.ask("prompt schedule 09:00 daily Europe/Berlin")
     await console.ask("prompt now")  # moves the rotation on by one
@@ -161,27 +175,45 @@ async def test_schedule_with_unknown_archive_is_refused(bot: Bot) -> None:
 
 
 class FakeStance:
-    """Stands for the stance engine: says only the reply `r1b` disagrees (the lexical cues would say r1)."""
+    """Stands for the stance pipeline: says only the reply `r1b` pushes back (the word cues would say r1 and r2),
+    and that no comment takes a side on any claim."""
 
     def __init__(self) -> None:
         self.seen = 0
+        self.background = True
 
     async def sides(self, space_key: str, archive: ArchiveInfo, claim: str) -> ArchiveSides:
         raise NotImplementedError("prompts never ask for sides")
 
-    async def pushback(self, pairs: Sequence[ReplyPair]) -> list[float] | None:
+    async def pushback(self, pairs: Sequence[ReplyPair], *, background: bool = False) -> list[float] | None:
         self.seen += len(pairs)
+        self.background = self.background and background
         return [0.9 if pair.reply.source_id == "r1b" else 0.1 for pair in pairs]
 
+    async def weigh(
+        self,
+        archive: ArchiveInfo,
+        claim: str,
+        comments: Sequence[StoredComment],
+        vectors: npt.NDArray[np.float32] | None,
+    ) -> Weighing:
+        return Weighing(tuple(Reading(c.id, "neutral", 0.5, 0.5) for c in comments), rough=False)
 
-async def test_the_stance_service_decides_when_present(bot: Bot) -> None:
-    """With `ctx.services.stance` offering `pushback`, its judgement picks the disagreement."""
+    async def idle(self) -> None:
+        return None
+
+
+async def test_the_stance_pipeline_decides_which_replies_push_back(bot: Bot) -> None:
+    """With `ctx.services.stance` offering `pushback`, its judgement (in the background) picks the disagreement,
+    not word cues."""
     await import_debate(bot)
     stance = FakeStance()
     bot.context.services.stance = stance
+    await mine_all(bot)
     reply = await _post_now(ConsoleAdapter(bot, channel="daily"))
-    assert stance.seen >= 5  # every reply pair, not only those with cue words
+    assert stance.seen >= 4 and stance.background  # every quotable reply pair, not only those with cue words
     assert [side.quote.source_id for side in reply.sides] == ["c1", "r1b"]
+    assert reply.note is None  # the pipeline judged it: not rough
 
 
 def test_pushback_cues() -> None:

@@ -13,9 +13,10 @@ import pytest
 from adapters.slack import SlackRuntime
 from bot.core import Bot
 from bot.prompts import tick
+from bot.prompts.pool import ROUGH_NOTE
 from bot.times import now_iso
 from storage.importers.records import CommentRecord
-from tests.prompts.support import Clock, utc
+from tests.prompts.support import Clock, mine_all, utc
 from tests.slack.conftest import TEAM, Sender
 from tests.slack.fake_slack import FakeSlack
 
@@ -44,6 +45,7 @@ async def posting(bot: Bot, fake: FakeSlack, http_slack: SlackRuntime, clock: Cl
     bot.context.posters.register("slack", http_slack.poster)
     fake.add_usergroup(TEAM, "S0DEB", "debaters", ["UALICE"])
     await bot.context.stores.archives.import_records(SPACE, "debate", EVIL_THREAD, created_at=now_iso(bot.context))
+    await mine_all(bot)
     return http_slack
 
 
@@ -66,8 +68,9 @@ async def schedule(send: Sender, runtime: SlackRuntime, fake: FakeSlack, options
 async def test_scheduled_prompt_is_block_kit_and_notifies_only_the_group(
     bot: Bot, send: Sender, fake: FakeSlack, posting: SlackRuntime, clock: Clock
 ) -> None:
-    """The scheduler's prompt: a titled message with the question, each side's quote with author and link, the
-    archive; `<!subteam^S0DEB>` is its one ping, and every broadcast or mention in the quotes stays text."""
+    """The scheduler's prompt: a titled message with the question, the counts, the claim and each side's quote
+    with author and link, the archive; `<!subteam^S0DEB>` is its one ping, and every broadcast or mention in the
+    quotes stays text."""
     await schedule(send, posting, fake, "--role <!subteam^S0DEB|@debaters>")  # as Slack escapes `@debaters`
     before = len(fake.messages)
     clock.now = utc(2026, 5, 4, 7, 0, 30)
@@ -80,17 +83,18 @@ async def test_scheduled_prompt_is_block_kit_and_notifies_only_the_group(
     )
     question = blocks[1]["text"]["text"]
     assert question.startswith("<!subteam^S0DEB> :speech_balloon: *") and question.endswith("?*")
+    assert blocks[2]["elements"][0]["text"] == "0 comments agree, 1 disagrees"
     sides = [b["text"]["text"] for b in blocks if b["type"] == "section"][1:]
     assert sides[0].startswith("*Claim*\n> Token counts &lt;!channel&gt; are the only metric")
     assert "*&lt;!here&gt;* \u00b7 <https://t.example/c1|source>" in sides[0]
-    assert sides[1].startswith("*Pushback*\n> I disagree &lt;@UADMIN&gt;:")
+    assert sides[1].startswith("*Disagrees*\n> I disagree &lt;@UADMIN&gt;:")
     assert "*bob* \u00b7 <https://t.example/r1|source>" in sides[1]
-    assert blocks[-1] == {"type": "context",
-                          "elements": [{"type": "mrkdwn", "text": "archive `debate`", "verbatim": True}]}  # fmt: skip
+    assert blocks[-1] == {"type": "context", "elements": [{"type": "mrkdwn", "verbatim": True,
+                                                           "text": f"archive `debate` \u00b7 {ROUGH_NOTE}"}]}  # fmt: skip
     assert all(b["text"]["verbatim"] for b in blocks if b["type"] == "section")
     assert (
         prompt["text"].startswith("<!subteam^S0DEB> ")
-        and "Pushback: \u201cI disagree &lt;@UADMIN&gt;" in prompt["text"]
+        and "Disagrees: \u201cI disagree &lt;@UADMIN&gt;" in prompt["text"]
     )
     assert set(pings(prompt)) == {"<!subteam^S0DEB>"}
     assert prompt["unfurl_links"] is False and "link_names" not in prompt
@@ -171,6 +175,7 @@ async def test_prompt_as_a_command_reply_notifies_the_group_too(
     """Without a registered poster `prompt now` answers with the prompt itself; it still notifies the group."""
     fake.add_usergroup(TEAM, "S0DEB", "debaters", ["UALICE"])
     await bot.context.stores.archives.import_records(SPACE, "debate", EVIL_THREAD, created_at=now_iso(bot.context))
+    await mine_all(bot)
     await schedule(send, http_slack, fake, "--role debaters")
     await send.command("prompt now", user="UADMIN")
     await http_slack.work.drain(5)
