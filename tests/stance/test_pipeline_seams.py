@@ -1,6 +1,5 @@
-"""A running bot's other features get the stance pipeline: session sides are counted as `stance` counts them, and
-prompt pushback is judged by the model, not by word cues (with the real models; the fallback is covered in
-tests/sessions and tests/prompts)."""
+"""A running bot's other features get the stance pipeline: session sides are counted as `stance` counts them (with
+the real models; the fallback is covered in tests/sessions). Prompt mining's use of it: test_prompt_mining.py."""
 
 from __future__ import annotations
 
@@ -10,9 +9,7 @@ from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.engine.loader import Engine
 from bot.models import StanceReply, TextReply
-from bot.prompts.pushback import judge_pairs
 from bot.times import now_iso
-from tests.prompts.support import debate_thread
 
 from .test_nli_cache import real_engine  # noqa: F401 (fixture)
 from .test_stance_commands import CLAIM, THREAD
@@ -55,16 +52,3 @@ async def test_a_moderators_fix_moves_a_session_side_too(bot: Bot, real_engine: 
     after = await bot.context.services.stance.sides(SPACE, archive, CLAIM)  # type: ignore[union-attr]
     assert after.disagree_count == before.disagree_count + 1
     assert after.agree_count == before.agree_count - 1
-
-
-async def test_a_running_bots_prompt_pushback_is_judged_by_the_model(
-    bot: Bot, real_engine: Engine  # noqa: F811
-) -> None:
-    """Reply pairs go to the stance pipeline: the disagreements found are not the rough word-cue kind."""
-    imported = await bot.context.stores.archives.import_records(
-        SPACE, "debate", debate_thread(), created_at=now_iso(bot.context)
-    )
-    bot.context.services.engine = real_engine
-    pairs = await bot.context.stores.prompts.reply_pairs(imported.archive.id, None, 100)
-    found = await judge_pairs(bot.context, pairs)
-    assert found and not any(d.rough for d in found)
