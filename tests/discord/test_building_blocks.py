@@ -29,6 +29,7 @@ from bot.models import (
     Place,
     PromptReply,
     PromptSide,
+    PromptTally,
     Quote,
     QuotesReply,
     Reply,
@@ -261,3 +262,19 @@ def test_the_message_content_setting_reads_its_environment_variable(monkeypatch:
 def test_a_cut_quote_never_exceeds_its_room(text: str, limit: int) -> None:
     shown = fitted_markdown(Quote(comment_id=1, source_id="s", text=text, archive="t"), limit)
     assert len(shown) <= limit
+
+
+def test_a_mined_disagreement_shows_its_claim_each_side_and_the_counts_pinging_nobody() -> None:
+    """Claim, Agrees and Disagrees embeds under the question and the counts; mentions in quotes stay inert."""
+    reply = PromptReply(kind="disagreement", question="Some agreed, some did not. Where do you land?",
+                        tally=PromptTally(agree=7, disagree=5),
+                        sides=[_side("Claim", "Tokens are @everyone's problem now."),
+                               _side("Agrees", "Yes <@123> and <@&456>, tokens are the problem. " * 40),
+                               _side("Disagrees", "No, outcomes matter more than @here token counts. " * 40)])  # fmt: skip
+    (message,) = render(reply)
+    assert check_message(_payload(message)) == [] and message.mention_role_id is None
+    assert allowed_mentions(message).to_dict() == {"parse": []} and not message.content
+    header, claim, agrees, disagrees = message.embeds
+    assert header.description == "**Some agreed, some did not. Where do you land?**\n7 comments agree, 5 disagree"
+    assert [e.author.name for e in (claim, agrees, disagrees)] == ["Claim", "Agrees", "Disagrees"]
+    assert claim.description == "Tokens are @everyone's problem now."

@@ -234,3 +234,13 @@ def test_plain_rendering_of_a_prompt() -> None:
     text = render_plain(reply)
     assert text.startswith("@debaters Who is right?")
     assert "Claim: \u201cClaim text.\u201d" in text and "https://t/1" in text
+
+
+def test_plain_rendering_of_a_disagreement() -> None:
+    """The console shows the counts under the question, then the claim and each side with citations."""
+    quote = Quote(comment_id=1, source_id="c1", text="Claim text.", author="ann", url="https://t/1", archive="a")
+    reply = PromptReply(kind="disagreement", question="Where do you land?", tally=PromptTally(agree=7, disagree=5),
+                        sides=[PromptSide(label=label, quote=quote) for label in ("Claim", "Agrees", "Disagrees")])  # fmt: skip
+    text = render_plain(reply)
+    assert text.startswith("Where do you land?\n  7 comments agree, 5 disagree\n\nClaim: \u201cClaim text.\u201d")
+    assert "Agrees: " in text and "Disagrees: " in text

@@ -11,7 +11,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.limits import MAX_BLOCKS, MAX_SECTION_CHARS
 from adapters.slack.mentions import UserGroups
 from adapters.slack.render import render
-from bot.models import PromptReply, PromptSide, Quote, TextReply
+from bot.models import PromptReply, PromptSide, PromptTally, Quote, TextReply
 from tests.slack.conftest import TEAM, TOKEN
 from tests.slack.fake_slack import FakeSlack
 
@@ -130,3 +130,17 @@ async def test_user_groups_without_the_scope(fake: FakeSlack) -> None:
     """A failing usergroups.list (no scope) finds no group instead of failing the post."""
     client = AsyncWebClient(token="xoxb-unknown", base_url=fake.base_url)
     assert await UserGroups().find(client, TEAM, "debaters") is None
+
+
+def test_a_mined_disagreement_in_block_kit() -> None:
+    """The question, the counts in a context, then Claim, Agrees and Disagrees sections; quotes ping nobody."""
+    reply = PromptReply(kind="disagreement", question="Where do you land?", tally=PromptTally(agree=1, disagree=3),
+                        sides=[side("Claim", "Tokens are <!channel>'s problem."), side("Agrees", "Yes <@U1>."),
+                               side("Disagrees", "No <!subteam^S9|@all>, outcomes matter.")])  # fmt: skip
+    message = render(reply)
+    assert message.blocks[1] == {"type": "context", "elements": [{"type": "mrkdwn", "verbatim": True,
+                                                                    "text": "1 comment agrees, 3 disagree"}]}  # fmt: skip
+    labels = [b["text"]["text"].split("\n")[0] for b in message.blocks if b["type"] == "section"][1:]
+    assert labels == ["*Claim*", "*Agrees*", "*Disagrees*"]
+    assert "1 comment agrees, 3 disagree" in message.text
+    assert found_pings(reply) == []
