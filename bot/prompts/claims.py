@@ -39,11 +39,16 @@ _THANKS = re.compile(
     re.IGNORECASE,
 )
 _PROMO = re.compile(
-    r"\b(?:self[- ]?promo\w*|shameless(?:ly)? plug\w*|my (?:blog|newsletter|channel|podcast|book|course|practice|"
-    r"substack|website|site|startup|company|product|app|youtube|video|paper|talk|post)|check (?:it|me|this) out|"
-    r"subscribe|follow me|sign up|dm me|link in (?:my )?bio|use (?:my )?code|discount|affiliate)\b",
+    r"\b(?:self[- ]?promo\w*|shameless(?:ly)? plug\w*|check (?:it|me|this) out|subscribe|follow me|sign up|dm me|"
+    r"link in (?:my )?bio|use (?:my )?code|discount code|affiliate)\b",
     re.IGNORECASE,
 )
+_OWN_THING = re.compile(
+    r"\bmy (?:own )?(?:blog|newsletter|channel|podcast|book|course|practice|substack|website|site|startup|"
+    r"company|product|app|youtube|video|paper|talk|post|work)\b",
+    re.IGNORECASE,
+)
+"""With a link, "my blog", "my practice" ... is self-promotion; without one it may just be talk."""
 _META = re.compile(
     r"\b(?:this (?:thread|comment section|subreddit|forum)|upvot\w*|downvot\w*|moderators?\b|mods?\b|"
     r"off[- ]topic|edit:|tl;?dr|first!|this comment|my comment|reply below|replying to|quote:|"
@@ -87,14 +92,21 @@ def is_chatter(text: str) -> bool:
     return bool(_THANKS.search(text) or _PROMO.search(text) or _META.search(text))
 
 
+def promotes(text: str) -> bool:
+    """Self-promotion: a plug in so many words, or the author's own thing with a link to it."""
+    return bool(_PROMO.search(text) or (_OWN_THING.search(text) and _URL.search(text)))
+
+
 def worth_quoting(text: str) -> bool:
     """Whether a comment may be quoted in a prompt at all, as a claim or as a side: readable length, more than a
     link, no self-promotion, and not mostly thanks or talk about the thread."""
     stripped = text.strip()
     if not QUOTE_CHARS[0] <= len(stripped) <= QUOTE_CHARS[1]:
         return False
+    if promotes(own_text(stripped)):
+        return False
     own = _URL.sub(" ", own_text(stripped))
-    if _words(own) < MIN_OWN_WORDS or _PROMO.search(own):
+    if _words(own) < MIN_OWN_WORDS:
         return False
     said = [s for s in sentences(own) if _words(s) >= 3]
     chatter = sum(is_chatter(s) for s in said)

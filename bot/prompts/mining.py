@@ -5,16 +5,14 @@
    verbatim. A reply the stance pipeline judges to push back on its parent (`pushback`, the model; word cues only
    without one) makes the parent's sentence closest to the reply a candidate too, with the reply on its
    other side.
-3. A cheap prior picks the candidates worth the model's time: how many comments are about the claim at all
-   (cosine, or shared words without models) and how much it takes a stand; near-duplicates (the same point
-   twice, identical or cosine > `DUPLICATE`) collapse into the first.
-4. Each chosen claim is read by the stance pipeline against its nearest comments (at most `Bounds.neighbours`,
-   by embedding), exactly as `stance` would read them (`ctx.services.stance.weigh`).
-5. Divisiveness, as in Polis: both sides need support. A side counts the comments that take it clearly
-   (confidence >= `MIN_CONFIDENCE`), each person once and the claim's author not at all; a claim needs
-   `MIN_SIDE` on each side (a pushback pair: its reply suffices) and scores the weaker side's confidence-weighted
-   support, times how much the claim takes a stand. The strongest quote worth quoting on each side is kept.
-Every step is bounded (`Bounds`), and waits while a command runs.
+3. A cheap prior orders the candidates for the model's time: how many comments are about the claim at all
+   (cosine, or shared words without models; fewer than 2 x `MIN_SIDE` and it cannot divide them) and how much it
+   takes a stand; near-duplicates (the same point twice: identical, or cosine > `DUPLICATE`) collapse into the
+   first.
+4. Each chosen claim is weighed (divided.py): read by the stance pipeline against its nearest comments, kept if
+   both sides have support, as in Polis, and the two quotes shown read as opposed to each other too.
+5. The much-replied and quotable comments join the pool for the other turns and as the fallback.
+Every step is bounded (`Bounds`) and waits while a command runs.
 """
 
 from __future__ import annotations
@@ -22,37 +20,35 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 
 from bot.context import Context
 from bot.engine.loader import Engine
 from bot.engine.text import content_stems
-from bot.prompts.claims import central, claim_sentences, normal, position, worth_quoting
+from bot.prompts.claims import central, claim_sentences, normal, worth_quoting
+from bot.prompts.divided import MIN_SIDE, Claim, Divider, stand
 from bot.prompts.pushback import THRESHOLD, cue_score, eligible
-from bot.prompts.universe import Universe, Vectors, embed_universe, gather, warm_sentences
+from bot.prompts.universe import Universe, embed_universe, gather, warm_sentences
 from bot.services import StancePipeline
-from bot.sides import Reading
 from storage.interface import ArchiveInfo, StoredComment
-from storage.pool_store import Judged, PoolItem
+from storage.pool_store import PoolItem
 from storage.prompt_store import ReplyPair
 
 log = logging.getLogger(__name__)
 
-NEAR = 0.4
-"""Cosine at which a comment counts as about a claim for the prior (the relevance gate itself is the engine's)."""
+NEAR = 0.37
+"""Cosine at which a comment counts as about a claim for the prior: the engine's relevance gate, but over the
+whole comment only (the gate itself also reads its sentences)."""
 LEXICAL_NEAR = 0.3
 """The same without models: the share of the claim's content words a comment has."""
 DUPLICATE = 0.9
-MIN_SIDE = 2
-MIN_CONFIDENCE = 0.6
-POSITION_WEIGHT = 0.25
 PROGRESS_SECONDS = 15.0
 DISCUSSED_LIMIT = 200
-QUOTE_LIMIT = 500
+QUOTE_LIMIT = 200
 QUOTE_CHARS = (80, 700)
 
 
@@ -68,25 +64,6 @@ class Bounds:
     neighbours: int = 24
     pairs: int = 128
     seconds: float = 480.0
-
-
-@dataclass(slots=True)
-class Claim:
-    """A candidate claim: a sentence of `comment` (row `row` of the universe), its vector, its prior; a pushback
-    pair's claim also has the reply and the pipeline's confidence that it pushes back."""
-
-    comment: StoredComment
-    row: int
-    text: str
-    vector: Vectors | None
-    prior: float
-    reply: StoredComment | None = None
-    strength: float = 0.0
-    by_cues: bool = False  # the pushback was judged by word cues (no model installed)
-
-    @property
-    def key(self) -> str:
-        return f"m:{self.comment.id}:{zlib.crc32(normal(self.text).encode()):08x}"
 
 
 @dataclass(slots=True)
@@ -123,25 +100,32 @@ class _Words:
     def __init__(self, comments: Sequence[StoredComment]) -> None:
         self.sets = [set(content_stems(c.text)) for c in comments]
 
-    def coverage(self, claim: str) -> np.ndarray:
+    def coverage(self, claim: str) -> npt.NDArray[np.float64]:
         wanted = set(content_stems(claim))
         if not wanted:
-            return np.zeros(len(self.sets))
+            return np.zeros(len(self.sets), dtype=np.float64)
         return np.array([len(wanted & s) / len(wanted) for s in self.sets], dtype=np.float64)
 
 
-def closeness(universe: Universe, words: _Words | None, claim: Claim) -> np.ndarray:
+@dataclass(slots=True)
+class _Closeness:
     """How close each comment of the universe is to a claim: cosine, or shared words without vectors."""
-    if universe.vectors is not None and claim.vector is not None:
-        return (universe.vectors @ claim.vector).astype(np.float64)
-    assert words is not None
-    return words.coverage(claim.text)
+
+    universe: Universe
+    words: _Words | None
+
+    def __call__(self, claim: Claim) -> npt.NDArray[np.float64]:
+        if self.universe.vectors is not None and claim.vector is not None:
+            return (self.universe.vectors @ claim.vector).astype(np.float64)
+        assert self.words is not None
+        return self.words.coverage(claim.text)
 
 
 async def mine(
-    ctx: Context, archive: ArchiveInfo, pipeline: StancePipeline, bounds: Bounds = Bounds()
+    ctx: Context, archive: ArchiveInfo, pipeline: StancePipeline, bounds: Bounds | None = None
 ) -> Mined:
     """The archive's pool, within `bounds`."""
+    bounds = bounds or Bounds()
     progress = _Progress(archive)
     start = progress.started
     deadline = start + bounds.seconds
@@ -151,27 +135,25 @@ async def mine(
     universe.add([c for pair in pairs for c in (pair.parent, pair.reply)])
     progress.note(f"reading {len(universe.comments)} comments ({universe.duplicates} duplicates left out)", True)
     await embed_universe(ctx, engine, universe, pipeline.idle, start + 0.4 * bounds.seconds)
-    words = None if universe.vectors is not None else _Words(universe.comments)
+    closeness = _Closeness(universe, None if universe.vectors is not None else _Words(universe.comments))
+    ready: set[str] = set()
     if universe.vectors is not None:
         texts = [t for c in universe.comments for t in (*engine.stance.window_texts(c.text), *claim_sentences(c.text))]
         ready = await warm_sentences(engine, texts, pipeline.idle, start + 0.65 * bounds.seconds)
-    else:
-        ready = set()
     progress.note("claims next")
-    claims = await _claims(engine, universe, words, ready, bounds)
-    pushed = await _pushbacks(engine, pipeline, universe, pairs, ready)
-    chosen = _choose(pushed + claims, universe, bounds.claims)
+    claims, centrals = await _claims(engine, universe, closeness, ready, bounds)
+    pushed = await _pushbacks(engine, pipeline, universe, pairs)
+    chosen = _choose(pushed + claims, bounds.claims)
+    divider = Divider(archive, pipeline, universe, centrals, closeness)
     items: list[PoolItem] = []
-    rough = engine.rough
     weighed = 0
     for claim in chosen:
         if time.perf_counter() > deadline:
             break
-        item = await _weigh(archive, pipeline, universe, words, claim, bounds.neighbours)
+        item = await divider.weigh(claim, bounds.neighbours)
         weighed += 1
         if item is not None:
             items.append(item)
-            rough = rough or item.rough
         progress.note(f"weighed {weighed} of {len(chosen)} claims, {len(items)} disagreements so far")
     items.sort(key=lambda item: -item.score)
     disagreements = [_ranked(item, rank) for rank, item in enumerate(items)]
@@ -180,6 +162,7 @@ async def mine(
     complete = weighed == len(chosen) and time.perf_counter() <= deadline
     progress.note(f"done: {len(disagreements)} disagreements from {weighed} claims"
                   + ("" if complete else " (bounded: stopped early)"), True)  # fmt: skip
+    rough = engine.rough or any(item.rough for item in items)
     return Mined(disagreements + others, len(universe.comments), weighed, complete, seconds, rough)
 
 
@@ -202,32 +185,36 @@ async def _reply_pairs(ctx: Context, archive: ArchiveInfo, limit: int) -> list[R
 
 
 async def _claims(
-    engine: Engine, universe: Universe, words: _Words | None, ready: set[str], bounds: Bounds
-) -> list[Claim]:
-    """Each quotable comment's central claim sentence with its prior (see the module docstring)."""
+    engine: Engine, universe: Universe, closeness: _Closeness, ready: set[str], bounds: Bounds
+) -> tuple[list[Claim], dict[int, str]]:
+    """Each quotable comment's central claim sentence, those that can divide the thread with their prior (best
+    first), and every quotable comment's central sentence by comment id (see the module docstring)."""
     found: list[Claim] = []
+    centrals: dict[int, str] = {}
+    vectors_of = universe.vectors
     for row, comment in enumerate(universe.comments):
         sentences = claim_sentences(comment.text) if worth_quoting(comment.text) else []
-        if not sentences or (universe.vectors is not None and not all(s in ready for s in sentences)):
+        if not sentences or (vectors_of is not None and not all(s in ready for s in sentences)):
             continue
         vectors = None
-        if universe.vectors is not None:
+        if vectors_of is not None:
             vectors = await asyncio.to_thread(engine.stance.sentence_vectors, sentences)
-        index = central(sentences, vectors, universe.vectors[row] if universe.vectors is not None else None)
+        index = central(sentences, vectors, vectors_of[row] if vectors_of is not None else None)
         assert index is not None
+        centrals[comment.id] = sentences[index]
         claim = Claim(comment, row, sentences[index], None if vectors is None else vectors[index], 0.0)
-        near = closeness(universe, words, claim)
+        near = closeness(claim)
         near[row] = 0.0
         density = int((near >= (NEAR if claim.vector is not None else LEXICAL_NEAR)).sum())
         if density < 2 * MIN_SIDE:
             continue
         claim.prior = min(density, bounds.neighbours) * stand(claim.text)
         found.append(claim)
-    return sorted(found, key=lambda c: -c.prior)
+    return sorted(found, key=lambda c: -c.prior), centrals
 
 
 async def _pushbacks(
-    engine: Engine, pipeline: StancePipeline, universe: Universe, pairs: list[ReplyPair], ready: set[str]
+    engine: Engine, pipeline: StancePipeline, universe: Universe, pairs: list[ReplyPair]
 ) -> list[Claim]:
     """Claims from replies the pipeline judges to push back on their parent (the model; word cues only without
     one), strongest first, one per parent: the parent's sentence closest to the reply."""
@@ -259,7 +246,7 @@ async def _pushbacks(
     return found
 
 
-def _choose(claims: list[Claim], universe: Universe, limit: int) -> list[Claim]:
+def _choose(claims: list[Claim], limit: int) -> list[Claim]:
     """The first `limit` claims that are not near-duplicates of one chosen before (pushback claims first)."""
     chosen: list[Claim] = []
     seen: set[str] = set()
@@ -282,104 +269,6 @@ def _same_point(one: Claim, other: Claim) -> bool:
         return float(one.vector @ other.vector) > DUPLICATE
     a, b = set(content_stems(one.text)), set(content_stems(other.text))
     return bool(a | b) and len(a & b) / len(a | b) > DUPLICATE
-
-
-def _neighbours(universe: Universe, words: _Words | None, claim: Claim, limit: int) -> list[int]:
-    """Rows of the comments nearest the claim, the claim's own comment left out (a pushback's reply kept)."""
-    near = closeness(universe, words, claim)
-    order = [int(i) for i in np.argsort(-near, kind="stable") if int(i) != claim.row][:limit]
-    if claim.reply is not None:
-        reply_row = universe.rows[claim.reply.id]
-        if reply_row not in order:
-            order = [*order[: limit - 1], reply_row]
-    return order
-
-
-async def _weigh(
-    archive: ArchiveInfo,
-    pipeline: StancePipeline,
-    universe: Universe,
-    words: _Words | None,
-    claim: Claim,
-    neighbours: int,
-) -> PoolItem | None:
-    """The claim read against its nearest comments by the pipeline, as a pool item if it divides them."""
-    rows = _neighbours(universe, words, claim, neighbours)
-    comments = [universe.comments[r] for r in rows]
-    vectors = universe.vectors[rows] if universe.vectors is not None else None
-    weighing = await pipeline.weigh(archive, claim.text, comments, vectors)
-    by_id = {c.id: c for c in comments}
-    readings = list(weighing.readings)
-    if claim.reply is not None:  # the pipeline judged this reply against its parent: it is on the other side
-        readings = [r for r in readings if r.comment_id != claim.reply.id]
-        readings.append(Reading(claim.reply.id, "disagree", max(claim.strength, MIN_CONFIDENCE), 1.0))
-    sides = counted_sides(readings, by_id, claim.comment, 0.0 if weighing.rough else MIN_CONFIDENCE)
-    agree, disagree = sides.get("agree", []), sides.get("disagree", [])
-    if claim.reply is None and (len(agree) < MIN_SIDE or len(disagree) < MIN_SIDE):
-        return None
-    weight = sum(j.confidence for j in agree), sum(j.confidence for j in disagree)
-    if claim.reply is not None:
-        weight = (weight[0] + 1.0, weight[1])  # the parent's author holds the claim
-    quotes = {label: strongest(rows_, by_id) for label, rows_ in sides.items()}
-    if claim.reply is not None:
-        quotes["disagree"] = claim.reply.id
-    if quotes.get("disagree") is None or (claim.reply is None and quotes.get("agree") is None):
-        return None
-    score = min(weight) * stand(claim.text)
-    return PoolItem(
-        key=claim.key,
-        rank=0,
-        source="mined" if claim.reply is None else "reply",
-        comment_id=claim.comment.id,
-        claim=claim.text,
-        score=round(score, 4),
-        rough=weighing.rough or claim.by_cues,
-        agree_id=quotes.get("agree"),
-        disagree_id=quotes.get("disagree"),
-        judged=tuple(agree + disagree),
-    )
-
-
-def counted_sides(
-    readings: Sequence[Reading],
-    comments: Mapping[int, StoredComment],
-    claim_comment: StoredComment,
-    min_confidence: float = MIN_CONFIDENCE,
-) -> dict[str, list[Judged]]:
-    """The comments that count on each side: a clear label (agree or disagree, confidence >= `min_confidence`;
-    word cues have no confidence to speak of), each person once (their clearest comment), the claim's author and
-    copies of the claim's comment not at all."""
-    best: dict[tuple[str, str], Judged] = {}
-    own = normal(claim_comment.text)
-    for r in readings:
-        comment = comments.get(r.comment_id)
-        if r.label not in ("agree", "disagree") or r.confidence < min_confidence or comment is None:
-            continue
-        if (claim_comment.author and comment.author == claim_comment.author) or normal(comment.text) == own:
-            continue
-        who = comment.author or f"#{comment.id}"
-        judged = Judged(r.comment_id, r.label, r.confidence, r.relevance)
-        current = best.get((r.label, who))
-        if current is None or (judged.confidence, judged.relevance) > (current.confidence, current.relevance):
-            best[(r.label, who)] = judged
-    sides: dict[str, list[Judged]] = {}
-    for (label, _), judged in sorted(best.items(), key=lambda kv: (-kv[1].confidence, -kv[1].relevance)):
-        sides.setdefault(label, []).append(judged)
-    return sides
-
-
-def strongest(side: Sequence[Judged], comments: Mapping[int, StoredComment]) -> int | None:
-    """The clearest comment of a side that is worth quoting (highest confidence, then relevance)."""
-    for judged in sorted(side, key=lambda j: (-j.confidence, -j.relevance)):
-        comment = comments.get(judged.comment_id)
-        if comment is not None and worth_quoting(comment.text):
-            return judged.comment_id
-    return None
-
-
-def stand(text: str) -> float:
-    """The factor a claim's stand-taking gives its prior and score: 1 -/+ `POSITION_WEIGHT`."""
-    return 1 + POSITION_WEIGHT * max(-1.0, min(1.0, position(text)))
 
 
 async def _others(ctx: Context, archive: ArchiveInfo, claimed: set[int]) -> list[PoolItem]:

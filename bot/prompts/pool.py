@@ -26,7 +26,7 @@ from storage.prompt_store import HistoryEntry, PromptStore
 
 ROTATION = ("disagreement", "discussed", "suggestion")
 DISCUSSED_LIMIT = 200
-NOTABLE_LIMIT = 500
+NOTABLE_LIMIT = 200
 NOTABLE_CHARS = (80, 700)
 CLAIM_LABEL, AGREE_LABEL, DISAGREE_LABEL = "Claim", "Agrees", "Disagrees"
 

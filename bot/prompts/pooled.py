@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 
 from bot.context import Context
 from bot.prompts.claims import worth_quoting
-from bot.prompts.mining import MIN_SIDE
+from bot.prompts.divided import MIN_SIDE
 from storage.interface import ArchiveInfo, StoredComment
 from storage.pool_store import Judged, PoolItem, PoolState
 from storage.stance_store import claim_key

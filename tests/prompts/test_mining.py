@@ -5,6 +5,7 @@ pool is exhausted, moderators see the pool and drop items, and their stance fixe
 
 from __future__ import annotations
 
+import logging
 import re
 
 import pytest
@@ -14,6 +15,8 @@ from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.models import ErrorReply, PromptReply, TextReply
 from bot.prompts.claims import central, claim_sentences, is_chatter, position, worth_quoting
+from bot.prompts.miner import PromptMiner
+from bot.prompts.mining import Bounds
 from bot.prompts.claims import normal as normal_text
 from bot.prompts.pool import ROUGH_NOTE
 from bot.settings import Settings
@@ -79,6 +82,9 @@ def test_what_can_be_a_claim_or_a_quote() -> None:
     assert not worth_quoting("Self-promo, if this is allowed, for my Focusing practice! https://implicitintricacy.net/")
     assert not worth_quoting("Thanks for an insightful read. Great post, well written and clear.")
     assert worth_quoting(REMOTE[0][2])
+    assert worth_quoting("In my company we tried remote work for a year and productivity clearly dropped.")
+    assert worth_quoting("Meta also hired fantastic researchers. Don't discount their abilities or what they knew.")
+    assert not worth_quoting("I wrote about this on my blog, it explains everything: https://blog.example/post")
     assert is_chatter("Can someone explain why this thread got so many upvotes?")
     assert claim_sentences("Is remote work better than the office for most teams? I doubt it.") == []
     text = "I was musing about this a few days ago on a train. Reasoning in words is the wrong path for these models."
@@ -217,3 +223,23 @@ async def test_the_sample_is_mined_too(bot: Bot, kind: str) -> None:
     await mine(bot, sample)
     reply = await ConsoleAdapter(bot, channel="daily").ask("prompt now")
     assert isinstance(reply, PromptReply) and reply.kind == "disagreement" and len(reply.sides) == 3
+
+
+async def test_a_big_archive_is_mined_within_bounds(bot: Bot, caplog: pytest.LogCaptureFixture) -> None:
+    """Above its bounds the miner reads neighbourhoods of the archive, weighs at most so many claims, stops at
+    its time limit with what it has, and logs where it is."""
+    rows = [CommentRecord(f"{sid}-{n}", f"{text} Seen in thread {n}.", author=f"{author}{n}")
+            for n in range(8) for sid, author, text in REMOTE]  # fmt: skip
+    archive = await import_remote(bot, rows)
+    miner = PromptMiner(bot.context, Bounds(universe=20, seeds=3, neighbourhood=6, claims=4))
+    with caplog.at_level(logging.INFO, logger="bot.prompts"):
+        await miner.mine_now(archive.id)
+    state = await bot.context.stores.pools.state(archive.id)
+    assert state is not None and state.comments_read <= 20 and state.claims_weighed <= 4 and state.complete
+    assert "mining `remote` (72 comments): reading" in caplog.text and "prompt pool of `remote` stored" in caplog.text
+    hurried = PromptMiner(bot.context, Bounds(seconds=0.0))
+    await bot.context.stores.archives.import_records(SPACE, "remote", records(REMOTE, "late-"), created_at=now_iso(bot.context))
+    await hurried.mine_now(archive.id)
+    state = await bot.context.stores.pools.state(archive.id)
+    assert state is not None and not state.complete and state.claims_weighed == 0
+    assert await bot.context.stores.pools.items(archive.id)  # the quotes are pooled all the same
