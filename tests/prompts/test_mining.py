@@ -15,9 +15,9 @@ from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.models import ErrorReply, PromptReply, TextReply
 from bot.prompts.claims import central, claim_sentences, is_chatter, position, worth_quoting
+from bot.prompts.claims import normal as normal_text
 from bot.prompts.miner import PromptMiner
 from bot.prompts.mining import Bounds
-from bot.prompts.claims import normal as normal_text
 from bot.prompts.pool import ROUGH_NOTE
 from bot.settings import Settings
 from bot.times import now_iso
