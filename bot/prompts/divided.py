@@ -11,8 +11,9 @@
    disagreeing, and the claim's comment, read against each quote's central sentence, does not take the other
    side; the clearest such pair is shown. A claim with no such pair is left out: its two sides are likely the
    model's mistake (bench/prompt_mining.py; on ArguAna validation debates the reading each way took the share
-   of real opposing pairs from about 0.63 to 0.85 and more). A pushback pair was judged directly (reply
-   against parent); an agreeing quote shown beside it must disagree with the reply.
+   of real opposing pairs from about 0.69 to 0.81). A pushback pair was judged directly (reply against parent);
+   an agreeing quote shown beside it must disagree with the reply. Word cues (no model) are too crude to check
+   anything with; their prompts say they are rough.
 """
 
 from __future__ import annotations
@@ -101,7 +102,7 @@ class Divider:
         weight = sum(j.confidence for j in agree), sum(j.confidence for j in disagree)
         if claim.reply is not None:
             weight = (weight[0] + 1.0, weight[1])  # the parent's author holds the claim
-        pair = await self.pair(claim, quotable(agree, by_id), quotable(disagree, by_id), by_id)
+        pair = await self.pair(claim, quotable(agree, by_id), quotable(disagree, by_id), by_id, weighing.rough)
         if pair is None:
             return None
         return PoolItem(
@@ -118,9 +119,20 @@ class Divider:
         )
 
     async def pair(
-        self, claim: Claim, agree: list[Judged], disagree: list[Judged], comments: Mapping[int, StoredComment]
+        self,
+        claim: Claim,
+        agree: list[Judged],
+        disagree: list[Judged],
+        comments: Mapping[int, StoredComment],
+        rough: bool = False,
     ) -> tuple[int | None, int] | None:
-        """The quotes to show (agreeing, disagreeing): the clearest pair that passes the checks of step 3."""
+        """The quotes to show (agreeing, disagreeing): the clearest pair that passes the checks of step 3. Word
+        cues (`rough`, no model) are too crude to check anything: their clearest pair is shown as it is."""
+        if rough:
+            pushed = claim.reply.id if claim.reply is not None else (disagree[0].comment_id if disagree else None)
+            if pushed is None or (claim.reply is None and not agree):
+                return None
+            return (agree[0].comment_id if agree else None), pushed
         if claim.reply is not None:
             against = claim.reply
             read = await self.labels(against, [comments[j.comment_id] for j in agree[:PAIR_CHOICES]])
