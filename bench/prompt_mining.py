@@ -273,25 +273,30 @@ async def main_async(args: argparse.Namespace, folder: Path) -> None:
               f"opposing share {share:.3f}; claim vs disagreeing quote {claim_share:.3f} over {claim_count}; "
               f"mining p50 {statistics.median(seconds):.0f} s per debate", flush=True)  # fmt: skip
 
-        if args.skip_sample:
-            return
-        sample = await ctx.stores.archives.find_archive(SPACE, "sample")
-        assert sample is not None and ctx.services.miner is not None
-        started = time.perf_counter()
-        await ctx.services.miner.mine_now(sample.id)
-        print(f"\nmining the sample ({sample.comment_count} comments): {time.perf_counter() - started:.0f} s", flush=True)
-        prompts = await first_prompts(bot)
-        two_sided = [p for p in prompts if p.kind == "disagreement" and len(p.sides) == 3]
-        print(f"sample, first 6 prompts: {[p.kind for p in prompts]}; {len(two_sided)} disagreements with a quote "
-              f"on each side", flush=True)  # fmt: skip
-        for p in prompts:
-            if p.kind == "disagreement":
-                print(f"  [{p.tally.line() if p.tally else ''}] claim: {p.sides[0].quote.text[:110]}")
-                for s in p.sides[1:]:
-                    print(f"      {s.label}: {s.quote.text[:110]}")
-        await next_cost(ConsoleAdapter(bot, channel="bench-next"), "sample")
+        if not args.skip_sample:
+            await sample_prompts(bot)
     if not args.skip_big:
         await big_archive(folder, args.size)
+
+
+async def sample_prompts(bot: Bot) -> None:
+    """Mine the bundled sample, then the first 6 prompts of a new channel and `prompt next` with the pool stored."""
+    ctx = bot.context
+    sample = await ctx.stores.archives.find_archive(SPACE, "sample")
+    assert sample is not None and ctx.services.miner is not None
+    started = time.perf_counter()
+    await ctx.services.miner.mine_now(sample.id)
+    print(f"\nmining the sample ({sample.comment_count} comments): {time.perf_counter() - started:.0f} s", flush=True)
+    prompts = await first_prompts(bot)
+    two_sided = [p for p in prompts if p.kind == "disagreement" and len(p.sides) == 3]
+    print(f"sample, first 6 prompts: {[p.kind for p in prompts]}; {len(two_sided)} disagreements with a quote "
+          f"on each side", flush=True)  # fmt: skip
+    for p in prompts:
+        if p.kind == "disagreement":
+            print(f"  [{p.tally.line() if p.tally else ''}] claim: {p.sides[0].quote.text[:110]}")
+            for s in p.sides[1:]:
+                print(f"      {s.label}: {s.quote.text[:110]}")
+    await next_cost(ConsoleAdapter(bot, channel="bench-next"), "sample")
 
 
 def main() -> None:
