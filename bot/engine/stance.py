@@ -303,15 +303,6 @@ class StanceClassifier:
             return []
         return [w.text for w in found]
 
-    def window_texts(self, comment: str) -> list[str]:
-        """The windows whose vectors relevance reads for `comment` ([] when it is read whole or without evidence)."""
-        if self.evidence is None:
-            return []
-        found = cached_windows(comment, self.evidence.size)
-        if len(found) == 1 and found[0].text == comment.strip():
-            return []
-        return [w.text for w in found]
-
     def window_identity(self, embedder_key: str) -> str | None:
         """What stored window vectors depend on: the embedder (by its key) and the windowing (None: no windows)."""
         if self.evidence is None:

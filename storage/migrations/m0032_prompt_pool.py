@@ -4,7 +4,7 @@ its quotable ones. Cached per archive and keyed by its revision, so `prompt next
 re-import (a new revision) rebuilds it; and the items moderators dropped from a space's pool (`prompt drop`).
 Everything goes with its archive or comment."""
 
-VERSION = 31
+VERSION = 32
 
 SQL = """
 CREATE TABLE prompt_pools (
