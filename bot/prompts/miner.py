@@ -23,6 +23,7 @@ from bot.engine.loader import Engine
 from bot.prompts.mining import Bounds, mine
 from bot.times import now_iso
 from storage.pool_store import ArchiveMining, PoolState
+from storage.sql import DatabaseWriteError
 
 log = logging.getLogger(__name__)
 
@@ -92,6 +93,9 @@ class PromptMiner:
                 await self._mine_if_stale(archive_id)
             except asyncio.CancelledError:
                 raise
+            except DatabaseWriteError as error:  # a full disk, a read-only file: one line that says which and the fix
+                log.warning("the prompt pool of archive %s could not be stored (%s); its prompts are quotes for now",
+                            archive_id, error)  # fmt: skip
             except Exception:
                 log.exception("mining the prompt pool of archive %s failed; its prompts are quotes for now", archive_id)
             finally:
