@@ -235,6 +235,9 @@ async def next_cost(console: ConsoleAdapter, archive: str, rounds: int = 20) -> 
 
 
 async def main_async(args: argparse.Namespace, folder: Path) -> None:
+    if args.only_big:
+        await big_archive(folder, args.size)
+        return
     chosen = debates(args.debates, args.seed, args.split)
     sides = {r["id"]: side(r) for rows in chosen.values() for r in rows}
     plain = {f"d{n}": thread(rows, False) for n, rows in enumerate(chosen.values())}
@@ -308,6 +311,7 @@ def main() -> None:
     parser.add_argument("--skip-sample", action="store_true")
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--skip-big", action="store_true")
+    parser.add_argument("--only-big", action="store_true", help="only the large archive's mining time and costs")
     parser.add_argument("--baseline", default=BASE_COMMIT, help="the commit whose pool is today's")
     parser.add_argument("--verbose", action="store_true", help="the miner's progress lines")
     args = parser.parse_args()

@@ -6,7 +6,8 @@ many comments take each; mining.py), a quote that drew many replies (archives wi
 suggestion. When the archive has no disagreement left for the channel, a quote of readable length takes the
 disagreement's turn, and says why. No prompt repeats in a channel until the whole pool has been posted there.
 The choice is deterministic and reads only SQLite, so `prompt next` shows at once what will post. An archive
-with no pool yet (or a stale one) is mined in the background (miner.py); meanwhile its quotes are used.
+with no pool yet (or a stale one) is mined in the background (miner.py); meanwhile its much-replied and first
+quotable comments (or its stale pool) are used.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from storage.interface import ArchiveInfo, StoredComment
 from storage.prompt_store import HistoryEntry, PromptStore
 
 ROTATION = ("disagreement", "discussed", "suggestion")
-DISCUSSED_LIMIT = 200
 NOTABLE_LIMIT = 200
+COUNT_NOW = 20_000
 NOTABLE_CHARS = (80, 700)
 CLAIM_LABEL, AGREE_LABEL, DISAGREE_LABEL = "Claim", "Agrees", "Disagrees"
 
@@ -188,10 +189,12 @@ async def archive_candidates(ctx: Context, place: Place, archive: ArchiveInfo) -
 
 
 async def _unmined(store: PromptStore, archive: ArchiveInfo, min_replies: int) -> list[Candidate]:
-    """Until the archive is mined: its much-replied comments and its quotable ones, read now."""
+    """Until the archive is mined: its much-replied comments (only in an archive of at most `COUNT_NOW`
+    comments: counting the replies of a big one is the miner's time, not a command's) and its first quotable
+    comments, read now."""
     found: list[Candidate] = []
-    if await store.has_replies(archive.id):
-        for comment, replies in await store.most_replied(archive.id, min_replies, DISCUSSED_LIMIT):
+    if archive.comment_count <= COUNT_NOW and await store.has_replies(archive.id):
+        for comment, replies in await store.most_replied(archive.id, min_replies, NOTABLE_LIMIT):
             if worth_quoting(comment.text):
                 found.append(discussed(comment, replies))
     taken = {c.key for c in found}

@@ -27,8 +27,9 @@ from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.search import vector_store
 from storage.interface import ArchiveInfo, StoredComment
 
-EMBED_BATCH = 4
-SENTENCE_BATCH = 16
+EMBED_BATCH = 2
+SENTENCE_BATCH = 8
+"""Comments and sentences embedded per step: a command waits for at most one step (a few tenths of a second)."""
 MAX_CHARS = 100_000
 Idle = Callable[[], Awaitable[None]]
 Vectors = npt.NDArray[np.float32]
