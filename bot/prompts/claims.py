@@ -73,6 +73,7 @@ _STANCE_WORDS = re.compile(
     re.IGNORECASE,
 )
 _SPACE = re.compile(r"\s+")
+_ROUGH_SENTENCES = re.compile(r"(?<=[.!?\u2026])\s+|\n+")
 _EDGES = re.compile(r"^[\W_]+|[\W_]+$")
 
 
@@ -108,7 +109,7 @@ def worth_quoting(text: str) -> bool:
     own = _URL.sub(" ", own_text(stripped))
     if _words(own) < MIN_OWN_WORDS:
         return False
-    said = [s for s in sentences(own) if _words(s) >= 3]
+    said = [s for s in _ROUGH_SENTENCES.split(own) if _words(s) >= 3]  # rough and fast: a prompt reads this
     chatter = sum(is_chatter(s) for s in said)
     return bool(said) and chatter * 2 < len(said)
 

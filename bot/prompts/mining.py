@@ -32,7 +32,7 @@ from bot.engine.text import content_stems
 from bot.prompts.claims import central, claim_sentences, normal, worth_quoting
 from bot.prompts.divided import MIN_SIDE, Claim, Divider, stand
 from bot.prompts.pushback import THRESHOLD, cue_score, eligible
-from bot.prompts.universe import Universe, embed_universe, gather, warm_sentences
+from bot.prompts.universe import Idle, Universe, embed_universe, gather, warm_sentences
 from bot.services import StancePipeline
 from storage.interface import ArchiveInfo, StoredComment
 from storage.pool_store import PoolItem
@@ -47,6 +47,7 @@ LEXICAL_NEAR = 0.3
 """The same without models: the share of the claim's content words a comment has."""
 DUPLICATE = 0.9
 PROGRESS_SECONDS = 15.0
+SPLIT_CHUNK = 32
 DISCUSSED_LIMIT = 200
 QUOTE_LIMIT = 200
 QUOTE_CHARS = (80, 700)
@@ -137,12 +138,14 @@ async def mine(
     await embed_universe(ctx, engine, universe, pipeline.idle, start + 0.4 * bounds.seconds)
     closeness = _Closeness(universe, None if universe.vectors is not None else _Words(universe.comments))
     ready: set[str] = set()
+    sentences = await _claim_sentences(universe.comments, pipeline.idle)
     if universe.vectors is not None:
-        texts = [t for c in universe.comments for t in (*engine.stance.window_texts(c.text), *claim_sentences(c.text))]
+        windows = await asyncio.to_thread(lambda: [t for c in universe.comments for t in engine.stance.window_texts(c.text)])
+        texts = windows + [t for found in sentences.values() for t in found]
         ready = await warm_sentences(engine, texts, pipeline.idle, start + 0.65 * bounds.seconds)
     progress.note("claims next")
-    claims, centrals = await _claims(engine, universe, closeness, ready, bounds)
-    pushed = await _pushbacks(engine, pipeline, universe, pairs)
+    claims, centrals = await _claims(engine, universe, closeness, sentences, ready, bounds)
+    pushed = await _pushbacks(engine, pipeline, universe, pairs, sentences)
     chosen = _choose(pushed + claims, bounds.claims)
     divider = Divider(archive, pipeline, universe, centrals, closeness)
     items: list[PoolItem] = []
@@ -176,16 +179,36 @@ async def _reply_pairs(ctx: Context, archive: ArchiveInfo, limit: int) -> list[R
     if limit <= 0 or not await ctx.stores.prompts.has_replies(archive.id):
         return []
     pairs = await ctx.stores.prompts.reply_pairs(archive.id, None, limit * 4)
-    good = [
-        p
-        for p in pairs
-        if eligible(p) and worth_quoting(p.parent.text) and worth_quoting(p.reply.text) and claim_sentences(p.parent.text)
-    ]
-    return good[:limit]
+
+    def good(pair: ReplyPair) -> bool:
+        parent, reply = pair.parent.text, pair.reply.text
+        return eligible(pair) and worth_quoting(parent) and worth_quoting(reply) and bool(claim_sentences(parent))
+
+    kept = await asyncio.to_thread(lambda: [p for p in pairs if good(p)])  # pure Python: off the event loop
+    return kept[:limit]
+
+
+async def _claim_sentences(comments: Sequence[StoredComment], idle: Idle) -> dict[int, list[str]]:
+    """Each comment's claim sentences (none if it is not worth quoting), found in a worker thread a chunk at a
+    time: sentence splitting is pure Python, and the event loop has commands to answer."""
+
+    def chunk(part: Sequence[StoredComment]) -> dict[int, list[str]]:
+        return {c.id: claim_sentences(c.text) if worth_quoting(c.text) else [] for c in part}
+
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(comments), SPLIT_CHUNK):
+        await idle()
+        found.update(await asyncio.to_thread(chunk, comments[start : start + SPLIT_CHUNK]))
+    return found
 
 
 async def _claims(
-    engine: Engine, universe: Universe, closeness: _Closeness, ready: set[str], bounds: Bounds
+    engine: Engine,
+    universe: Universe,
+    closeness: _Closeness,
+    claim_texts: dict[int, list[str]],
+    ready: set[str],
+    bounds: Bounds,
 ) -> tuple[list[Claim], dict[int, str]]:
     """Each quotable comment's central claim sentence, those that can divide the thread with their prior (best
     first), and every quotable comment's central sentence by comment id (see the module docstring)."""
@@ -193,7 +216,7 @@ async def _claims(
     centrals: dict[int, str] = {}
     vectors_of = universe.vectors
     for row, comment in enumerate(universe.comments):
-        sentences = claim_sentences(comment.text) if worth_quoting(comment.text) else []
+        sentences = claim_texts.get(comment.id, [])
         if not sentences or (vectors_of is not None and not all(s in ready for s in sentences)):
             continue
         vectors = None
@@ -214,7 +237,11 @@ async def _claims(
 
 
 async def _pushbacks(
-    engine: Engine, pipeline: StancePipeline, universe: Universe, pairs: list[ReplyPair]
+    engine: Engine,
+    pipeline: StancePipeline,
+    universe: Universe,
+    pairs: list[ReplyPair],
+    claim_texts: dict[int, list[str]],
 ) -> list[Claim]:
     """Claims from replies the pipeline judges to push back on their parent (the model; word cues only without
     one), strongest first, one per parent: the parent's sentence closest to the reply."""
@@ -231,7 +258,7 @@ async def _pushbacks(
             best[pair.parent.id] = (pair, score)
     found: list[Claim] = []
     for pair, score in sorted(best.values(), key=lambda b: -b[1]):
-        sentences = claim_sentences(pair.parent.text)
+        sentences = claim_texts.get(pair.parent.id) or claim_sentences(pair.parent.text)
         row = universe.rows[pair.parent.id]
         reply_row = universe.rows[pair.reply.id]
         if universe.vectors is not None:
@@ -278,17 +305,24 @@ async def _others(ctx: Context, archive: ArchiveInfo, claimed: set[int]) -> list
     store = ctx.stores.prompts
     found: list[PoolItem] = []
     taken = set(claimed)
+
+    async def quotable(comments: list[StoredComment]) -> set[int]:
+        return await asyncio.to_thread(lambda: {c.id for c in comments if worth_quoting(c.text)})
+
     if await store.has_replies(archive.id):
         replied = await store.most_replied(archive.id, ctx.settings.prompt_min_replies, DISCUSSED_LIMIT)
+        fit = await quotable([comment for comment, _ in replied])
         for rank, (comment, replies) in enumerate(replied):
-            if comment.id in taken or not worth_quoting(comment.text):
+            if comment.id in taken or comment.id not in fit:
                 continue
             taken.add(comment.id)
             found.append(PoolItem(f"q:{comment.id}", rank, "discussed", comment.id, "", float(replies), False,
                                   None, None, ()))  # fmt: skip
     low, high = QUOTE_CHARS
-    for rank, comment in enumerate(await store.notable(archive.id, low, high, QUOTE_LIMIT)):
-        if comment.id in taken or not worth_quoting(comment.text):
+    notable = await store.notable(archive.id, low, high, QUOTE_LIMIT)
+    fit = await quotable(notable)
+    for rank, comment in enumerate(notable):
+        if comment.id in taken or comment.id not in fit:
             continue
         taken.add(comment.id)
         found.append(PoolItem(f"q:{comment.id}", rank, "quote", comment.id, "", 0.0, False, None, None, ()))

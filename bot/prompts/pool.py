@@ -26,7 +26,8 @@ from storage.interface import ArchiveInfo, StoredComment
 from storage.prompt_store import HistoryEntry, PromptStore
 
 ROTATION = ("disagreement", "discussed", "suggestion")
-NOTABLE_LIMIT = 200
+NOTABLE_LIMIT = 50
+"""Quotes read per command until the archive is mined (each is checked for chatter, ~0.4 ms a comment)."""
 COUNT_NOW = 20_000
 NOTABLE_CHARS = (80, 700)
 CLAIM_LABEL, AGREE_LABEL, DISAGREE_LABEL = "Claim", "Agrees", "Disagrees"

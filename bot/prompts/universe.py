@@ -27,8 +27,8 @@ from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.search import vector_store
 from storage.interface import ArchiveInfo, StoredComment
 
-EMBED_BATCH = 2
-SENTENCE_BATCH = 8
+EMBED_BATCH = 4
+SENTENCE_BATCH = 16
 """Comments and sentences embedded per step: a command waits for at most one step (a few tenths of a second)."""
 MAX_CHARS = 100_000
 Idle = Callable[[], Awaitable[None]]
@@ -77,11 +77,12 @@ async def gather(ctx: Context, archive: ArchiveInfo, size: int, seeds: int, neig
     else:
         stride = max(1, archive.comment_count // (seeds * 4))
         spread = await ctx.stores.pools.spread(archive.id, *QUOTE_CHARS, stride, seeds * 4)
-        quotable = [c for c in spread if worth_quoting(c.text)]
+        quotable = await asyncio.to_thread(lambda: [c for c in spread if worth_quoting(c.text)])
         step = max(1, len(quotable) // seeds)
+        chosen = quotable[::step][:seeds]
+        queries = await asyncio.to_thread(lambda: [(claim_sentences(c.text) or [c.text[:300]])[0] for c in chosen])
         found = []
-        for seed in quotable[::step][:seeds]:
-            query = (claim_sentences(seed.text) or [seed.text[:300]])[0]
+        for seed, query in zip(chosen, queries, strict=True):
             hits = await ctx.stores.archives.search([archive.id], query, neighbourhood)
             found += [seed, *(hit.comment for hit in hits)]
             if len({c.id for c in found}) >= size:
