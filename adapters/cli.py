@@ -21,6 +21,7 @@ from adapters import redact
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
 from adapters.importing import import_files
+from adapters.runner import configured_platforms
 from bot.errors import UserFacingError
 from bot.fetch import check_address, import_link, looks_like_link, read_link
 from bot.models import ErrorReply
@@ -114,9 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _log_level(action: str, settings: Settings) -> str:
-    """The settings' level; on the console (`console`, `ask`) WARNING unless one was set, so migrations and
-    background work do not interleave with the answers."""
-    if action in CONSOLE_ACTIONS and "log_level" not in settings.model_fields_set:
+    """The settings' level; on the console (`console`, `ask`, and `run` with no Discord or Slack token) WARNING
+    unless one was set, so migrations and background work do not interleave with the answers."""
+    on_console = action in CONSOLE_ACTIONS or (action == "run" and not configured_platforms(settings))
+    if on_console and "log_level" not in settings.model_fields_set:
         return "WARNING"
     return settings.log_level.upper()
 

@@ -116,9 +116,11 @@ def test_bad_archive_name_is_explained(db: Path, tmp_path: Path) -> None:
 
 
 def test_run_without_tokens_is_the_console(db: Path) -> None:
+    """The README's run command on a fresh database: the answers, and no INFO lines between them."""
     result = threadbot(db, "run", stdin="help\n")
     assert result.returncode == 0, result.stderr
     assert "threadbot commands" in result.stdout
+    assert "applying migration" not in result.stderr and " INFO " not in result.stderr, result.stderr
 
 
 def test_discord_sync_without_a_token_says_how_to_fix_it(db: Path) -> None:
