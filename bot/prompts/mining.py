@@ -91,7 +91,7 @@ class _Progress:
         now = time.perf_counter()
         if force or now - self.last >= PROGRESS_SECONDS:
             self.last = now
-            log.info("mining `%s` (%d comments): %s (%.0f s)", self.archive.name, self.archive.comment_count,
+            log.info("mining `%s` (%s comments): %s (%.0f s)", self.archive.name, f"{self.archive.comment_count:,}",
                      what, now - self.started)  # fmt: skip
 
 
