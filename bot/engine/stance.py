@@ -285,10 +285,7 @@ class StanceClassifier:
         new = list(dict.fromkeys(t for t in texts if t not in rows))
         if new:
             rows.update(zip(new, self.embedder.embed(new), strict=True))
-            with self._lock:
-                if len(self._window_rows) + len(new) > WINDOW_CACHE:
-                    self._window_rows.clear()
-                self._window_rows.update((t, rows[t]) for t in new)
+            self._cache_windows({t: rows[t] for t in new})
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         return np.vstack([rows[t] for t in texts]).astype(np.float32)
@@ -328,11 +325,15 @@ class StanceClassifier:
         texts = self.window_texts(comment)
         if not texts or len(rows) != len(texts):
             return False
-        with self._lock:
-            if len(self._window_rows) + len(texts) > WINDOW_CACHE:
-                self._window_rows.clear()
-            self._window_rows.update(zip(texts, np.asarray(rows, dtype=np.float32), strict=True))
+        self._cache_windows(dict(zip(texts, np.asarray(rows, dtype=np.float32), strict=True)))
         return True
+
+    def _cache_windows(self, rows: dict[str, npt.NDArray[np.float32]]) -> None:
+        """Remember window vectors (claim-free), emptying the cache first when they would overflow it."""
+        with self._lock:
+            if len(self._window_rows) + len(rows) > WINDOW_CACHE:
+                self._window_rows.clear()
+            self._window_rows.update(rows)
 
     def _query(self, claim: str) -> npt.NDArray[np.float32]:
         assert self.embedder is not None
