@@ -16,12 +16,12 @@ from bot.services import Services
 from bot.settings import Settings
 from bot.times import now_iso
 from storage.sample import ensure_sample
-from storage.stores import open_stores
+from storage.stores import database_url, open_stores
 
 
 @asynccontextmanager
 async def open_bot(settings: Settings) -> AsyncIterator[Bot]:
-    stores = await open_stores(settings.db)
+    stores = await open_stores(settings.db, database_url(settings))
     bot: Bot | None = None
     try:
         context = Context(

@@ -32,7 +32,7 @@ from storage.importers.detect import FORMATS
 from storage.importers.records import ImportFormatError
 from storage.naming import check_archive_name
 from storage.sample import ensure_sample
-from storage.stores import open_stores
+from storage.stores import database_url, open_stores
 
 log = logging.getLogger("threadbot")
 CONSOLE_ACTIONS = ("console", "ask")
@@ -183,7 +183,7 @@ async def _import(args: argparse.Namespace, settings: Settings) -> int:
     if any(looks_like_link(path) for path in args.paths):
         return await _import_link(args, settings)
     err = Console(stderr=True)
-    stores = await open_stores(settings.db)
+    stores = await open_stores(settings.db, database_url(settings))
     try:
         report = await import_files(
             stores.archives,
@@ -225,7 +225,7 @@ async def _import_link(args: argparse.Namespace, settings: Settings) -> int:
     check_address(link, settings)
     archive = check_archive_name(args.archive or link.archive_name)
     print(f"Fetching {link.url} ...", file=sys.stderr)
-    stores = await open_stores(settings.db)
+    stores = await open_stores(settings.db, database_url(settings))
     try:
         done = await import_link(
             stores.archives,
@@ -261,7 +261,7 @@ async def _embed(settings: Settings) -> int:
         )
         return 1
     err = Console(stderr=True)
-    stores = await open_stores(settings.db)
+    stores = await open_stores(settings.db, database_url(settings))
     try:
         # as the bot does on a fresh database, so its comments are embedded too
         await ensure_sample(stores.archives, iso(utc_now()))

@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="THREADBOT_", extra="ignore", populate_by_name=True)
 
     db: Path = Field(default=Path("threadbot.db"), description="SQLite database file")
+    database_url: SecretStr | None = Field(
+        default=None,
+        description="postgresql://user:password@host:port/name: PostgreSQL instead of the SQLite file, for "
+        "several bot processes on one database (docs/deploy.md)",
+    )
     log_level: str = Field(default="INFO", description="DEBUG, INFO, WARNING or ERROR")
     quotes_per_reply: int = Field(default=3, ge=1, le=10, description="How many quotes `quote` shows")
     import_max_bytes: int = Field(default=2 * 1024**3, ge=1, description="Largest file `import` accepts")

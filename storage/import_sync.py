@@ -13,10 +13,9 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from storage.db import Database
 from storage.importers.records import CommentRecord, content_hash
 from storage.interface import SyncScope
-from storage.sql import Connection
+from storage.sql import Connection, SqlDatabase
 
 LOOKUP_CHUNK = 500
 _PART = re.compile(r"#p\d+$")
@@ -55,7 +54,7 @@ def _base_id(source_id: str) -> str:
 
 
 async def plan_sync(
-    db: Database, archive_id: int, first_id: int, records: Sequence[CommentRecord], sync: SyncScope
+    db: SqlDatabase, archive_id: int, first_id: int, records: Sequence[CommentRecord], sync: SyncScope
 ) -> SyncPlan:
     """Compare the records with the archive's published comments (ids below `first_id`)."""
     stored: dict[str, tuple[int, str, str | None]] = {}
@@ -88,10 +87,12 @@ async def plan_sync(
     return plan
 
 
-async def apply_sync(conn: Connection, archive_id: int, plan: SyncPlan, origin: str) -> None:
+async def apply_sync(
+    conn: Connection, archive_id: int, plan: SyncPlan, origin: str, *, index_sql: str | None = INDEX_ONE
+) -> None:
     """Deletions, edits and claims, inside the publish transaction (before its id segment is recorded, so the
     edited rows' new ids fall inside it). The delete trigger uncounts each removed row; the caller counts the
-    edited rows back in."""
+    edited rows back in. `index_sql` adds an edited row to SQLite's FTS5 table (PostgreSQL indexes by itself)."""
     gone = plan.deleted + [row_id for row_id, _ in plan.edited]
     for start in range(0, len(gone), LOOKUP_CHUNK):
         chunk = gone[start : start + LOOKUP_CHUNK]
@@ -100,13 +101,16 @@ async def apply_sync(conn: Connection, archive_id: int, plan: SyncPlan, origin: 
         row = comment_row(archive_id, record, content_hash(record.text), origin)
         async with conn.execute(INSERT_EDITED, row) as cursor:
             inserted = await cursor.fetchone()
-        await conn.execute(INDEX_ONE, (int(inserted[0]), record.text))
+        if index_sql is not None:
+            await conn.execute(index_sql, (int(inserted[0]), record.text))
     for start in range(0, len(plan.claimed), LOOKUP_CHUNK):
         chunk = plan.claimed[start : start + LOOKUP_CHUNK]
         await conn.execute(CLAIM_ORIGIN.format(ids=",".join("?" * len(chunk))), [origin, *chunk])
 
 
-def comment_row(archive_id: int, record: CommentRecord, digest: str, origin: str | None) -> tuple[object, ...]:
+def comment_row(
+    archive_id: int, record: CommentRecord, digest: str, origin: str | None
+) -> tuple[object, ...]:
     """A comment's values in the column order of the comments INSERTs (import_writer.py and here)."""
     return (
         archive_id,

@@ -6,8 +6,10 @@ these typed stores, never the database under them. A PostgreSQL backend is one m
 
 from __future__ import annotations
 
+from collections.abc import Awaitable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from storage.db import Database, open_database
 from storage.embedding_store import VectorStores
@@ -39,16 +41,21 @@ class Stores:
     """Threads re-imported from their links on a schedule (`archive follow`)."""
     database: SqlDatabase
     """The database under the stores, for maintenance tools and tests; features never use it."""
-    _owner: Database
+    _owner: _Closable
+    backend: str = "sqlite"
+    """"sqlite" or "postgresql": for maintenance tools and logs."""
 
     async def close(self) -> None:
         await self._owner.close()
 
 
-def sqlite_stores(db: Database) -> Stores:
-    """Every store on one open SQLite database."""
+class _Closable(Protocol):
+    def close(self) -> Awaitable[None]: ...
+
+
+def _stores(db: SqlDatabase, archives: Store, owner: _Closable, backend: str) -> Stores:
     return Stores(
-        archives=SqliteStore(db),
+        archives=archives,
         prompts=PromptStore(db),
         pools=PoolStore(db),
         sessions=SessionStore(db),
@@ -57,10 +64,40 @@ def sqlite_stores(db: Database) -> Stores:
         slack=SlackInstallationStore(db),
         follows=FollowStore(db),
         database=db,
-        _owner=db,
+        _owner=owner,
+        backend=backend,
     )
 
 
-async def open_stores(path: Path | str) -> Stores:
-    """Open (and migrate) the database at `path` and build every store on it."""
+def sqlite_stores(db: Database) -> Stores:
+    """Every store on one open SQLite database."""
+    return _stores(db, SqliteStore(db), db, "sqlite")
+
+
+async def postgres_stores(url: str, *, migrate: bool = True) -> Stores:
+    """Every store on one PostgreSQL database (migrated first, unless `migrate` is False)."""
+    from storage.postgres.archive_store import PostgresStore  # psycopg is needed only on this path
+    from storage.postgres.database import connect_pool
+    from storage.postgres.migrate import migrate_pg
+
+    db = await connect_pool(url)
+    try:
+        if migrate:
+            await migrate_pg(db)
+    except BaseException:
+        await db.close()
+        raise
+    return _stores(db, PostgresStore(db), db, "postgresql")
+
+
+async def open_stores(path: Path | str, url: str | None = None) -> Stores:
+    """Open (and migrate) the database: PostgreSQL at `url` when given, else the SQLite file at `path`."""
+    if url:
+        return await postgres_stores(url)
     return sqlite_stores(await open_database(path))
+
+
+def database_url(settings: object) -> str | None:
+    """The PostgreSQL URL from settings (THREADBOT_DATABASE_URL), or None for SQLite."""
+    secret = getattr(settings, "database_url", None)
+    return secret.get_secret_value() if secret is not None else None

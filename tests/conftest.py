@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
@@ -11,25 +11,57 @@ from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.settings import Settings
-from storage.db import Database, open_database
+from storage.db import open_database
+from storage.sql import SqlDatabase
+from tests.pg_server import fresh_database
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 
 
+BACKENDS = ("sqlite", "postgresql")
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request: pytest.FixtureRequest) -> str:
+    """Every test of stored behaviour runs on both databases; PostgreSQL's skips, saying why, when no test
+    server is given (tests/pg_server.py)."""
+    return str(request.param)
+
+
 @pytest.fixture
-def settings(tmp_path: Path) -> Settings:
+def settings(tmp_path: Path, backend: str) -> Iterator[Settings]:
+    if backend == "sqlite":
+        yield Settings(db=tmp_path / "threadbot.db")
+        return
+    with fresh_database() as url:
+        yield Settings(db=tmp_path / "threadbot.db", database_url=url)
+
+
+@pytest.fixture
+def sqlite_settings(tmp_path: Path) -> Settings:
+    """For tests of SQLite itself (its file, its locks, its staging): SQLite only."""
     return Settings(db=tmp_path / "threadbot.db")
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    """A bare migrated database in a temporary folder, for tests of one store."""
-    database = await open_database(tmp_path / "store.db")
-    try:
-        yield database
-    finally:
-        await database.close()
+async def db(tmp_path: Path, backend: str) -> AsyncIterator[SqlDatabase]:
+    """A bare migrated database (a temporary SQLite file, or a fresh PostgreSQL database), for tests of one store."""
+    if backend == "sqlite":
+        database = await open_database(tmp_path / "store.db")
+        try:
+            yield database
+        finally:
+            await database.close()
+        return
+    from storage.stores import postgres_stores
+
+    with fresh_database() as url:
+        stores = await postgres_stores(url)
+        try:
+            yield stores.database
+        finally:
+            await stores.close()
 
 
 @pytest.fixture

@@ -1,0 +1,221 @@
+"""`PostgresDatabase`: the `SqlDatabase` protocol (storage/sql.py) on a PostgreSQL server, for several bot
+processes on one database.
+
+A psycopg connection pool serves the process. Reads run on any pooled connection in autocommit. A write
+transaction takes one transaction-scoped advisory lock first, so write transactions run one at a time across
+every process, as they do on SQLite (`BEGIN IMMEDIATE`): the stores' read-then-write steps stay correct
+unchanged. Imports and work queues that are built for concurrency ask for `transaction(exclusive=False)`.
+
+When the server cannot be reached (it restarts, the network drops), a command gets `DatabaseUnavailableError`,
+which says nothing was changed and to try again; the pool reconnects by itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterable, Sequence
+from contextlib import asynccontextmanager
+from typing import Any
+
+import psycopg
+from psycopg.rows import RowMaker
+from psycopg_pool import AsyncConnectionPool
+
+from storage.postgres.translate import to_postgres
+from storage.sql import DatabaseError, DatabaseWriteError
+
+log = logging.getLogger(__name__)
+
+WRITE_LOCK = 7_245_163_001
+"""The advisory lock key every exclusive write transaction holds: one writer at a time, in every process."""
+POOL_SIZE = 8
+CONNECT_TIMEOUT_SECONDS = 10.0
+UNAVAILABLE_MESSAGE = (
+    "The bot's database cannot be reached right now (it may be restarting); nothing was changed."
+)
+UNAVAILABLE_HINT = "Try again in a moment."
+
+
+class DatabaseUnavailableError(DatabaseWriteError):
+    """The server could not be reached or dropped the connection; the command's transaction was rolled back."""
+
+    def __init__(self, detail: str) -> None:
+        super().__init__(UNAVAILABLE_MESSAGE, UNAVAILABLE_HINT)
+        self.detail = detail
+
+
+class PgRow(tuple[Any, ...]):
+    """A result row read by column index or name, like `sqlite3.Row`."""
+
+    _names: dict[str, int]
+
+    def __new__(cls, values: Sequence[Any], names: dict[str, int]) -> PgRow:
+        row = super().__new__(cls, values)
+        row._names = names
+        return row
+
+    def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, str):
+            return tuple.__getitem__(self, self._names[key])
+        return tuple.__getitem__(self, key)
+
+    def keys(self) -> list[str]:
+        return list(self._names)
+
+
+def pg_rows(cursor: Any) -> RowMaker[PgRow]:
+    """psycopg row factory: `PgRow`s that share one name index per result."""
+    description = cursor.description or []
+    names = {column.name: index for index, column in enumerate(description)}
+
+    def make(values: Sequence[Any]) -> PgRow:
+        return PgRow(values, names)
+
+    return make
+
+
+def _params(parameters: Iterable[Any] | None) -> tuple[Any, ...] | None:
+    """SQLite stores booleans as 0/1 and the stores bind Python bools to INTEGER columns: do the same here."""
+    if parameters is None:
+        return None
+    return tuple(int(value) if isinstance(value, bool) else value for value in parameters)
+
+
+class _Execution:
+    """What `execute` returns: awaited, the cursor; entered with `async with`, the cursor too (aiosqlite's
+    two ways, which the stores use)."""
+
+    def __init__(
+        self, conn: psycopg.AsyncConnection[PgRow], sql: str, parameters: Iterable[Any] | None
+    ) -> None:
+        self._conn = conn
+        self._sql = sql
+        self._parameters = parameters
+
+    async def _run(self) -> psycopg.AsyncCursor[PgRow]:
+        cursor = self._conn.cursor()
+        await cursor.execute(to_postgres(self._sql), _params(self._parameters))
+        return cursor
+
+    def __await__(self) -> Any:
+        return self._run().__await__()
+
+    async def __aenter__(self) -> psycopg.AsyncCursor[PgRow]:
+        return await self._run()
+
+    async def __aexit__(self, *exc: object) -> None:
+        return None
+
+
+class PostgresConnection:
+    """The connection a transaction hands out, with aiosqlite's `execute` and `executemany`."""
+
+    def __init__(self, conn: psycopg.AsyncConnection[PgRow]) -> None:
+        self.raw = conn
+        """The psycopg connection itself, for COPY in the PostgreSQL stores."""
+
+    def execute(self, sql: str, parameters: Iterable[Any] | None = None, /) -> _Execution:
+        return _Execution(self.raw, sql, parameters)
+
+    async def executemany(self, sql: str, seq: Iterable[Iterable[Any]], /) -> psycopg.AsyncCursor[PgRow]:
+        cursor = self.raw.cursor()
+        rows = [_params(parameters) or () for parameters in seq]
+        if rows:
+            await cursor.executemany(to_postgres(sql), rows)
+        return cursor
+
+
+def unavailable(error: BaseException) -> bool:
+    """The connection failed or was closed under us (not a constraint or syntax error)."""
+    return isinstance(error, (psycopg.OperationalError, psycopg.InterfaceError)) and not isinstance(
+        error, psycopg.errors.QueryCanceled
+    )
+
+
+class PostgresDatabase:
+    """A pool of connections to one PostgreSQL database."""
+
+    dialect = "postgresql"
+
+    def __init__(self, pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]], url: str) -> None:
+        self.pool = pool
+        self.url = url
+        self.path = redact_url(url)
+        """What messages call this database (the URL without its password)."""
+
+    @asynccontextmanager
+    async def transaction(self, *, exclusive: bool = True) -> AsyncIterator[PostgresConnection]:
+        """One transaction, committed at the end or rolled back on any error: nothing half-written survives.
+        `exclusive` (the default) waits for the one write lock all processes share."""
+        try:
+            async with self.pool.connection() as conn, conn.transaction():
+                if exclusive:
+                    await conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+                yield PostgresConnection(conn)
+        except BaseException as error:
+            if unavailable(error):
+                log.warning("a write to %s was cut off: %s", self.path, error)
+                raise DatabaseUnavailableError(str(error)) from error
+            raise
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[PostgresConnection]:
+        """One pooled connection in autocommit, for a series of reads (or COPY) outside a transaction."""
+        try:
+            async with self.pool.connection() as conn:
+                yield PostgresConnection(conn)
+        except BaseException as error:
+            if unavailable(error):
+                raise DatabaseUnavailableError(str(error)) from error
+            raise
+
+    async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> list[PgRow]:
+        async with self.connection() as conn, conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    async def fetchone(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> PgRow | None:
+        async with self.connection() as conn, conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def close(self) -> None:
+        await self.pool.close()
+
+
+def redact_url(url: str) -> str:
+    """The URL with any password replaced, for logs and error messages (secrets are never logged)."""
+    try:
+        info = psycopg.conninfo.conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "the PostgreSQL database (its URL could not be read)"
+    host = info.get("host") or "localhost"
+    port = info.get("port") or "5432"
+    name = info.get("dbname") or info.get("user") or ""
+    return f"postgresql://{host}:{port}/{name}"
+
+
+async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
+    conn.row_factory = pg_rows
+
+
+async def connect_pool(url: str, *, size: int = POOL_SIZE) -> PostgresDatabase:
+    """Open a pool on `url` and check the server answers; a clear `DatabaseError` if it does not."""
+    pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]] = AsyncConnectionPool(
+        url,
+        min_size=1,
+        max_size=size,
+        kwargs={"autocommit": True},
+        configure=_configure,
+        check=AsyncConnectionPool.check_connection,
+        open=False,
+        timeout=CONNECT_TIMEOUT_SECONDS,
+        name="threadbot",
+    )
+    try:
+        await pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
+    except Exception as error:  # psycopg_pool.PoolTimeout carries the server's last refusal in its text
+        await pool.close()
+        raise DatabaseError(
+            f"cannot connect to {redact_url(url)}: {error}. Check THREADBOT_DATABASE_URL and that the server "
+            "is running (docs/deploy.md)."
+        ) from error
+    return PostgresDatabase(pool, url)
