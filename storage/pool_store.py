@@ -44,7 +44,7 @@ SELECT_ARCHIVE_STATES = f"""
 SELECT a.id, a.space_key, a.name, a.title, a.created_at, a.comment_count, a.revision,
        p.revision AS pool_revision, p.identity AS pool_identity
 FROM archives a LEFT JOIN prompt_pools p ON p.archive_id = a.id
-WHERE a.id NOT IN {HIDDEN_ARCHIVES} AND (? IS NULL OR a.id = ?)
+WHERE a.id NOT IN {HIDDEN_ARCHIVES} AND (CAST(? AS BIGINT) IS NULL OR a.id = ?)
 ORDER BY a.created_at DESC, a.id DESC
 """
 INSERT_DROP = """

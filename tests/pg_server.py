@@ -8,6 +8,7 @@ another's rows); it is dropped afterwards.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import uuid
 from collections.abc import Iterator
@@ -16,7 +17,9 @@ from contextlib import contextmanager
 import pytest
 
 ADMIN_URL_VARIABLE = "THREADBOT_TEST_DATABASE_URL"
-TEMPLATE = "threadbot_test_template"
+TEMPLATE = f"threadbot_test_template_{os.getpid()}"
+"""One template per test run: runs sharing a server (a developer's and CI's, or parallel checkouts) never drop
+each other's template."""
 SKIP_REASON = (
     f"no PostgreSQL server for the tests: set {ADMIN_URL_VARIABLE}=postgresql://... (CI's .ci/run starts one)"
 )
@@ -63,6 +66,7 @@ def _ensure_template() -> None:
 
     asyncio.run(migrate())
     _template_ready = True
+    atexit.register(_admin, f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
 
 
 @contextmanager
