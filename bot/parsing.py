@@ -15,13 +15,14 @@ from bot.registry import CommandSpec, Registry
 
 _DASHES = ("--", "\u2014", "\u2013\u2013")
 PREFIXES = ("!", "/", "?")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_UNSTORABLE = re.compile(r"[\ud800-\udfff\x00]")
 
 
 def storable(text: str) -> str:
-    """`text` with each lone surrogate replaced by U+FFFD. UTF-8, and so SQLite, cannot hold one, yet a
-    platform's JSON may carry one escaped (`"\\ud800"`): stored or searched, it would fail the command."""
-    return _SURROGATE.sub("\ufffd", text)
+    """`text` with each lone surrogate and NUL replaced by U+FFFD. UTF-8, and so SQLite, cannot hold a lone
+    surrogate, and PostgreSQL's text no NUL, yet a platform's JSON may carry either escaped (`"\\ud800"`,
+    `"\\u0000"`): stored or searched, it would fail the command."""
+    return _UNSTORABLE.sub("\ufffd", text)
 
 
 def _storable_actor(actor: Actor) -> Actor:

@@ -101,7 +101,7 @@ FROM session_messages reply
 JOIN session_messages target
   ON target.session_id = reply.session_id AND target.message_id = reply.reply_to
 WHERE reply.session_id = ? AND reply.message_id != target.message_id
-GROUP BY target.message_id
+GROUP BY target.session_id, target.message_id  -- the key: the other columns follow from it
 ORDER BY replies DESC, target.at
 LIMIT ?
 """

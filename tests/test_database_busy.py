@@ -14,6 +14,8 @@ from storage import db as db_module
 
 from .stance.test_stance_commands import CLAIM
 
+pytestmark = pytest.mark.sqlite_only  # SQLite's write lock
+
 
 async def test_a_vote_blocked_too_long_says_it_was_not_stored(
     bot: Bot, no_models: None, monkeypatch: pytest.MonkeyPatch

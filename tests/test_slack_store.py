@@ -1,9 +1,11 @@
-"""The Slack installation records (storage/slack_store.py) on a real SQLite file, without slack_sdk."""
+"""The Slack installation records (storage/slack_store.py) on a real database (SQLite and PostgreSQL), without
+slack_sdk."""
 
 from __future__ import annotations
 
 import sqlite3
 
+import psycopg
 import pytest
 
 from storage.db import Database
@@ -139,7 +141,7 @@ async def test_apps_are_kept_apart(records: SlackInstallationStore) -> None:
 
 async def test_installation_and_bot_are_saved_together_or_not_at_all(records: SlackInstallationStore) -> None:
     """A bot row the database refuses leaves no installer row behind."""
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises((sqlite3.IntegrityError, psycopg.IntegrityError)):
         await records.save_installation(APP, installation(), bot(token=None))  # type: ignore[arg-type]
     assert await records.find_installation(APP, enterprise_id=None, team_id="T1") is None
 

@@ -49,6 +49,11 @@ WHERE id = %s
 """
 
 
+def _without_nul(row: tuple[object, ...]) -> tuple[object, ...]:
+    """PostgreSQL's text cannot hold NUL (SQLite's can): each becomes U+FFFD, as the bot does for commands."""
+    return tuple(value.replace("\x00", "\ufffd") if isinstance(value, str) else value for value in row)
+
+
 async def write_pg_import(
     db: PostgresDatabase,
     space_key: str,
@@ -84,7 +89,7 @@ async def write_pg_import(
                 key = (digest, record.author or "")
                 if key not in seen:
                     seen.add(key)
-                    await copy.write_row(comment_row(archive_id, record, digest, origin))
+                    await copy.write_row(_without_nul(comment_row(archive_id, record, digest, origin)))
                 if progress and position % PROGRESS_EVERY == 0:
                     progress(position, len(records))
         counted = await (await raw.execute(INSERT_FROM_INCOMING)).fetchone()

@@ -39,6 +39,8 @@ from tests.faults.processes import REPO, clean_env, write_thread
 from tests.prompts.support import RecordingPoster, attach, import_debate, utc
 from tests.stance.test_stance_commands import CLAIM, THREAD
 
+pytestmark = pytest.mark.sqlite_only  # disk full and read-only files are SQLite's
+
 READS = [
     "quote remote work",
     "quote",

@@ -47,8 +47,10 @@ async def _stance(console: ConsoleAdapter) -> StanceReply:
 
 
 async def _unhurried_counts(settings: Settings, engine: Engine) -> StanceReply:
-    """The same claim over the same thread with all the time it needs, in a database of its own."""
-    async with open_bot(settings.model_copy(update={"db": settings.db.with_name("unhurried.db")})) as bot:
+    """The same claim over the same thread with all the time it needs, in a database of its own (SQLite: the
+    expected answer does not depend on the backend)."""
+    own = settings.model_copy(update={"db": settings.db.with_name("unhurried.db"), "database_url": None})
+    async with open_bot(own) as bot:
         await bot.context.stores.archives.import_records(SPACE, "t", THREAD, created_at=now_iso(bot.context))
         bot.context.services.engine = engine
         return await _stance(ConsoleAdapter(bot))
