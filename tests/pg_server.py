@@ -12,6 +12,7 @@ import atexit
 import os
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
@@ -64,7 +65,8 @@ def _ensure_template() -> None:
         stores = await postgres_stores(url_for(TEMPLATE))
         await stores.close()
 
-    asyncio.run(migrate())
+    with ThreadPoolExecutor(1) as thread:  # its own event loop: the caller may be inside one (an async fixture)
+        thread.submit(asyncio.run, migrate()).result()
     _template_ready = True
     atexit.register(_admin, f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
 
@@ -77,6 +79,19 @@ def fresh_database() -> Iterator[str]:
     _ensure_template()
     name = f"threadbot_test_{uuid.uuid4().hex[:12]}"
     _admin(f'CREATE DATABASE "{name}" TEMPLATE "{TEMPLATE}"')
+    try:
+        yield url_for(name)
+    finally:
+        _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@contextmanager
+def empty_database() -> Iterator[str]:
+    """A new database with no schema at all (for migration tests): its URL; dropped afterwards."""
+    if admin_url() is None:
+        pytest.skip(SKIP_REASON)
+    name = f"threadbot_test_{uuid.uuid4().hex[:12]}"
+    _admin(f'CREATE DATABASE "{name}"')
     try:
         yield url_for(name)
     finally:

@@ -15,7 +15,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 
-SDKS = ("discord", "slack_bolt", "slack_sdk", "aiosqlite")
+SDKS = ("discord", "slack_bolt", "slack_sdk", "aiosqlite", "psycopg", "psycopg_pool")
 FEATURES = (
     "bot.features.archives",
     "bot.features.help",
