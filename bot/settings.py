@@ -6,15 +6,61 @@ Tokens are `SecretStr` so they never show up in logs or reprs.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import AliasChoices, Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 def _env(name: str) -> AliasChoices:
     """Accept both THREADBOT_NAME and the bare platform name (DISCORD_TOKEN), as platform docs spell it."""
     return AliasChoices(f"THREADBOT_{name}", name)
+
+
+SHARDS_FORM = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)\s*)?/\s*(\d+)\s*$")
+SHARDS_HELP = "Write FIRST-LAST/COUNT (0-1/4: shards 0 and 1 of 4) or ID/COUNT (3/4: shard 3 of 4)."
+
+
+@dataclass(frozen=True, slots=True)
+class ShardRange:
+    """The Discord shards one process runs: `first`..`last` (inclusive) of `count`."""
+
+    first: int
+    last: int
+    count: int
+
+    @property
+    def ids(self) -> tuple[int, ...]:
+        return tuple(range(self.first, self.last + 1))
+
+    def __str__(self) -> str:
+        head = str(self.first) if self.first == self.last else f"{self.first}-{self.last}"
+        return f"{head}/{self.count}"
+
+
+def parse_shards(value: str) -> ShardRange | None:
+    """`"0-1/4"` or `"3/4"` as a `ShardRange`; empty is None (one unsharded connection). A value that names
+    no shard of the count raises ValueError saying what is wrong and how to write it."""
+    if not value.strip():
+        return None
+    found = SHARDS_FORM.match(value)
+    if found is None:
+        raise ValueError(f"THREADBOT_DISCORD_SHARDS={value!r} is not a shard range. {SHARDS_HELP}")
+    first, last, count = int(found[1]), int(found[2] if found[2] is not None else found[1]), int(found[3])
+    if count < 1:
+        raise ValueError(f"THREADBOT_DISCORD_SHARDS={value!r}: the shard count must be at least 1. {SHARDS_HELP}")
+    if first > last:
+        raise ValueError(
+            f"THREADBOT_DISCORD_SHARDS={value!r}: the range runs backwards ({first} > {last}). {SHARDS_HELP}"
+        )
+    if last >= count:
+        raise ValueError(
+            f"THREADBOT_DISCORD_SHARDS={value!r}: shard {last} does not exist; {count} shards are numbered "
+            f"0-{count - 1}. {SHARDS_HELP}"
+        )
+    return ShardRange(first, last, count)
 
 
 class Settings(BaseSettings):
@@ -48,6 +94,17 @@ class Settings(BaseSettings):
         description="ask for the privileged Message Content intent so sessions can count words and record "
         "messages; enable it in the developer portal too",
     )
+    discord_shards: str = Field(
+        default="",
+        description="the shards this process runs, FIRST-LAST/COUNT (0-1/4) or ID/COUNT (3/4), for several "
+        "processes on one PostgreSQL database; empty: one connection, no sharding",
+    )
+
+    @field_validator("discord_shards")
+    @classmethod
+    def _valid_shards(cls, value: str) -> str:
+        shards = parse_shards(value)
+        return "" if shards is None else str(shards)
 
     # Slack (adapters/slack): see docs/slack.md
     slack_bot_token: SecretStr | None = Field(default=None, validation_alias=_env("SLACK_BOT_TOKEN"))

@@ -15,9 +15,11 @@ from storage.db import Database, open_database
 from storage.embedding_store import VectorStores
 from storage.follow_store import FollowStore
 from storage.interface import Store
+from storage.locks import AdvisoryLocks, LocalLocks, ProcessLocks
 from storage.pool_store import PoolStore
 from storage.prompt_store import PromptStore
 from storage.session_store import SessionStore
+from storage.slack_events import SlackEventStore
 from storage.slack_store import SlackInstallationStore
 from storage.sql import SqlDatabase
 from storage.sqlite_store import SqliteStore
@@ -39,6 +41,10 @@ class Stores:
     """Slack installations and OAuth states (multi-workspace mode)."""
     follows: FollowStore
     """Threads re-imported from their links on a schedule (`archive follow`)."""
+    slack_events: SlackEventStore
+    """Slack event ids already handled, so a redelivered event is answered once across workers."""
+    locks: ProcessLocks
+    """Named locks shared by every process on the database (the adapters' one-at-a-time steps)."""
     database: SqlDatabase
     """The database under the stores, for maintenance tools and tests; features never use it."""
     _owner: _Closable
@@ -53,7 +59,9 @@ class _Closable(Protocol):
     def close(self) -> Awaitable[None]: ...
 
 
-def _stores(db: SqlDatabase, archives: Store, owner: _Closable, backend: str) -> Stores:
+def _stores(
+    db: SqlDatabase, archives: Store, owner: _Closable, backend: str, locks: ProcessLocks
+) -> Stores:
     return Stores(
         archives=archives,
         prompts=PromptStore(db),
@@ -63,6 +71,8 @@ def _stores(db: SqlDatabase, archives: Store, owner: _Closable, backend: str) ->
         vectors=VectorStores(db),
         slack=SlackInstallationStore(db),
         follows=FollowStore(db),
+        slack_events=SlackEventStore(db),
+        locks=locks,
         database=db,
         _owner=owner,
         backend=backend,
@@ -71,7 +81,7 @@ def _stores(db: SqlDatabase, archives: Store, owner: _Closable, backend: str) ->
 
 def sqlite_stores(db: Database) -> Stores:
     """Every store on one open SQLite database."""
-    return _stores(db, SqliteStore(db), db, "sqlite")
+    return _stores(db, SqliteStore(db), db, "sqlite", LocalLocks())
 
 
 async def postgres_stores(url: str, *, migrate: bool = True) -> Stores:
@@ -87,7 +97,7 @@ async def postgres_stores(url: str, *, migrate: bool = True) -> Stores:
     except BaseException:
         await db.close()
         raise
-    return _stores(db, PostgresStore(db), db, "postgresql")
+    return _stores(db, PostgresStore(db), db, "postgresql", AdvisoryLocks(db))
 
 
 async def open_stores(path: Path | str, url: str | None = None) -> Stores:

@@ -7,19 +7,27 @@ from __future__ import annotations
 
 import discord
 
-from adapters.discord.client import ThreadbotClient
+from adapters.discord.client import ShardedThreadbotClient, ThreadbotClient, make_client
 from adapters.discord.config import DiscordConfig, DiscordConfigError
 from adapters.discord.sync import SyncReport, sync_commands
 from bot.core import Bot
 from bot.settings import Settings
 
-__all__ = ["DiscordConfig", "SyncReport", "ThreadbotClient", "run_discord", "sync_commands"]
+__all__ = [
+    "DiscordConfig",
+    "ShardedThreadbotClient",
+    "SyncReport",
+    "ThreadbotClient",
+    "make_client",
+    "run_discord",
+    "sync_commands",
+]
 
 
 async def run_discord(bot: Bot, settings: Settings) -> None:
     """Connect and serve until cancelled; the client (and its sockets) is closed on the way out."""
     config = DiscordConfig.from_settings(settings)
-    client = ThreadbotClient(bot, config)
+    client = make_client(bot, config)
     async with client:
         try:
             await client.start(config.token, reconnect=True)

@@ -1,7 +1,7 @@
 """The Discord part of the settings, with the timing knobs the tests shrink.
 
 Built from the one `Settings` object (`DISCORD_TOKEN`, `DISCORD_GUILD_IDS`, `DISCORD_MODERATOR_ROLES`,
-`THREADBOT_DISCORD_MESSAGE_CONTENT`).
+`THREADBOT_DISCORD_MESSAGE_CONTENT`, `THREADBOT_DISCORD_SHARDS`).
 """
 
 from __future__ import annotations
@@ -10,8 +10,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from adapters.discord.limits import FOLLOWUP_TOKEN_TTL, INTERACTION_DEADLINE
-from bot.settings import Settings
+from adapters.discord.limits import FOLLOWUP_TOKEN_TTL, IDENTIFY_SPACING, INTERACTION_DEADLINE
+from bot.settings import Settings, ShardRange, parse_shards
 
 
 class DiscordConfigError(ValueError):
@@ -32,6 +32,9 @@ class DiscordConfig:
     followup_ttl: float = FOLLOWUP_TOKEN_TTL
     guild_ready_timeout: float = 2.0
     """How long discord.py waits for more GUILD_CREATEs after READY before firing `on_ready`."""
+    shards: ShardRange | None = None
+    """The shards this process runs (several processes on one PostgreSQL database); None: one connection."""
+    identify_spacing: float = IDENTIFY_SPACING
 
     @classmethod
     def from_settings(cls, settings: Settings) -> DiscordConfig:
@@ -45,6 +48,7 @@ class DiscordConfig:
             guild_ids=parse_guild_ids(settings.discord_guild_ids),
             moderator_roles=parse_role_names(settings.discord_moderator_roles),
             message_content=settings.discord_message_content,
+            shards=parse_shards(settings.discord_shards),
         )
 
 

@@ -26,6 +26,11 @@ INTERACTION_DEADLINE = 3.0
 FOLLOWUP_TOKEN_TTL = 15 * 60.0
 """Seconds an interaction token stays valid for follow-ups and edits after the interaction."""
 
+IDENTIFY_SPACING = 5.0
+"""Seconds between two IDENTIFYs of one rate-limit bucket (shard id % `max_concurrency`): Discord's rule."""
+IDENTIFY_MARGIN = 0.25
+"""Kept on top of the spacing: the hold starts as IDENTIFY is sent, Discord's count as it arrives."""
+
 MAX_MESSAGES_PER_REPLY = 5
 """threadbot's own cap, not Discord's: a reply is at most this many messages. Without it three quotes of 1 MB
 were 732 messages, burying the channel and the rate limit. A message holds only 6,000 characters of embeds, so

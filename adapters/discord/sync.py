@@ -28,6 +28,8 @@ HASH_KEY = "command_hash"
 TARGET_KEY = "command_target"
 """Where the commands went last time ("global" or guild ids), so a change of target removes the old set."""
 GLOBAL = "global"
+SYNC_LOCK = "discord:command-sync"
+"""Held (across processes on one database) while commands are compared and pushed: one process pushes."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +106,8 @@ async def sync_commands(settings: Settings) -> SyncReport:
         client = discord.Client(intents=discord.Intents.none())
         async with client:
             await client.login(config.token)
-            await push(client, tree, config.guild_ids, bot.context.stores.archives)
+            async with bot.context.stores.locks.hold(SYNC_LOCK):
+                await push(client, tree, config.guild_ids, bot.context.stores.archives)
     return SyncReport(commands=len(tree.payload), target=_target(config.guild_ids), pushed=True)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.discord.fake_gateway import MESSAGE_CONTENT_INTENT, FakeGateway
+from tests.discord.fake_gateway import MESSAGE_CONTENT_INTENT, FakeGateway, Session
 from tests.discord.fake_limits import buttons_of, check_choices, check_commands, check_message
 from tests.discord.fake_world import (
     JSON,
@@ -148,11 +148,14 @@ class FakeDiscord:
         self.gateway = FakeGateway(TOKEN, self._session_start, self._notify, heartbeat_interval_ms)
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.max_concurrency = 1
+        """`session_start_limit.max_concurrency` of GET /gateway/bot: the IDENTIFY buckets (large bots: 16)."""
 
     # -- world ------------------------------------------------------------------------------------------------
 
-    def add_guild(self, name: str) -> FakeGuild:
-        guild = FakeGuild(snowflake(), name, owner_id=self.owner.id)
+    def add_guild(self, name: str, *, id: int | None = None) -> FakeGuild:
+        """A guild (with a given id, e.g. to place it on a shard: shard = (id >> 22) % count)."""
+        guild = FakeGuild(id if id is not None else snowflake(), name, owner_id=self.owner.id)
         self.guilds[guild.id] = guild
         return guild
 
@@ -219,24 +222,22 @@ class FakeDiscord:
 
     # -- gateway events ---------------------------------------------------------------------------------------
 
-    def _session_start(self) -> list[tuple[str, JSON]]:
+    def _session_start(self, session: Session) -> list[tuple[str, JSON]]:
+        """READY and the GUILD_CREATEs of the guilds on the session's shard."""
+        guilds = [g for g in self.guilds.values() if session.covers(g.id)]
         ready = {
             "v": 10,
             "user": self.me.payload() | {"verified": True, "mfa_enabled": False, "flags": 0},
-            "guilds": [{"id": str(g), "unavailable": True} for g in self.guilds],
-            "session_id": "",
+            "guilds": [{"id": str(g.id), "unavailable": True} for g in guilds],
+            "session_id": session.id,
             "resume_gateway_url": self.gateway_url,
-            "shard": [0, 1],
+            "shard": list(session.shard),
             "application": {"id": str(self.application_id), "flags": 0},
             "private_channels": [],
             "relationships": [],
             "_trace": ["fake-discord"],
         }
-        assert self.gateway.current is not None
-        ready["session_id"] = self.gateway.current.id
-        return [("READY", ready)] + [
-            ("GUILD_CREATE", g.create_payload(self.me)) for g in self.guilds.values()
-        ]
+        return [("READY", ready)] + [("GUILD_CREATE", g.create_payload(self.me)) for g in guilds]
 
     async def user_message(
         self, channel: FakeChannel, author: FakeUser, content: str, *, reply_to: JSON | None = None
@@ -361,7 +362,8 @@ class FakeDiscord:
             case "GET", ["oauth2", "applications", "@me"]:
                 return _json(self._application())
             case "GET", ["gateway" | "gateway", *_]:
-                return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": {}})
+                limit = {"total": 1000, "remaining": 1000, "reset_after": 0, "max_concurrency": self.max_concurrency}
+                return _json({"url": self.gateway_url, "shards": 1, "session_start_limit": limit})
             case "PUT", ["applications", app, "commands"] if int(app) == self.application_id:
                 return self._put_commands(body, None)
             case "PUT", ["applications", app, "guilds", guild, "commands"] if int(app) == self.application_id:

@@ -1,5 +1,10 @@
 """The fake gateway websocket: HELLO, heartbeats, IDENTIFY/READY, dispatches, RECONNECT and RESUME.
 
+Sharding as Discord does it: a session identifies with `shard: [id, count]` (none: `[0, 1]`) and gets the
+events of the guilds with `(guild_id >> 22) % count == id`, and of DMs on shard 0. Every connected session
+that covers a guild gets its events, so two processes identifying as the same shard both hear everything, as
+they would on Discord. Each IDENTIFY's arrival time is kept, to check the spacing Discord requires.
+
 Like Discord, it closes with 4014 (Disallowed intents) when the bot asks for a privileged intent that is not
 switched on in the developer portal (`portal_intents`).
 
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,13 +48,34 @@ class Session:
     seq: int = 0
     events: list[tuple[int, str, JSON]] = field(default_factory=list)
     ws: web.WebSocketResponse | None = None
+    shard: tuple[int, int] = (0, 1)
+    """(shard id, shard count) as identified."""
+
+    def covers(self, guild_id: int | None) -> bool:
+        """Discord's routing: a guild's events go to shard (guild_id >> 22) % count; DMs to shard 0."""
+        shard_id, count = self.shard
+        return shard_id == (0 if guild_id is None else (guild_id >> 22) % count)
+
+
+@dataclass(frozen=True, slots=True)
+class Identified:
+    """An IDENTIFY as it arrived: when (monotonic seconds) and for which shard."""
+
+    at: float
+    shard: tuple[int, int]
+
+
+def guild_of(event: str, payload: JSON) -> int | None:
+    """The guild an event belongs to (None: a DM, or not a guild event)."""
+    found = payload.get("id") if event in ("GUILD_CREATE", "GUILD_UPDATE") else payload.get("guild_id")
+    return int(found) if found is not None else None
 
 
 class FakeGateway:
     def __init__(
         self,
         token: str,
-        on_identify: Callable[[], list[tuple[str, JSON]]],
+        on_identify: Callable[[Session], list[tuple[str, JSON]]],
         changed: Callable[[], None],
         heartbeat_interval_ms: int = 41250,
     ) -> None:
@@ -60,6 +87,7 @@ class FakeGateway:
         self.sessions: dict[str, Session] = {}
         self.current: Session | None = None
         self.identifies: list[JSON] = []
+        self.identified: list[Identified] = []
         self.resumes: list[JSON] = []
         self.heartbeats = 0
         self.connections: list[str] = []
@@ -99,6 +127,8 @@ class FakeGateway:
             await ws.send_json({"op": HEARTBEAT_ACK, "d": None, "s": None, "t": None})
         elif op == IDENTIFY:
             self.identifies.append(data)
+            shard = data.get("shard") or [0, 1]
+            self.identified.append(Identified(time.monotonic(), (int(shard[0]), int(shard[1]))))
             if data.get("token") != self.token:
                 await ws.close(code=4004, message=b"Authentication failed.")
                 return
@@ -106,11 +136,14 @@ class FakeGateway:
             if asked & PRIVILEGED_INTENTS & ~self.portal_intents:
                 await ws.close(code=4014, message=b"Disallowed intent(s).")
                 return
-            session = Session(id=uuid.uuid4().hex, ws=ws)
+            for earlier in self.sessions.values():
+                if earlier.ws is ws:  # identifying again on this socket replaces its session
+                    earlier.ws = None
+            session = Session(id=uuid.uuid4().hex, ws=ws, shard=self.identified[-1].shard)
             self.sessions[session.id] = session
             self.current = session
-            for event, payload in self.on_identify():
-                await self.dispatch(event, payload)
+            for event, payload in self.on_identify(session):
+                await self._send(session, event, payload)
         elif op == RESUME:
             self.resumes.append(data)
             self.changed()
@@ -119,11 +152,14 @@ class FakeGateway:
             if resumed is None or data.get("token") != self.token:
                 await ws.send_json({"op": INVALID_SESSION, "d": False, "s": None, "t": None})
                 return
+            for earlier in self.sessions.values():
+                if earlier.ws is ws:
+                    earlier.ws = None
             resumed.ws = ws
             for seq, event, payload in resumed.events:
                 if seq > (data.get("seq") or 0):
                     await ws.send_json({"op": DISPATCH, "t": event, "s": seq, "d": payload})
-            await self.dispatch("RESUMED", {})
+            await self._send(resumed, "RESUMED", {})
         self.changed()
 
     @property
@@ -131,11 +167,22 @@ class FakeGateway:
         """The intents the connected bot identified with (0 before it has)."""
         return int(self.identifies[-1].get("intents") or 0) if self.identifies else 0
 
+    def sessions_for(self, guild_id: int | None) -> list[Session]:
+        """The connected sessions that get a guild's events; if none is connected, the latest one that covers
+        the guild (it keeps them for its resume)."""
+        covering = [s for s in self.sessions.values() if s.covers(guild_id)]
+        connected = [s for s in covering if s.ws is not None and not s.ws.closed]
+        return connected or covering[-1:]
+
     async def dispatch(self, event: str, payload: JSON) -> None:
-        """Send an event on the current session, or keep it for the resume if the bot is away."""
-        session = self.current
-        if session is None:
-            raise RuntimeError("no gateway session: is the bot connected?")
+        """Send an event to the sessions of its guild's shard, or keep it for the resume if the bot is away."""
+        targets = self.sessions_for(guild_of(event, payload))
+        if not targets:
+            raise RuntimeError("no gateway session for this event's shard: is the bot connected?")
+        for session in targets:
+            await self._send(session, event, payload)
+
+    async def _send(self, session: Session, event: str, payload: JSON) -> None:
         session.seq += 1
         session.events.append((session.seq, event, payload))
         if session.ws is not None and not session.ws.closed:
