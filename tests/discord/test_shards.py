@@ -1,0 +1,184 @@
+"""Several Discord processes on one PostgreSQL database: two real `threadbot run` processes, shards 0 and 1 of 2,
+against the fake gateway, which routes each guild to its shard as Discord does.
+
+What an operator would notice: every guild's commands are answered exactly once (by the process holding the
+guild's shard), the two IDENTIFYs of one rate-limit bucket arrive at least Discord's 5 seconds apart though
+they come from different processes, and the slash commands are pushed once, not once per process.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from adapters.discord.limits import IDENTIFY_SPACING
+from tests.discord.fake_discord import TOKEN, FakeDiscord, FakeInteraction
+from tests.discord.fake_world import FakeChannel, FakeUser, snowflake
+from tests.pg_server import fresh_database
+
+REPO = Path(__file__).resolve().parents[2]
+SHARDS = 2
+READY_TIMEOUT = 60.0
+
+
+def guild_id_on(shard: int, count: int, n: int) -> int:
+    """A snowflake whose guild lands on `shard` of `count` ((id >> 22) % count == shard), the n-th such one."""
+    base = (snowflake() >> 22) + 1000 * (n + 1)
+    return ((base - base % count + shard) << 22) | n
+
+
+@dataclass
+class BotProcess:
+    """One `threadbot run` (against the fake), with what it has written to its log so far."""
+
+    shards: str
+    process: asyncio.subprocess.Process
+    lines: list[str] = field(default_factory=list)
+    pump: asyncio.Task[None] | None = None
+
+    async def read(self) -> None:
+        assert self.process.stderr is not None
+        async for raw in self.process.stderr:
+            self.lines.append(raw.decode("utf-8", "replace").rstrip())
+
+    def logged(self, text: str) -> bool:
+        return any(text in line for line in self.lines)
+
+    @property
+    def log(self) -> str:
+        return "\n".join(self.lines)
+
+
+def bot_env(url: str, models: Path, guilds: str, shards: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "THREADBOT_"))}
+    return env | {
+        "PYTHONPATH": str(REPO),
+        "THREADBOT_DATABASE_URL": url,
+        "THREADBOT_MODEL_DIR": str(models),
+        "THREADBOT_LOG_LEVEL": "INFO",
+        "DISCORD_TOKEN": TOKEN,
+        "DISCORD_GUILD_IDS": guilds,
+        "THREADBOT_DISCORD_SHARDS": shards,
+    }
+
+
+@pytest.fixture
+def database_url() -> Iterator[str]:
+    with fresh_database() as url:
+        yield url
+
+
+@dataclass
+class Community:
+    channels: list[FakeChannel]
+    members: list[FakeUser]
+
+
+@pytest.fixture
+def community(fake: FakeDiscord) -> Community:
+    """Four guilds, two on each shard of two, each with a channel and a member."""
+    channels, members = [], []
+    for n in range(4):
+        guild = fake.add_guild(f"Guild{n}", id=guild_id_on(n % SHARDS, SHARDS, n))
+        member = fake.add_user(f"member{n}")
+        guild.add_member(member)
+        channels.append(fake.add_channel(guild))
+        members.append(member)
+    return Community(channels, members)
+
+
+@pytest.fixture
+async def processes(
+    fake: FakeDiscord, community: Community, database_url: str, tmp_path: Path
+) -> AsyncIterator[list[BotProcess]]:
+    """Shards 0/2 and 1/2 in two processes on one database, started together; stopped with Ctrl-C after."""
+    models = tmp_path / "no-models"
+    models.mkdir()
+    guilds = ",".join(str(c.guild_id) for c in community.channels)
+    started: list[BotProcess] = []
+    for shard in range(SHARDS):
+        shards = f"{shard}/{SHARDS}"
+        process = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "tests.discord.against_fake", fake.api_base, fake.gateway_url, "run",
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
+            env=bot_env(database_url, models, guilds, shards),
+        )  # fmt: skip
+        running = BotProcess(shards, process)
+        running.pump = asyncio.create_task(running.read())
+        started.append(running)
+    try:
+        yield started
+    finally:
+        for running in started:
+            if running.process.returncode is None:
+                running.process.send_signal(signal.SIGINT)
+        for running in started:
+            try:
+                await asyncio.wait_for(running.process.wait(), 15)
+            except TimeoutError:
+                running.process.kill()
+                await running.process.wait()
+            if running.pump is not None:
+                with contextlib.suppress(Exception):
+                    await asyncio.wait_for(running.pump, 5)
+
+
+async def all_ready(fake: FakeDiscord, processes: list[BotProcess]) -> None:
+    async def ready() -> None:
+        while not all(p.logged("connected to Discord") for p in processes):
+            if any(p.process.returncode is not None for p in processes):
+                raise AssertionError("a bot process exited:\n" + "\n---\n".join(p.log for p in processes))
+            await asyncio.sleep(0.1)
+
+    try:
+        await asyncio.wait_for(ready(), READY_TIMEOUT)
+    except TimeoutError:
+        raise AssertionError("not ready:\n" + "\n---\n".join(p.log for p in processes)) from None
+
+
+def delivered_to(fake: FakeDiscord, interaction: FakeInteraction) -> list[tuple[int, int]]:
+    """The shards of the sessions the gateway sent this interaction to."""
+    return [
+        session.shard
+        for session in fake.gateway.sessions.values()
+        for _, event, payload in session.events
+        if event == "INTERACTION_CREATE" and int(payload["id"]) == interaction.id
+    ]
+
+
+async def test_two_shard_processes_answer_each_guild_once(
+    fake: FakeDiscord, community: Community, processes: list[BotProcess]
+) -> None:
+    """Shards 0 and 1 of 2 in two processes: each guild's command reaches its shard's process and is answered
+    once; the two IDENTIFYs (one bucket: max_concurrency 1) are the spacing apart; commands pushed once."""
+    await all_ready(fake, processes)
+    shards = sorted(i.shard for i in fake.gateway.identified)
+    assert shards == [(0, SHARDS), (1, SHARDS)]
+    first, second = sorted(i.at for i in fake.gateway.identified)
+    assert second - first >= IDENTIFY_SPACING
+
+    asked = [
+        await fake.slash(channel, member, "archives")
+        for channel, member in zip(community.channels, community.members, strict=True)
+    ]
+    await fake.wait_for(lambda: all(i.acknowledged_at is not None for i in asked), timeout=10)
+    await asyncio.sleep(1.0)  # time for a second answer, were one coming
+    for interaction, channel in zip(asked, community.channels, strict=True):
+        assert channel.guild_id is not None
+        assert delivered_to(fake, interaction) == [((channel.guild_id >> 22) % SHARDS, SHARDS)]
+        answers = [s for s in interaction.sent if s.via in ("response", "deferred")]
+        assert len(answers) == 1, [s.via for s in interaction.sent]
+    assert not fake.violations, fake.violations
+
+    assert fake.command_puts == len(community.channels)  # one push: one PUT per guild, from one process
+    assert sum(p.logged("synced") for p in processes) == 1
+    assert sum(p.logged("slash commands unchanged") for p in processes) == 1
