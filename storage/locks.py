@@ -18,6 +18,9 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from storage.postgres.database import PostgresDatabase
 
+LOCK = "SELECT pg_advisory_lock(?)"
+UNLOCK = "SELECT pg_advisory_unlock(?)"
+
 
 class ProcessLocks(Protocol):
     """`async with locks.hold("name"):` runs the block while no other holder of "name" (in any process) does."""
@@ -58,8 +61,8 @@ class AdvisoryLocks:
     async def hold(self, name: str) -> AsyncIterator[None]:
         key = lock_key(name)
         async with self._local.hold(name), self.db.connection() as conn:
-            await conn.execute("SELECT pg_advisory_lock(?)", (key,))
+            await conn.execute(LOCK, (key,))
             try:
                 yield
             finally:
-                await conn.execute("SELECT pg_advisory_unlock(?)", (key,))
+                await conn.execute(UNLOCK, (key,))

@@ -3,13 +3,16 @@ every other message people write in a channel goes to `Bot.observe` (sessions co
 
 Each listener acknowledges Slack at once and leaves the work to a background job, so the 3-second deadline
 holds however long the command takes. Parsing, moderator checks and error replies stay in the core.
+
+Slack redelivers an event it thinks was missed (`X-Slack-Retry-Num`, the same `event_id`), maybe to another
+worker process: each event id is claimed in the database first, and only the claim's winner handles it; a
+repeat is acknowledged (Bolt has already answered 200) and dropped.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections import OrderedDict
 from typing import Any
 
 from slack_bolt.async_app import AsyncApp
@@ -31,11 +34,11 @@ from adapters.slack.render import render_messages
 from adapters.slack.work import Work
 from bot.core import Bot
 from bot.models import Reply
+from storage.sql import DatabaseWriteError
 
 log = logging.getLogger(__name__)
 
 ANY_SLASH_COMMAND = re.compile(r"^/")
-SEEN_EVENTS = 1000
 
 
 class SlackHandlers:
@@ -52,7 +55,6 @@ class SlackHandlers:
         self.actors = actors
         self.work = work
         self.groups = groups or UserGroups()
-        self._seen: OrderedDict[str, None] = OrderedDict()
         self._team_urls: dict[str, str | None] = {}
         self.presses = ButtonHandlers(bot, actors, work)
 
@@ -108,7 +110,7 @@ class SlackHandlers:
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         """`@threadbot quote tokens`, in a channel or a thread; Bolt has already acked the event."""
-        if inbound.is_from_a_bot(event) or self._repeat(body.get("event_id")):
+        if inbound.is_from_a_bot(event) or await self._repeat(body.get("event_id")):
             return
         space = inbound.space_id(context.team_id, context.enterprise_id, body)
         self.work.spawn(self._answer_mention(event, space, client, context.bot_user_id), name="slack-mention")
@@ -143,7 +145,7 @@ class SlackHandlers:
 
         Bots, edits and other subtypes are skipped, and so is a message that mentions the bot: it is a command,
         answered through its `app_mention` event and not counted twice."""
-        if not inbound.is_observable(event, context.bot_user_id) or self._repeat(body.get("event_id")):
+        if not inbound.is_observable(event, context.bot_user_id) or await self._repeat(body.get("event_id")):
             return
         space = inbound.space_id(context.team_id, context.enterprise_id, body)
         result = context.authorize_result
@@ -168,16 +170,19 @@ class SlackHandlers:
             self._team_urls[space] = url if isinstance(url, str) else None
         return self._team_urls[space]
 
-    def _repeat(self, event_id: object) -> bool:
-        """Slack redelivers an event it thinks was missed; answer each event id once."""
+    async def _repeat(self, event_id: object) -> bool:
+        """Slack redelivers an event it thinks was missed: True if any worker has already taken this one."""
         if not isinstance(event_id, str) or not event_id:
             return False
-        if event_id in self._seen:
-            return True
-        self._seen[event_id] = None
-        while len(self._seen) > SEEN_EVENTS:
-            self._seen.popitem(last=False)
-        return False
+        now = self.bot.context.clock().timestamp()
+        try:
+            if await self.bot.context.stores.slack_events.claim(event_id, now=now):
+                return False
+        except DatabaseWriteError as error:  # better a rare double answer than a member left unanswered
+            log.warning("could not record Slack event %s (%s); handling it anyway", event_id, error)
+            return False
+        log.info("Slack event %s was already handled (a retry): acknowledged, not handled again", event_id)
+        return True
 
 
 def _code(error: SlackApiError) -> str:

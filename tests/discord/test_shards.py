@@ -19,8 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
+from adapters.discord.client import ShardedThreadbotClient, make_client
+from adapters.discord.config import DiscordConfig
 from adapters.discord.limits import IDENTIFY_SPACING
+from bot.core import Bot
+from bot.settings import Settings, ShardRange
 from tests.discord.fake_discord import TOKEN, FakeDiscord, FakeInteraction
 from tests.discord.fake_world import FakeChannel, FakeUser, snowflake
 from tests.pg_server import fresh_database
@@ -182,3 +187,54 @@ async def test_two_shard_processes_answer_each_guild_once(
     assert fake.command_puts == len(community.channels)  # one push: one PUT per guild, from one process
     assert sum(p.logged("synced") for p in processes) == 1
     assert sum(p.logged("slash commands unchanged") for p in processes) == 1
+
+
+@pytest.mark.parametrize(("max_concurrency", "spaced"), [(1, True), (2, False)])
+async def test_one_process_runs_a_shard_range(
+    fake: FakeDiscord, community: Community, bot: Bot, max_concurrency: int, spaced: bool
+) -> None:
+    """`0-1/2` in one process (SQLite's case too): both shards connect, every guild is answered once by its
+    shard; the IDENTIFYs wait for each other only when they share a bucket (shard id % max_concurrency)."""
+    fake.max_concurrency = max_concurrency
+    guilds = tuple(c.guild_id for c in community.channels if c.guild_id is not None)
+    config = DiscordConfig(
+        token=TOKEN, guild_ids=guilds, guild_ready_timeout=0.01, shards=ShardRange(0, 1, 2), identify_spacing=0.5
+    )
+    client = make_client(bot, config)
+    assert isinstance(client, ShardedThreadbotClient)
+    task = asyncio.create_task(client.start(TOKEN))
+    try:
+        await asyncio.wait_for(client.wait_until_ready(), 10)
+        assert sorted(client.shards) == [0, 1]
+        first, second = sorted(i.at for i in fake.gateway.identified)
+        assert (second - first >= 0.5) is spaced
+        for channel, member in zip(community.channels, community.members, strict=True):
+            interaction = await fake.slash(channel, member, "archives")
+            await fake.wait_for(lambda i=interaction: i.acknowledged_at is not None)
+            assert len(delivered_to(fake, interaction)) == 1
+            assert len([s for s in interaction.sent if s.via in ("response", "deferred")]) == 1
+    finally:
+        await client.close()
+        await task
+
+
+@pytest.mark.parametrize(
+    ("value", "problem"),
+    [("5/4", "shard 5 does not exist"), ("2-1/4", "runs backwards"), ("x", "not a shard range"), ("0/0", "at least 1")],
+)
+def test_bad_shard_setting_says_how_to_write_it(value: str, problem: str) -> None:
+    """A shard range that names no shard is refused at start, saying what is wrong and the right form."""
+    with pytest.raises(ValidationError) as refused:
+        Settings(discord_shards=value)
+    assert problem in str(refused.value) and "FIRST-LAST/COUNT" in str(refused.value)
+
+
+def test_shard_setting_forms() -> None:
+    """`0-1/4`, `3/4`, spaces allowed; empty means no sharding (one connection, as before)."""
+    assert DiscordConfig.from_settings(Settings(discord_token="t", discord_shards=" 0 - 1 / 4")).shards == (
+        ShardRange(0, 1, 4)
+    )
+    assert ShardRange(0, 1, 4).ids == (0, 1)
+    assert DiscordConfig.from_settings(Settings(discord_token="t", discord_shards="3/4")).shards == ShardRange(3, 3, 4)
+    unsharded = DiscordConfig.from_settings(Settings(discord_token="t"))
+    assert unsharded.shards is None
