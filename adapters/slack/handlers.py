@@ -5,8 +5,8 @@ Each listener acknowledges Slack at once and leaves the work to a background job
 holds however long the command takes. Parsing, moderator checks and error replies stay in the core.
 
 Slack redelivers an event it thinks was missed (`X-Slack-Retry-Num`, the same `event_id`), maybe to another
-worker process: each event id is claimed in the database first, and only the claim's winner handles it; a
-repeat is acknowledged (Bolt has already answered 200) and dropped.
+worker process: each event id is claimed in the database first (in the background job, after the ack), and
+only the claim's winner handles it; a repeat is acknowledged (Bolt has already answered 200) and dropped.
 """
 
 from __future__ import annotations
@@ -110,14 +110,22 @@ class SlackHandlers:
         self, event: dict[str, Any], body: dict[str, Any], client: AsyncWebClient, context: AsyncBoltContext
     ) -> None:
         """`@threadbot quote tokens`, in a channel or a thread; Bolt has already acked the event."""
-        if inbound.is_from_a_bot(event) or await self._repeat(body.get("event_id")):
+        if inbound.is_from_a_bot(event):
             return
         space = inbound.space_id(context.team_id, context.enterprise_id, body)
-        self.work.spawn(self._answer_mention(event, space, client, context.bot_user_id), name="slack-mention")
+        answer = self._answer_mention(body.get("event_id"), event, space, client, context.bot_user_id)
+        self.work.spawn(answer, name="slack-mention")
 
     async def _answer_mention(
-        self, event: dict[str, Any], space: str, client: AsyncWebClient, bot_user_id: str | None
+        self,
+        event_id: object,
+        event: dict[str, Any],
+        space: str,
+        client: AsyncWebClient,
+        bot_user_id: str | None,
     ) -> None:
+        if await self._repeat(event_id):
+            return
         channel, user = str(event.get("channel", "")), str(event.get("user", ""))
         thread = event.get("thread_ts") or None
         actor = await self.actors.resolve(client, space, user, None)
@@ -145,16 +153,18 @@ class SlackHandlers:
 
         Bots, edits and other subtypes are skipped, and so is a message that mentions the bot: it is a command,
         answered through its `app_mention` event and not counted twice."""
-        if not inbound.is_observable(event, context.bot_user_id) or await self._repeat(body.get("event_id")):
+        if not inbound.is_observable(event, context.bot_user_id):
             return
         space = inbound.space_id(context.team_id, context.enterprise_id, body)
         result = context.authorize_result
         known_url = result.url if result is not None else None
-        self.work.spawn(self._observe(event, space, client, known_url), name="slack-message")
+        self.work.spawn(self._observe(body.get("event_id"), event, space, client, known_url), name="slack-message")
 
     async def _observe(
-        self, event: dict[str, Any], space: str, client: AsyncWebClient, known_url: str | None
+        self, event_id: object, event: dict[str, Any], space: str, client: AsyncWebClient, known_url: str | None
     ) -> None:
+        if await self._repeat(event_id):
+            return
         actor = await self.actors.resolve(client, space, str(event["user"]), None)
         team_url = known_url or await self._team_url(client, space)
         await self.bot.observe(inbound.channel_message(event, actor, space, team_url))
