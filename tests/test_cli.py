@@ -129,6 +129,14 @@ def test_discord_sync_without_a_token_says_how_to_fix_it(db: Path) -> None:
     assert "DISCORD_TOKEN" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_a_shard_range_that_names_no_shard_stops_the_start(db: Path) -> None:
+    """`THREADBOT_DISCORD_SHARDS=5/4` is refused before anything connects, saying what is wrong and the form."""
+    result = threadbot(db, "run", env={"DISCORD_TOKEN": "t", "THREADBOT_DISCORD_SHARDS": "5/4"})
+    assert result.returncode == 2
+    assert "shard 5 does not exist" in result.stderr and "FIRST-LAST/COUNT" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
 def test_db_flag_counts_before_or_after_the_subcommand(db: Path, tmp_path: Path) -> None:
     """`threadbot --db x.db import ...` writes x.db, as `threadbot import --db x.db ...` does."""
     thread = tmp_path / "placed.txt"
