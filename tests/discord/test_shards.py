@@ -9,13 +9,8 @@ they come from different processes, and the slash commands are pushed once, not 
 from __future__ import annotations
 
 import asyncio
-import contextlib
-import os
-import signal
-import subprocess
-import sys
 from collections.abc import AsyncIterator, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -26,54 +21,18 @@ from adapters.discord.config import DiscordConfig
 from adapters.discord.limits import IDENTIFY_SPACING
 from bot.core import Bot
 from bot.settings import Settings, ShardRange
+from tests.bot_processes import BotProcess, bot_env, wait_until_logged
 from tests.discord.fake_discord import TOKEN, FakeDiscord, FakeInteraction
 from tests.discord.fake_world import FakeChannel, FakeUser, snowflake
 from tests.pg_server import fresh_database
 
-REPO = Path(__file__).resolve().parents[2]
 SHARDS = 2
-READY_TIMEOUT = 60.0
 
 
 def guild_id_on(shard: int, count: int, n: int) -> int:
     """A snowflake whose guild lands on `shard` of `count` ((id >> 22) % count == shard), the n-th such one."""
     base = (snowflake() >> 22) + 1000 * (n + 1)
     return ((base - base % count + shard) << 22) | n
-
-
-@dataclass
-class BotProcess:
-    """One `threadbot run` (against the fake), with what it has written to its log so far."""
-
-    shards: str
-    process: asyncio.subprocess.Process
-    lines: list[str] = field(default_factory=list)
-    pump: asyncio.Task[None] | None = None
-
-    async def read(self) -> None:
-        assert self.process.stderr is not None
-        async for raw in self.process.stderr:
-            self.lines.append(raw.decode("utf-8", "replace").rstrip())
-
-    def logged(self, text: str) -> bool:
-        return any(text in line for line in self.lines)
-
-    @property
-    def log(self) -> str:
-        return "\n".join(self.lines)
-
-
-def bot_env(url: str, models: Path, guilds: str, shards: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "THREADBOT_"))}
-    return env | {
-        "PYTHONPATH": str(REPO),
-        "THREADBOT_DATABASE_URL": url,
-        "THREADBOT_MODEL_DIR": str(models),
-        "THREADBOT_LOG_LEVEL": "INFO",
-        "DISCORD_TOKEN": TOKEN,
-        "DISCORD_GUILD_IDS": guilds,
-        "THREADBOT_DISCORD_SHARDS": shards,
-    }
 
 
 @pytest.fixture
@@ -110,44 +69,21 @@ async def processes(
     models.mkdir()
     guilds = ",".join(str(c.guild_id) for c in community.channels)
     started: list[BotProcess] = []
-    for shard in range(SHARDS):
-        shards = f"{shard}/{SHARDS}"
-        process = await asyncio.create_subprocess_exec(
-            sys.executable, "-m", "tests.discord.against_fake", fake.api_base, fake.gateway_url, "run",
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
-            env=bot_env(database_url, models, guilds, shards),
-        )  # fmt: skip
-        running = BotProcess(shards, process)
-        running.pump = asyncio.create_task(running.read())
-        started.append(running)
     try:
+        for shard in range(SHARDS):
+            env = bot_env(
+                database_url,
+                models,
+                DISCORD_TOKEN=TOKEN,
+                DISCORD_GUILD_IDS=guilds,
+                THREADBOT_DISCORD_SHARDS=f"{shard}/{SHARDS}",
+            )
+            args = [fake.api_base, fake.gateway_url]
+            started.append(await BotProcess.start(f"shard {shard}", "tests.discord.against_fake", args, env))
         yield started
     finally:
         for running in started:
-            if running.process.returncode is None:
-                running.process.send_signal(signal.SIGINT)
-        for running in started:
-            try:
-                await asyncio.wait_for(running.process.wait(), 15)
-            except TimeoutError:
-                running.process.kill()
-                await running.process.wait()
-            if running.pump is not None:
-                with contextlib.suppress(Exception):
-                    await asyncio.wait_for(running.pump, 5)
-
-
-async def all_ready(fake: FakeDiscord, processes: list[BotProcess]) -> None:
-    async def ready() -> None:
-        while not all(p.logged("connected to Discord") for p in processes):
-            if any(p.process.returncode is not None for p in processes):
-                raise AssertionError("a bot process exited:\n" + "\n---\n".join(p.log for p in processes))
-            await asyncio.sleep(0.1)
-
-    try:
-        await asyncio.wait_for(ready(), READY_TIMEOUT)
-    except TimeoutError:
-        raise AssertionError("not ready:\n" + "\n---\n".join(p.log for p in processes)) from None
+            await running.stop()
 
 
 def delivered_to(fake: FakeDiscord, interaction: FakeInteraction) -> list[tuple[int, int]]:
@@ -165,7 +101,7 @@ async def test_two_shard_processes_answer_each_guild_once(
 ) -> None:
     """Shards 0 and 1 of 2 in two processes: each guild's command reaches its shard's process and is answered
     once; the two IDENTIFYs (one bucket: max_concurrency 1) are the spacing apart; commands pushed once."""
-    await all_ready(fake, processes)
+    await wait_until_logged(processes, "connected to Discord")
     shards = sorted(i.shard for i in fake.gateway.identified)
     assert shards == [(0, SHARDS), (1, SHARDS)]
     first, second = sorted(i.at for i in fake.gateway.identified)
