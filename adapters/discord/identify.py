@@ -45,6 +45,7 @@ class IdentifyGate:
         hold = asyncio.create_task(self._hold(bucket, taken), name=f"identify-bucket-{bucket}")
         self._holds.add(hold)
         hold.add_done_callback(self._holds.discard)
+        taken.add_done_callback(lambda _: hold.cancel() if taken.cancelled() else None)  # no longer wanted
         await taken
         log.info("shard %s identifies (bucket %d of %d)", shard_id, bucket, self.max_concurrency)
 
@@ -52,7 +53,8 @@ class IdentifyGate:
         """Take the bucket's lock, say so, and keep it for the spacing after the IDENTIFY that follows."""
         try:
             async with self.locks.hold(lock_name(bucket)):
-                taken.set_result(None)
+                if not taken.done():
+                    taken.set_result(None)
                 await asyncio.sleep(self.spacing + self.margin)
         except asyncio.CancelledError:
             taken.cancel()
