@@ -17,7 +17,7 @@ from dotenv import load_dotenv
 from pydantic import ValidationError
 from rich.console import Console
 
-from adapters import redact
+from adapters import operate, redact
 from adapters.app import open_bot
 from adapters.console import LOCAL_SPACE, PLATFORM, ConsoleAdapter
 from adapters.importing import import_files
@@ -85,6 +85,7 @@ def _parser() -> argparse.ArgumentParser:
         parents=[common],
         help="register the slash commands with Discord now (DISCORD_GUILD_IDS: those servers, else globally)",
     )
+    operate.add_parsers(sub, common)
     return parser
 
 
@@ -115,9 +116,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _log_level(action: str, settings: Settings) -> str:
-    """The settings' level; on the console (`console`, `ask`, and `run` with no Discord or Slack token) WARNING
-    unless one was set, so migrations and background work do not interleave with the answers."""
-    on_console = action in CONSOLE_ACTIONS or (action == "run" and not configured_platforms(settings))
+    """The settings' level; on the console (`console`, `ask`, and `run` with no Discord or Slack token) and for
+    the reporting commands (`migrate`, `copy`) WARNING unless one was set, so migrations and background work
+    do not interleave with the answers or the report."""
+    on_console = (
+        action in CONSOLE_ACTIONS
+        or action in operate.REPORTING_ACTIONS
+        or (action == "run" and not configured_platforms(settings))
+    )
     if on_console and "log_level" not in settings.model_fields_set:
         return "WARNING"
     return settings.log_level.upper()
@@ -130,6 +136,10 @@ async def _dispatch(args: argparse.Namespace, settings: Settings) -> int:
         return await _discord_sync(settings)
     if args.action == "embed":
         return await _embed(settings)
+    if args.action == "migrate":
+        return await operate.migrate_command(args, settings)
+    if args.action == "copy":
+        return await operate.copy_command(args, settings)
     if args.action == "run":
         from adapters.runner import run
 

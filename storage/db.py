@@ -243,15 +243,22 @@ async def applied_versions(db: Database) -> set[int]:
     if rows:
         return {int(row[0]) for row in rows}
     row = await db.fetchone("PRAGMA user_version")
-    current = int(row[0]) if row else 0
-    if current > max(LEGACY_VERSIONS):
-        return {current}  # not written by a threadbot we know: `migrate` refuses it without writing
-    legacy = [v for v in LEGACY_VERSIONS if v <= current]
+    legacy = legacy_applied(int(row[0]) if row else 0)
+    if legacy - set(LEGACY_VERSIONS):
+        return legacy  # not written by a threadbot we know: `migrate` refuses it without writing
     await db.conn.executemany(
         "INSERT OR IGNORE INTO schema_migrations (version, name) VALUES (?, 'before the ledger')",
-        [(v,) for v in legacy],
+        [(v,) for v in sorted(legacy)],
     )
-    return set(legacy)
+    return legacy
+
+
+def legacy_applied(user_version: int) -> set[int]:
+    """The migrations a database without a ledger has, from its `PRAGMA user_version` alone; a version above
+    every legacy one comes back as itself (a newer threadbot wrote it)."""
+    if user_version > max(LEGACY_VERSIONS):
+        return {user_version}
+    return {v for v in LEGACY_VERSIONS if v <= user_version}
 
 
 async def migrate(db: Database) -> int:

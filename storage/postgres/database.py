@@ -197,8 +197,43 @@ async def _configure(conn: psycopg.AsyncConnection[Any]) -> None:
     conn.row_factory = pg_rows
 
 
+SCHEMES = ("postgresql://", "postgres://")
+
+
+def connect_failure(url: str, error: BaseException) -> str:
+    """What an operator reads when the first connection fails: the server's own reason, then the likely fix."""
+    reason = " ".join(str(error).split()) or type(error).__name__
+    text = reason.lower()
+    if "does not exist" in text and "database" in text:
+        fix = "create the database (createdb NAME, as the postgres user) or fix its name in the URL"
+    elif "password" in text or "authentication" in text or "role" in text:
+        fix = "check the user name and password in the URL, and pg_hba.conf on the server"
+    elif "invalid" in text or "missing" in text or "unrecognized" in text:
+        fix = "write the URL as postgresql://user:password@host:port/name"
+    else:
+        fix = "check that the server is running and that the URL's host and port reach it"
+    stop = " " if reason.endswith((".", "?", "!")) else ". "
+    return f"cannot connect to {redact_url(url)}: {reason}{stop}Fix: {fix} (THREADBOT_DATABASE_URL; docs/deploy.md)."
+
+
+async def _probe(url: str) -> None:
+    """One direct connection first: the server's reason for refusing at once, rather than a pool's timeout."""
+    if "://" in url and not url.startswith(SCHEMES):
+        scheme = url.split("://", 1)[0]
+        raise DatabaseError(
+            f"THREADBOT_DATABASE_URL must be a PostgreSQL URL, postgresql://user:password@host:port/name, "
+            f"not a {scheme}:// one (unset it to use the SQLite file THREADBOT_DB)."
+        )
+    try:
+        conn = await psycopg.AsyncConnection.connect(url, connect_timeout=int(CONNECT_TIMEOUT_SECONDS))
+    except psycopg.Error as error:
+        raise DatabaseError(connect_failure(url, error)) from error
+    await conn.close()
+
+
 async def connect_pool(url: str, *, size: int = POOL_SIZE) -> PostgresDatabase:
     """Open a pool on `url` and check the server answers; a clear `DatabaseError` if it does not."""
+    await _probe(url)
     pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]] = AsyncConnectionPool(
         url,
         min_size=1,
