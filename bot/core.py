@@ -170,7 +170,10 @@ class Bot:
         if press is None:
             log.info("a press of %r, which is not a token threadbot wrote", token[:100])
             return Pressed(BAD_BUTTON)
-        claim = await claim_text(self.context, place.space_key, press.claim_id)
+        try:
+            claim = await claim_text(self.context, place.space_key, press.claim_id)
+        except DatabaseWriteError as error:  # the database is unreachable: the presser is told to try again
+            return Pressed(ErrorReply(message=error.message, hint=error.hint))
         if claim is None or not claim.strip():
             return Pressed(CLAIM_GONE)
         return answered(press, await self.handle(press.command(claim, actor, place), on_complete), actor)
@@ -179,4 +182,8 @@ class Bot:
         self, source: str, typed: str, actor: Actor, place: Place, limit: int = SUGGESTIONS
     ) -> list[str]:
         """Values for an option whose values come from `source` (`Option.choices_from`), best match first."""
-        return await suggest(self.context, source, typed, place, limit)
+        try:
+            return await suggest(self.context, source, typed, place, limit)
+        except DatabaseWriteError as error:  # no suggestions while the database is unreachable
+            log.warning("no suggestions for %s: %s", source, error)
+            return []

@@ -12,6 +12,8 @@ which says nothing was changed and to try again; the pool reconnects by itself.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
@@ -30,6 +32,9 @@ WRITE_LOCK = 7_245_163_001
 """The advisory lock key every exclusive write transaction holds: one writer at a time, in every process."""
 POOL_SIZE = 8
 CONNECT_TIMEOUT_SECONDS = 10.0
+PROBE_AFTER_SECONDS = 1.0
+"""How long a command waits for a pooled connection before checking that the server is there at all."""
+PROBE_TIMEOUT_SECONDS = 3
 UNAVAILABLE_MESSAGE = (
     "The bot's database cannot be reached right now (it may be restarting); nothing was changed."
 )
@@ -132,29 +137,44 @@ def unavailable(error: BaseException) -> bool:
     )
 
 
+Pool = AsyncConnectionPool[psycopg.AsyncConnection[PgRow]]
+
+
 class PostgresDatabase:
-    """A pool of connections to one PostgreSQL database."""
+    """A pool of connections to one PostgreSQL database, that finds its way back after the server restarts.
+
+    Once a command has found the server unreachable, the next ones first try one direct connection: while the
+    server is down they fail at once (not after the pool's wait), and when it is back the pool is replaced by a
+    fresh one, so the first command answers at once instead of waiting out the old pool's reconnect backoff
+    (which grows to tens of seconds during a long outage). A wait for a pooled connection longer than
+    `PROBE_AFTER_SECONDS` checks the server the same way, so a command in flight when the server goes away gets
+    its "try again" within seconds, while a merely busy pool keeps it waiting."""
 
     dialect = "postgresql"
 
-    def __init__(self, pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]], url: str) -> None:
+    def __init__(self, pool: Pool, url: str, size: int = POOL_SIZE) -> None:
         self.pool = pool
         self.url = url
+        self.size = size
         self.path = redact_url(url)
         """What messages call this database (the URL without its password)."""
+        self._reachable = True
+        self._renewing = asyncio.Lock()
+        self._retired: set[asyncio.Task[None]] = set()
 
     @asynccontextmanager
     async def transaction(self, *, exclusive: bool = True) -> AsyncIterator[PostgresConnection]:
         """One transaction, committed at the end or rolled back on any error: nothing half-written survives.
         `exclusive` (the default) waits for the one write lock all processes share."""
         try:
-            async with self.pool.connection() as conn, conn.transaction():
+            async with self._pooled() as conn, conn.transaction():
                 if exclusive:
                     await conn.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
                 yield PostgresConnection(conn)
         except BaseException as error:
             if unavailable(error):
-                log.warning("a write to %s was cut off: %s", self.path, error)
+                self._reachable = False
+                log.warning("a command on %s was cut off: %s", self.path, error)
                 raise DatabaseUnavailableError(str(error)) from error
             raise
 
@@ -162,12 +182,61 @@ class PostgresDatabase:
     async def connection(self) -> AsyncIterator[PostgresConnection]:
         """One pooled connection in autocommit, for a series of reads (or COPY) outside a transaction."""
         try:
-            async with self.pool.connection() as conn:
+            async with self._pooled() as conn:
                 yield PostgresConnection(conn)
         except BaseException as error:
             if unavailable(error):
+                self._reachable = False
+                log.warning("a read on %s was cut off: %s", self.path, error)
                 raise DatabaseUnavailableError(str(error)) from error
             raise
+
+    @asynccontextmanager
+    async def _pooled(self) -> AsyncIterator[psycopg.AsyncConnection[PgRow]]:
+        if not self._reachable:
+            await self._renew()
+        pool = self.pool
+        waiting = asyncio.ensure_future(pool.getconn())
+        try:
+            done, _ = await asyncio.wait({waiting}, timeout=PROBE_AFTER_SECONDS)
+            if not done:
+                await self._check_server()  # the pool is slow to hand one out: is the server there at all?
+            conn = await waiting
+        except BaseException:
+            if not waiting.done():
+                waiting.cancel()  # the pool takes back a connection it was about to hand over
+                with contextlib.suppress(BaseException):
+                    await waiting
+            elif not waiting.cancelled() and waiting.exception() is None:
+                await pool.putconn(waiting.result())
+            raise
+        try:
+            yield conn
+        finally:
+            await pool.putconn(conn)
+
+    async def _check_server(self) -> None:
+        """One direct connection, short timeout: `DatabaseUnavailableError` if the server does not answer."""
+        try:
+            probe = await psycopg.AsyncConnection.connect(self.url, connect_timeout=PROBE_TIMEOUT_SECONDS)
+        except psycopg.Error as error:
+            self._reachable = False
+            raise DatabaseUnavailableError(str(error)) from error
+        await probe.close()
+
+    async def _renew(self) -> None:
+        """After the server was unreachable: fail fast while it still is; once it answers, a fresh pool."""
+        await self._check_server()
+        async with self._renewing:
+            if self._reachable:
+                return  # another command renewed it meanwhile
+            old, self.pool = self.pool, new_pool(self.url, self.size)
+            await self.pool.open(wait=False)
+            self._reachable = True
+            log.warning("%s answers again; reconnected", self.path)
+        retiring = asyncio.create_task(old.close(timeout=PROBE_TIMEOUT_SECONDS))
+        self._retired.add(retiring)
+        retiring.add_done_callback(self._retired.discard)
 
     async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> list[PgRow]:
         async with self.connection() as conn, conn.execute(sql, params) as cursor:
@@ -178,6 +247,7 @@ class PostgresDatabase:
             return await cursor.fetchone()
 
     async def close(self) -> None:
+        await asyncio.gather(*self._retired, return_exceptions=True)
         await self.pool.close()
 
 
@@ -231,10 +301,9 @@ async def _probe(url: str) -> None:
     await conn.close()
 
 
-async def connect_pool(url: str, *, size: int = POOL_SIZE) -> PostgresDatabase:
-    """Open a pool on `url` and check the server answers; a clear `DatabaseError` if it does not."""
-    await _probe(url)
-    pool: AsyncConnectionPool[psycopg.AsyncConnection[PgRow]] = AsyncConnectionPool(
+def new_pool(url: str, size: int) -> Pool:
+    """A pool (not yet open) of autocommit connections, each checked before it is handed out."""
+    return AsyncConnectionPool(
         url,
         min_size=1,
         max_size=size,
@@ -245,6 +314,12 @@ async def connect_pool(url: str, *, size: int = POOL_SIZE) -> PostgresDatabase:
         timeout=CONNECT_TIMEOUT_SECONDS,
         name="threadbot",
     )
+
+
+async def connect_pool(url: str, *, size: int = POOL_SIZE) -> PostgresDatabase:
+    """Open a pool on `url` and check the server answers; a clear `DatabaseError` if it does not."""
+    await _probe(url)
+    pool = new_pool(url, size)
     try:
         await pool.open(wait=True, timeout=CONNECT_TIMEOUT_SECONDS)
     except Exception as error:  # psycopg_pool.PoolTimeout carries the server's last refusal in its text
@@ -253,4 +328,4 @@ async def connect_pool(url: str, *, size: int = POOL_SIZE) -> PostgresDatabase:
             f"cannot connect to {redact_url(url)}: {error}. Check THREADBOT_DATABASE_URL and that the server "
             "is running (docs/deploy.md)."
         ) from error
-    return PostgresDatabase(pool, url)
+    return PostgresDatabase(pool, url, size)
