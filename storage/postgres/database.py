@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
@@ -140,6 +141,13 @@ def unavailable(error: BaseException) -> bool:
 Pool = AsyncConnectionPool[psycopg.AsyncConnection[PgRow]]
 
 
+def connection_lost(error: BaseException) -> bool:
+    """The server went away (no SQLSTATE: the client lost it; 08: connection; 57P: shutdown, starting up), as
+    opposed to a deadlock or a serialization failure on a server that is there."""
+    state = getattr(error, "sqlstate", None)
+    return state is None or state.startswith(("08", "57P"))
+
+
 class PostgresDatabase:
     """A pool of connections to one PostgreSQL database, that finds its way back after the server restarts.
 
@@ -161,6 +169,8 @@ class PostgresDatabase:
         self._reachable = True
         self._renewing = asyncio.Lock()
         self._retired: set[asyncio.Task[None]] = set()
+        self._probe: asyncio.Future[None] | None = None
+        self._probed_at = 0.0
 
     @asynccontextmanager
     async def transaction(self, *, exclusive: bool = True) -> AsyncIterator[PostgresConnection]:
@@ -173,7 +183,7 @@ class PostgresDatabase:
                 yield PostgresConnection(conn)
         except BaseException as error:
             if unavailable(error):
-                self._reachable = False
+                self._reachable = self._reachable and not connection_lost(error)
                 log.warning("a command on %s was cut off: %s", self.path, error)
                 raise DatabaseUnavailableError(str(error)) from error
             raise
@@ -186,7 +196,7 @@ class PostgresDatabase:
                 yield PostgresConnection(conn)
         except BaseException as error:
             if unavailable(error):
-                self._reachable = False
+                self._reachable = self._reachable and not connection_lost(error)
                 log.warning("a read on %s was cut off: %s", self.path, error)
                 raise DatabaseUnavailableError(str(error)) from error
             raise
@@ -216,13 +226,28 @@ class PostgresDatabase:
             await pool.putconn(conn)
 
     async def _check_server(self) -> None:
-        """One direct connection, short timeout: `DatabaseUnavailableError` if the server does not answer."""
+        """`DatabaseUnavailableError` if the server does not answer one direct connection. Commands waiting at
+        once share one probe (and a success for `PROBE_AFTER_SECONDS`), so a busy pool is not met with a
+        connection per waiting command; a failed probe is not reused, so the server's return is seen at once."""
+        probe = self._probe
+        if probe is None or (probe.done() and not self._fresh_success(probe)):
+            self._probed_at = time.monotonic()
+            probe = self._probe = asyncio.ensure_future(self._connect_once())
+            probe.add_done_callback(lambda done: done.cancelled() or done.exception())
+        await asyncio.shield(probe)
+
+    def _fresh_success(self, probe: asyncio.Future[None]) -> bool:
+        if probe.cancelled() or probe.exception() is not None:
+            return False
+        return time.monotonic() - self._probed_at <= PROBE_AFTER_SECONDS
+
+    async def _connect_once(self) -> None:
         try:
-            probe = await psycopg.AsyncConnection.connect(self.url, connect_timeout=PROBE_TIMEOUT_SECONDS)
+            conn = await psycopg.AsyncConnection.connect(self.url, connect_timeout=PROBE_TIMEOUT_SECONDS)
         except psycopg.Error as error:
             self._reachable = False
             raise DatabaseUnavailableError(str(error)) from error
-        await probe.close()
+        await conn.close()
 
     async def _renew(self) -> None:
         """After the server was unreachable: fail fast while it still is; once it answers, a fresh pool."""
