@@ -5,9 +5,11 @@ bad input says what to fix."""
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -194,3 +196,55 @@ async def test_a_source_from_a_newer_threadbot_is_refused(tmp_path: Path, pg_url
     refused = threadbot("copy", "--from", f"sqlite:{db}", "--to", pg_url)
     assert refused.returncode == 1 and "written by a newer threadbot" in refused.stderr
     assert _rows(pg_url, "archives", "id") == []
+
+
+async def test_a_copy_killed_during_its_copy_leaves_nothing_and_a_rerun_completes(
+    tmp_path: Path, pg_url: str
+) -> None:
+    """kill -9 of `threadbot copy` while the server shows it streaming comments: the server rolls the whole copy
+    back; the next run copies everything, once."""
+    import psycopg
+
+    from storage.importers.records import CommentRecord
+    from storage.stores import open_stores
+
+    db = tmp_path / "big.db"
+    stores = await open_stores(db)
+    try:
+        records = [
+            CommentRecord(source_id=f"c{n}", text=f"comment {n} about tokens " * 20) for n in range(30_000)
+        ]
+        await stores.archives.import_records(
+            "console:local", "big", records, created_at="2026-12-01T00:00:00Z"
+        )
+    finally:
+        await stores.close()
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "SLACK_", "THREADBOT_"))}
+    copying = subprocess.Popen(
+        [sys.executable, "-m", "adapters.cli", "copy", "--from", f"sqlite:{db}", "--to", pg_url],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=clean, cwd=REPO,
+    )  # fmt: skip
+    try:
+        with psycopg.connect(pg_url, autocommit=True) as watch:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and copying.poll() is None:
+                streaming = watch.execute(
+                    "SELECT count(*) FROM pg_stat_activity WHERE query LIKE 'COPY %threadbot_copy_comments%'"
+                ).fetchone()
+                if streaming and streaming[0]:
+                    break
+                time.sleep(0.005)
+            else:
+                pytest.fail("the copy never reached the comments (or ended first): too fast to cut off")
+            copying.send_signal(signal.SIGKILL)
+    finally:
+        copying.wait(timeout=60)
+    assert copying.returncode == -signal.SIGKILL
+    # nothing of it is visible, and once the server has rolled it back (the rerun waits for its lock) nothing is
+    # left of it either
+    assert _rows(pg_url, "archives", "id") == [] and _rows(pg_url, "comments", "id") == []
+
+    rerun = threadbot("copy", "--from", f"sqlite:{db}", "--to", pg_url)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "comments: 30,000 added" in rerun.stdout
+    assert _rows(pg_url, "comments", "id, text") == _rows(str(db), "comments", "id, text")
