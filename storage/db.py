@@ -97,6 +97,10 @@ def load_migrations() -> list[Migration]:
 class Database:
     """An open connection plus a lock that serialises write transactions."""
 
+    dialect = "sqlite"
+    """Which SQL the stores may use beyond what both databases share (`PostgresDatabase.dialect` is
+    "postgresql"): SQLite has no row locks, so `FOR UPDATE SKIP LOCKED` is PostgreSQL's only."""
+
     def __init__(self, conn: aiosqlite.Connection, path: Path) -> None:
         self.conn = conn
         self.path = path

@@ -3,11 +3,15 @@
 Written against the one `SqlDatabase` protocol (storage/sql.py), so the prompt feature's type hints name no
 SQLite class. Every row is scoped by space key and channel; one logical write is
 one transaction. The row `UNIQUE (schedule_id, local_date)` in `prompt_posts` is what makes a scheduled prompt
-post at most once a day, however many processes tick and whenever one of them dies.
+post at most once a day, however many processes tick and whenever one of them dies. On PostgreSQL a process
+also holds the schedule's row (`FOR UPDATE SKIP LOCKED`, `hold`) while it decides and claims the day, so
+processes ticking at once share the due schedules out instead of all choosing a prompt for each.
 """
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,6 +44,9 @@ UPDATE prompt_schedules SET paused = ?, paused_reason = ?, active_from = coalesc
 WHERE id = ?
 """
 DELETE_SCHEDULE = "DELETE FROM prompt_schedules WHERE space_key = ? AND channel = ?"
+HOLD_SCHEDULE = "SELECT id FROM prompt_schedules WHERE id = ? AND paused = 0 FOR UPDATE SKIP LOCKED"
+"""PostgreSQL only: the running schedule's row, locked until the transaction ends, or nothing when another
+process holds it (or it was paused meanwhile)."""
 
 POST_COLUMNS = """
 id, schedule_id, local_date, due_at, state, prompt_key, claimed_by, claimed_at, finished_at, message_id,
@@ -321,6 +328,20 @@ def _comment(row: Row, prefix: str = "") -> StoredComment:
     )
 
 
+class ScheduleHold:
+    """A schedule this process holds (`PromptStore.hold`): claims of its day go through here."""
+
+    def __init__(self, store: PromptStore, conn: Connection | None) -> None:
+        self._store = store
+        self._conn = conn
+
+    async def claim(self, claim: Claim, shown: HistoryEntry | None = None) -> int | None:
+        """As `PromptStore.claim`; on PostgreSQL written in the hold's transaction (committed when it ends)."""
+        if self._conn is None:
+            return await self._store.claim(claim, shown)
+        return await self._store._claim(self._conn, claim, shown)
+
+
 class PromptStore:
     """Schedules, the per-day post guard, channel history and suggestions, on one database."""
 
@@ -378,6 +399,28 @@ class PromptStore:
 
         Returns the row id, or None when the day already has a row: another process, or an earlier run,
         got there first, and nothing is written."""
+        async with self.db.transaction() as conn:
+            return await self._claim(conn, claim, shown)
+
+    @asynccontextmanager
+    async def hold(self, schedule_id: int) -> AsyncIterator[ScheduleHold | None]:
+        """This running schedule, held by this process until the block ends (None: another process holds it,
+        or it is paused): what it claims through the hold is committed when the block ends.
+
+        On PostgreSQL the hold is the schedule's row locked `FOR UPDATE SKIP LOCKED` in a transaction that takes
+        no write lock (so a moderator's change to the schedule waiting for the row never waits on it in turn);
+        the claim is written in that transaction. SQLite has no row locks and one writer at a time: the hold
+        is only the store, and each claim its own transaction."""
+        if getattr(self.db, "dialect", "sqlite") != "postgresql":
+            yield ScheduleHold(self, None)
+            return
+        transaction: Any = self.db.transaction
+        async with transaction(exclusive=False) as conn:
+            async with conn.execute(HOLD_SCHEDULE, (schedule_id,)) as cursor:
+                row = await cursor.fetchone()
+            yield ScheduleHold(self, conn) if row is not None else None
+
+    async def _claim(self, conn: Connection, claim: Claim, shown: HistoryEntry | None) -> int | None:
         params = (
             claim.schedule_id,
             claim.local_date,
@@ -389,14 +432,13 @@ class PromptStore:
             None if claim.state == "intent" else claim.at,
             claim.detail,
         )
-        async with self.db.transaction() as conn:
-            async with conn.execute(CLAIM_POST, params) as cursor:
-                row = await cursor.fetchone()
-            if row is None:
-                return None
-            if shown is not None:
-                await self._record_shown(conn, shown)
-            return int(row[0])
+        async with conn.execute(CLAIM_POST, params) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            return None
+        if shown is not None:
+            await self._record_shown(conn, shown)
+        return int(row[0])
 
     async def finish(
         self,

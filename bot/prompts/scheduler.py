@@ -7,7 +7,9 @@ For each running schedule the latest occurrence due at or before `now` is the on
 
 Claiming inserts the day's row as an *intent* (UNIQUE per schedule and local day, in one transaction with the
 channel's history) before anything is sent, so two processes or two runs never both post. Just before the
-prompt is handed to the platform the intent is marked *sending*. An intent whose process died before that
+prompt is handed to the platform the intent is marked *sending*. On PostgreSQL a process holds the schedule's
+row while it decides and claims (`PromptStore.hold`, `FOR UPDATE SKIP LOCKED`): processes ticking at once skip
+the schedules another one holds and take the next, rather than all choosing a prompt for the same day. An intent whose process died before that
 (or could not write the mark) was never sent: after `CLAIM_LEASE` it is released and the day posts as if it
 were late. One that died after it may have been sent, so it is never re-sent: after `INTENT_LEASE` it is
 marked unconfirmed and logged. Marking and releasing are single guarded writes, so only one of them wins.
@@ -28,7 +30,7 @@ from bot.prompts.common import place_of, rule_of
 from bot.prompts.pool import Chosen, choose
 from bot.prompts.timing import Occurrence, local_label, previous_occurrence
 from bot.times import as_utc, iso
-from storage.prompt_store import Claim, PromptStore, ScheduleRecord
+from storage.prompt_store import Claim, PromptStore, ScheduleHold, ScheduleRecord
 from storage.sql import DatabaseWriteError
 
 log = logging.getLogger(__name__)
@@ -105,14 +107,29 @@ async def run_schedule(ctx: Context, store: PromptStore, schedule: ScheduleRecor
     if place.platform not in ctx.posters.by_platform:
         log.debug("prompt schedule %s waits for the %s adapter to be ready", schedule.id, place.platform)
         return
+    async with store.hold(schedule.id) as held:
+        if held is None:
+            return  # another process is deciding this schedule's day right now
+        claimed = await decide(ctx, held, schedule, due, place, now)
+    if claimed is not None:  # committed: from here on no other process can claim the day
+        post_id, chosen = claimed
+        await deliver(ctx, store, schedule, post_id, chosen, place, thread_title(due), now)
+
+
+async def decide(
+    ctx: Context, held: ScheduleHold, schedule: ScheduleRecord, due: Occurrence, place: Place, now: datetime
+) -> tuple[int, Chosen] | None:
+    """Claim the due day of a held schedule: an intent to post (its id and prompt), or a final missed/failed
+    row (None). None too when the day has a row already (another process or run got there first)."""
+    rule = rule_of(schedule)
     late = now - due.due
     grace = timedelta(minutes=ctx.settings.prompt_grace_minutes)
     where = f"schedule {schedule.id} ({schedule.space_key} #{schedule.channel}), {due.day_key}"
     if late > ON_TIME and late > grace:
         detail = f"missed by {_minutes(late)} (bot down); grace window is {_minutes(grace)}"
-        if await _final(ctx, store, schedule, due, now, "missed", detail):
+        if await _final(ctx, held, schedule, due, now, "missed", detail):
             log.warning("prompt %s due %s: %s; skipped", where, local_label(due.due, rule.zone), detail)
-        return
+        return None
     if late > ON_TIME:
         log.info("prompt %s due %s was missed by %s; posting it now (within the grace window of %s)",
                  where, local_label(due.due, rule.zone), _minutes(late), _minutes(grace))  # fmt: skip
@@ -120,10 +137,10 @@ async def run_schedule(ctx: Context, store: PromptStore, schedule: ScheduleRecor
     chosen = await choose(ctx, place, archive)
     if chosen is None:
         if await _final(
-            ctx, store, schedule, due, now, "failed", "nothing to post: no archive or suggestion"
+            ctx, held, schedule, due, now, "failed", "nothing to post: no archive or suggestion"
         ):
             log.warning("prompt %s: nothing to post (no archive, no approved suggestion)", where)
-        return
+        return None
     claim = Claim(
         schedule_id=schedule.id,
         local_date=due.day_key,
@@ -133,10 +150,8 @@ async def run_schedule(ctx: Context, store: PromptStore, schedule: ScheduleRecor
         at=iso(now),
         prompt_key=chosen.candidate.key,
     )
-    post_id = await store.claim(claim, chosen.history(place, iso(now)))
-    if post_id is None:
-        return  # another process or run claimed this day first
-    await deliver(ctx, store, schedule, post_id, chosen, place, thread_title(due), now)
+    post_id = await held.claim(claim, chosen.history(place, iso(now)))
+    return None if post_id is None else (post_id, chosen)
 
 
 async def deliver(
@@ -182,7 +197,7 @@ async def deliver(
 
 async def _final(
     ctx: Context,
-    store: PromptStore,
+    held: ScheduleHold,
     schedule: ScheduleRecord,
     due: Occurrence,
     now: datetime,
@@ -198,7 +213,7 @@ async def _final(
         at=iso(now),
         detail=detail,
     )
-    return await store.claim(claim) is not None
+    return await held.claim(claim) is not None
 
 
 def _minutes(delta: timedelta) -> str:

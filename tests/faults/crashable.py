@@ -106,13 +106,11 @@ def patch_points() -> None:
     from storage.embedding_store import EmbeddingStore
     from storage.prompt_store import PromptStore
 
-    claim, post, save, run_once = PromptStore.claim, ConsoleAdapter.post, EmbeddingStore.save, Background.run_once
+    mark, post, save, run_once = PromptStore.mark_sending, ConsoleAdapter.post, EmbeddingStore.save, Background.run_once
 
-    async def claimed(self: PromptStore, *args: Any, **kwargs: Any) -> int | None:
-        post_id = await claim(self, *args, **kwargs)
-        if post_id is not None and args[0].state == "intent":
-            reach("prompt-claimed")
-        return post_id
+    async def claimed(self: PromptStore, *args: Any, **kwargs: Any) -> bool:
+        reach("prompt-claimed")  # the intent is committed (on either database); nothing was marked or sent
+        return await mark(self, *args, **kwargs)
 
     async def posted(self: ConsoleAdapter, *args: Any, **kwargs: Any) -> Any:
         result = await post(self, *args, **kwargs)
@@ -128,7 +126,7 @@ def patch_points() -> None:
         await run_once(self, *args, **kwargs)
         announce("tick")
 
-    PromptStore.claim = claimed  # type: ignore[method-assign]
+    PromptStore.mark_sending = claimed  # type: ignore[method-assign]
     ConsoleAdapter.post = posted  # type: ignore[method-assign]
     EmbeddingStore.save = saved  # type: ignore[method-assign]
     Background.run_once = ticked  # type: ignore[method-assign]

@@ -16,7 +16,6 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -230,15 +229,13 @@ async def test_a_process_too_slow_to_mark_its_claim_sends_nothing(
     await import_debate(bot)
     await console.ask("prompt schedule 09:00 daily Europe/Berlin")
     store = bot.context.stores.prompts
-    claim = store.claim
+    mark_sending = store.mark_sending
 
-    async def claim_then_lose_it(*args: Any, **kwargs: Any) -> int | None:
-        post_id = await claim(*args, **kwargs)
-        if post_id is not None:
-            assert await store.release(post_id)  # what the other process's reconcile does
-        return post_id
+    async def lose_it_then_mark(post_id: int, at: str) -> bool:
+        assert await store.release(post_id)  # what the other process's reconcile does, before this one marks
+        return await mark_sending(post_id, at)
 
-    monkeypatch.setattr(store, "claim", claim_then_lose_it)
+    monkeypatch.setattr(store, "mark_sending", lose_it_then_mark)
     await tick(bot.context, utc(2026, 5, 4, 7))
     assert poster.sent == []
     monkeypatch.undo()
