@@ -10,6 +10,9 @@ read-only database. Nothing of this is in the bot itself: it patches the process
     FAULT_READ_ONLY=1      each database connection is read-only (PRAGMA query_only): SQLITE_READONLY
     FAULT_EMBEDDER_ONLY=1  the engine loads the embedding model and no stance model (4 s saved; the indexer
                            uses only the embedder)
+    FAULT_CLOCK=path       the background loop runs on a simulated clock: a named pipe the test writes instants
+                           to (ISO 8601, one a line); each is one pass at that time, then `ticked N` (N counts
+                           the passes); the bot's clock reads the last one
 
 Points: `vote-commit` (a vote's transaction is written, COMMIT not sent), `vote-committed` (committed, the reply
 not printed), `prompt-claimed` (a scheduled prompt's day is claimed, nothing handed to the platform),
@@ -19,10 +22,12 @@ computed and written, COMMIT not sent).
 
 from __future__ import annotations
 
+import asyncio
 import os
 import sys
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -160,7 +165,31 @@ def patch_engine() -> None:
         bot.engine.modelfiles.default_nli_files = lambda: None  # type: ignore[assignment]
 
 
+def patch_clock() -> None:
+    path = os.environ.get("FAULT_CLOCK")
+    if not path:
+        return
+    from bot.background import Background
+
+    async def stepped(self: Background) -> None:
+        source = await asyncio.to_thread(open, path, encoding="utf-8")  # a pipe: waits for the test to open it
+        try:
+            passes = 0
+            while line := await asyncio.to_thread(source.readline):
+                now = datetime.fromisoformat(line.strip())
+                self.context.clock = lambda moment=now: moment
+                await self.run_once(now)
+                passes += 1
+                announce(f"ticked {passes}")
+        finally:
+            source.close()
+        await asyncio.Event().wait()  # the test closed the clock: no more passes, the bot stays up
+
+    Background.run_forever = stepped  # type: ignore[method-assign]
+
+
 def main() -> int:
+    patch_clock()
     patch_connection()
     patch_points()
     patch_disk()
