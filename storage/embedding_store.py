@@ -2,13 +2,15 @@
 
 Written against the small `SqlDatabase` protocol (storage/sql.py), so retrieval names no SQLite class. Vectors are float16 blobs keyed by (comment, model). Writes are short transactions of one batch
 and never conflict: a vector another process wrote first is kept (ON CONFLICT DO NOTHING), and a comment
-deleted meanwhile gets none (the INSERT selects from `comments`). Sentence-window vectors (`WindowVectorStore`)
+deleted meanwhile gets none (the INSERT selects from `comments`). So that two processes do not both compute a
+batch in the first place, the indexer claims the block of ids it embeds in (`claim`, on PostgreSQL). Sentence-window vectors (`WindowVectorStore`)
 follow the same contract.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +18,7 @@ import numpy.typing as npt
 
 from storage.sql import SqlDatabase
 from storage.visibility import STAGED_FROM
+from storage.work_claims import claim_work
 
 VECTOR_DTYPE = np.dtype("<f2")
 SCAN_WINDOW = 4096  # comment ids looked at per pending query, so one query never walks a whole archive
@@ -123,9 +126,16 @@ def _placeholders(values: Sequence[object]) -> str:
 class _ModelVectors:
     """Vectors one model made, on one database: what the indexer walks (bot/retrieval/indexer.py)."""
 
+    kind = "vectors"
+
     def __init__(self, db: SqlDatabase, model: str) -> None:
         self.db = db
         self.model = model
+
+    def claim(self, block: int) -> AbstractAsyncContextManager[bool]:
+        """Hold one block of comment ids for this model's indexing while a batch of it is embedded and stored
+        (storage/work_claims.py): False when another process is embedding in it now."""
+        return claim_work(self.db, f"{self.kind}:{self.model}:{block}")
 
     async def corpus_state(self) -> CorpusState:
         row = await self.db.fetchone(CORPUS_STATE)
@@ -189,6 +199,8 @@ class EmbeddingStore(_ModelVectors):
 
 class WindowVectorStore(_ModelVectors):
     """Window vectors of one window model (`model`: the embedder's identity and the windowing's)."""
+
+    kind = "windows"
 
     async def pending(self, after_id: int, up_to: int, limit: int) -> tuple[list[tuple[int, str]], int]:
         """Up to `limit` comments with id in (after_id, up_to] and no window row yet, and the id scanned up to."""

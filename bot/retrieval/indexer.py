@@ -1,8 +1,9 @@
 """The background indexer: embeds comments that have no vector for the current model, in batches, after import.
 
 Imports never wait for it: it polls the corpus, takes the next batch of pending comments, embeds it in a worker
-thread and stores it in one short transaction. Several bot processes may run it on one database: a batch two of
-them embed at once is stored once. With no embedder installed it does nothing. After the comments' own vectors
+thread and stores it in one short transaction. Several bot processes may run it on one database: each batch is
+taken from a block of ids the process claims while it embeds and stores it (on PostgreSQL; storage/work_claims.py),
+so two processes never embed the same comment, and a block a dead process held is free again at once. With no embedder installed it does nothing. After the comments' own vectors
 (retrieval needs them first) it stores their sentence-window vectors, which stance relevance reads
 (bot/engine/evidence.py), so a new claim does not embed them while a member waits.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -31,6 +33,8 @@ WINDOW_BATCH = 16  # comments per window batch: a long comment has dozens of win
 IDLE_SECONDS = 5.0  # how soon after an import the indexer notices it
 RETRY_SECONDS = 10.0  # after a failing batch
 RETRY_PASSES = 3  # passes that had a failing batch are repeated this many times before the indexer idles
+BLOCK_BATCHES = 4  # a claimed block of ids holds this many batches when ids are dense
+DRAIN_WAIT_SECONDS = 0.2
 
 
 async def embed_and_store(
@@ -52,6 +56,8 @@ class PendingComments(Protocol):
 
     async def pending(self, after_id: int, up_to: int, limit: int) -> tuple[list[tuple[int, str]], int]: ...
 
+    def claim(self, block: int) -> AbstractAsyncContextManager[bool]: ...
+
 
 Write = Callable[[Sequence[int], Sequence[str]], Awaitable[object]]
 """Embeds a batch of comments (ids, texts) and stores the result."""
@@ -72,17 +78,45 @@ class Indexer:
     failed_in_pass: bool = False
     retried_passes: int = 0
     write: Write | None = None
+    block_ids: int = 0
+    """Ids per claimed block (0: `BLOCK_BATCHES` batches' worth)."""
+    skipped_from: int | None = None
+    """Where the first block skipped in this pass (claimed by another process) starts."""
+    waiting_on_others: bool = False
+
+    def __post_init__(self) -> None:
+        if self.block_ids <= 0:
+            self.block_ids = self.batch_size * BLOCK_BATCHES
 
     async def step(self) -> int:
-        """Embed and store one batch; how many comments it embedded (0: nothing pending right now)."""
+        """Embed and store one batch; how many comments it embedded (0: nothing pending right now).
+
+        The batch is taken from one block of `block_ids` ids, claimed for the while it is embedded and stored
+        (`store.claim`): a block another process is embedding in is skipped, and walked again at the end of the
+        pass, so no two processes embed the same comment and none is left without a vector if one dies."""
         state = await self.store.corpus_state()
         if state == self.clean:
             return 0
-        rows, self.cursor = await self.store.pending(self.cursor, state.max_id, self.batch_size)
-        if not rows:
-            if self.cursor >= state.max_id:
-                self._end_pass(state)
-            return 0
+        while True:
+            rows, scanned = await self.store.pending(self.cursor, state.max_id, self.batch_size)
+            if not rows:
+                self.cursor = scanned
+                if self.cursor >= state.max_id:
+                    self._end_pass(state)
+                return 0
+            block = (rows[0][0] - 1) // self.block_ids
+            start, end = block * self.block_ids, min((block + 1) * self.block_ids, state.max_id)
+            async with self.store.claim(block) as mine:
+                if not mine:
+                    self.skipped_from = start if self.skipped_from is None else min(self.skipped_from, start)
+                    self.cursor = max(self.cursor, end)
+                    continue
+                # Read again under the claim: what another process stored before it is not embedded again.
+                rows, self.cursor = await self.store.pending(max(self.cursor, start), end, self.batch_size)
+                if rows:
+                    return await self._embed(rows)
+
+    async def _embed(self, rows: list[tuple[int, str]]) -> int:
         ids = [cid for cid, _ in rows]
         texts = [text for _, text in rows]
         if self.write is not None:
@@ -95,22 +129,30 @@ class Indexer:
 
     def _end_pass(self, state: CorpusState) -> None:
         """A pass reached the newest comment: idle until the corpus changes, unless a batch failed on the way
-        (then walk again, a few times, so a passing fault does not leave comments without vectors)."""
+        (then walk again, a few times, so a passing fault does not leave comments without vectors) or another
+        process was embedding in a block (walk again from there: it may have died before finishing it)."""
         self.cursor = 0
-        if self.failed_in_pass and self.retried_passes < RETRY_PASSES:
+        self.waiting_on_others = self.skipped_from is not None
+        if self.skipped_from is not None:
+            self.cursor, self.skipped_from = self.skipped_from, None
+        elif self.failed_in_pass and self.retried_passes < RETRY_PASSES:
             self.retried_passes += 1
         else:
             self.clean, self.retried_passes = state, 0
         self.failed_in_pass = False
 
     async def drain(self, progress: Callable[[int], None] | None = None) -> int:
-        """Embed everything pending now (the `threadbot embed` step); how many comments were embedded."""
+        """Embed everything pending now (the `threadbot embed` step); how many comments were embedded. Blocks
+        another process is embedding in are waited for (looked at again every `DRAIN_WAIT_SECONDS`)."""
         total = 0
         self.clean = None
         while True:
             done = await self.step()
             if done == 0 and self.clean is not None:
                 return total
+            if done == 0 and self.waiting_on_others:
+                self.waiting_on_others = False
+                await asyncio.sleep(DRAIN_WAIT_SECONDS)
             total += done
             if progress is not None and done:
                 progress(done)

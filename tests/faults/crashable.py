@@ -10,6 +10,8 @@ read-only database. Nothing of this is in the bot itself: it patches the process
     FAULT_READ_ONLY=1      each database connection is read-only (PRAGMA query_only): SQLITE_READONLY
     FAULT_EMBEDDER_ONLY=1  the engine loads the embedding model and no stance model (4 s saved; the indexer
                            uses only the embedder)
+    FAULT_INDEXER_IDLE=s   the background indexer looks for new comments every s seconds (default 5), and says
+                           `indexing` when it starts
     FAULT_CLOCK=path       the background loop runs on a simulated clock: a named pipe the test writes instants
                            to (ISO 8601, one a line); each is one pass at that time, then `ticked N` (N counts
                            the passes); the bot's clock reads the last one
@@ -17,7 +19,8 @@ read-only database. Nothing of this is in the bot itself: it patches the process
 Points: `vote-commit` (a vote's transaction is written, COMMIT not sent), `vote-committed` (committed, the reply
 not printed), `prompt-claimed` (a scheduled prompt's day is claimed, nothing handed to the platform),
 `prompt-posted` (the console printed the prompt, its outcome not recorded), `embed-commit` (a batch's vectors
-computed and written, COMMIT not sent).
+computed and written, COMMIT not sent; SQLite), `embed-save` (the n-th batch's vectors computed, its block
+claimed, nothing written; either database). Each stored batch is announced as `embedded ID,ID,...`.
 """
 
 from __future__ import annotations
@@ -124,8 +127,13 @@ def patch_points() -> None:
 
     async def saved(self: EmbeddingStore, *args: Any, **kwargs: Any) -> None:
         Watch.saves += 1
+        ids = ",".join(str(cid) for cid in args[0])
+        if Watch.saves == BATCH and POINT == "embed-save":
+            announce(f"computed {ids}")
+            reach("embed-save")
         await save(self, *args, **kwargs)
         announce(f"saved {Watch.saves}")
+        announce(f"embedded {ids}")
 
     async def ticked(self: Background, *args: Any, **kwargs: Any) -> None:
         await run_once(self, *args, **kwargs)
@@ -188,7 +196,23 @@ def patch_clock() -> None:
     Background.run_forever = stepped  # type: ignore[method-assign]
 
 
+def patch_indexer() -> None:
+    idle = os.environ.get("FAULT_INDEXER_IDLE")
+    if idle is None:
+        return
+    import bot.retrieval.indexer
+
+    run_in_turn = bot.retrieval.indexer.run_in_turn
+
+    async def announced(indexers: Any, idle_seconds: float = 0.0, retry_seconds: float = 10.0) -> None:
+        announce("indexing")
+        await run_in_turn(indexers, float(idle), retry_seconds)
+
+    bot.retrieval.indexer.run_in_turn = announced  # type: ignore[assignment]
+
+
 def main() -> int:
+    patch_indexer()
     patch_clock()
     patch_connection()
     patch_points()
