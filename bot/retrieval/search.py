@@ -64,8 +64,9 @@ async def retrieve(
     so the next call is fast) and the query's vector; both are None when no embedder is installed. The same
     question over unchanged archives is answered from memory (memo.py)."""
     store = vector_store(ctx)
-    views = {aid: await ctx.services.vectors.view(store, aid) for aid in archive_ids} if store is not None else {}
-    revisions = await ctx.stores.archives.archive_revisions(archive_ids)
+    revisions = await ctx.stores.archives.archive_revisions(archive_ids)  # first: the views are checked against it
+    cache = ctx.services.vectors
+    views = {aid: await cache.view(store, aid, revisions.get(aid)) for aid in archive_ids} if store is not None else {}
     state = tuple((aid, revisions.get(aid), views[aid].count if aid in views else None) for aid in archive_ids)
     key = (query, limit, with_vectors, min_similarity, ctx.services.model_key(), state)
     memo: Memo[Retrieved] = ctx.services.memo
