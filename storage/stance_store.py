@@ -9,10 +9,12 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping, Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from storage.interface import SHARED_SPACE
 from storage.sql import LARGEST_INTEGER, Connection, SqlDatabase
+from storage.work_claims import claim_work
 
 _SPACES = re.compile(r"\s+")
 _TRAILING = re.compile(r"[\s.!?,;:\u2026]+$")
@@ -184,6 +186,11 @@ class StanceStore:
         """Votes per choice for a claim in this space (counts only)."""
         rows = await self.db.fetchall(SELECT_TALLY, (space_key, key))
         return {str(r[0]): int(r[1]) for r in rows}
+
+    def claim_reading(self, archive_id: int, key: str, identity: str) -> AbstractAsyncContextManager[bool]:
+        """Hold the background reading of one claim over one archive under one model (storage/work_claims.py):
+        False while another process reads it, so two processes asked the same claim do not both read it."""
+        return claim_work(self.db, f"stance:{archive_id}:{identity}:{key}")
 
     # model caches: NLI logits (z) and dense relevance
     async def cached_logits(self, identity: str, key: str, comment_ids: Sequence[int]) -> dict[int, float]:

@@ -7,6 +7,9 @@ as the indexer would), then the claim is classified again over all candidates in
 comment is left unread, each step's z and relevance going to the SQLite cache. The next ask of the claim counts
 them without running a model; an ask while reading goes on answers from the cache at once and says so.
 
+Several processes on one database (PostgreSQL) asked the same claim do not both read it: the reading is claimed
+(storage/work_claims.py); a process that finds it claimed waits, then goes on from what the other cached.
+
 Commands come first: reading pauses while `stance` or `counter` runs (NLI already takes both cores), finishing
 only the step it is in. One claim is read at a time; at most `MAX_WAITING` wait, and a claim beyond that is left
 to be read by its own next ask.
@@ -24,7 +27,7 @@ import numpy as np
 
 from bot.context import Context
 from bot.engine.loader import Engine
-from bot.features.stance.cache import remember_new
+from bot.features.stance.cache import cached_by_index, remember_new
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.search import vector_store
@@ -37,6 +40,8 @@ STEP_BATCH = 2
 shares the cores only that long."""
 EMBED_BATCH = 4
 MAX_WAITING = 8
+CLAIMED_RETRY_SECONDS = 1.0
+"""How often a claim another process is reading is looked at again (it is read from the cache once free)."""
 
 
 @dataclass
@@ -161,8 +166,7 @@ class StanceReading:
         while self._jobs:
             job_key = next(iter(self._jobs))
             try:
-                await self._embed_left_out(self._jobs[job_key])
-                await self._classify_until_read(job_key, self._jobs[job_key])
+                await self._read_claimed(job_key, self._jobs[job_key])
             except asyncio.CancelledError:
                 raise
             except Exception:
@@ -170,6 +174,29 @@ class StanceReading:
             finished = self._jobs.pop(job_key, None)
             if finished is not None:
                 finished.done.set()
+
+    async def _read_claimed(self, job_key: JobKey, job: _Job) -> None:
+        """Read the claim once no other process is reading it (storage/work_claims.py), starting from what is
+        cached by then: asked the same claim, two processes read each comment once between them, not twice."""
+        store = self._ctx.stores.stance
+        while True:
+            async with store.claim_reading(*job_key) as mine:
+                if mine:
+                    await self._embed_left_out(job)
+                    await self._catch_up(job_key, job)
+                    await self._classify_until_read(job_key, job)
+                    return
+            log.debug("another process is reading %r; waiting for it", job.claim)
+            await asyncio.sleep(CLAIMED_RETRY_SECONDS)
+
+    async def _catch_up(self, job_key: JobKey, job: _Job) -> None:
+        """Take the values other processes cached since the reply read the cache: they are not read again."""
+        found, store = job.candidates, self._ctx.stores.stance
+        logits = await cached_by_index(store.cached_logits, job_key[2], job.key, found.ids)
+        relevance_identity = job.engine.stance.relevance_identity()
+        relevance = await cached_by_index(store.cached_relevance, relevance_identity, job.key, found.ids)
+        job.logits = logits | job.logits
+        job.relevance = relevance | job.relevance
 
     async def _embed_left_out(self, job: _Job) -> None:
         """Give the comments left out for want of a vector one (stored for every later command), batch by batch."""
