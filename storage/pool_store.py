@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
 
 from storage.interface import ArchiveInfo, StoredComment
 from storage.sql import Row, SqlDatabase
 from storage.visibility import HIDDEN_ARCHIVES, STAGED_FROM
+from storage.work_claims import claim_work
 
 SELECT_POOL = """
 SELECT archive_id, revision, identity, mined_at, seconds, comments_read, claims_weighed, complete
@@ -157,6 +159,11 @@ class PoolStore:
 
     def __init__(self, db: SqlDatabase) -> None:
         self.db = db
+
+    def claim_mining(self, archive_id: int) -> AbstractAsyncContextManager[bool]:
+        """Hold the mining of one archive's pool (storage/work_claims.py): False while another process mines
+        it, so several processes on one database mine each archive once."""
+        return claim_work(self.db, f"mining:{archive_id}")
 
     async def state(self, archive_id: int) -> PoolState | None:
         row = await self.db.fetchone(SELECT_POOL, (archive_id,))

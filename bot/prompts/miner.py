@@ -8,7 +8,8 @@ the archive's revision and the engine's identity (storage/pool_store.py).
   answers at once from what there is; a one-shot process waits for the mining before it exits (`finish`), so
   its next run finds the pool.
 Mining pauses while a stance command runs (the stance reader's gate); a run that fails is logged and not
-retried for the same revision in this process.
+retried for the same revision in this process. Several processes on one database (PostgreSQL) mine each archive
+once: mining is claimed per archive (storage/work_claims.py), and one that finds it claimed leaves it.
 """
 
 from __future__ import annotations
@@ -103,13 +104,22 @@ class PromptMiner:
                     self._queue.pop(0)
 
     async def _mine_if_stale(self, archive_id: int) -> None:
+        """Mine the archive unless its pool is fresh, or another process is mining it (then that one stores
+        it; this one's next look finds it fresh)."""
+        async with self._ctx.stores.pools.claim_mining(archive_id) as mine:
+            if mine:
+                await self._mine_claimed(archive_id)
+            else:
+                log.debug("archive %s is being mined by another process", archive_id)
+
+    async def _mine_claimed(self, archive_id: int) -> None:
         ctx = self._ctx
         pipeline = ctx.services.stance
         if pipeline is None:
             return
         engine = await ctx.services.load_engine()
         current = await asyncio.to_thread(identity, engine)
-        found = await ctx.stores.pools.archives(archive_id)
+        found = await ctx.stores.pools.archives(archive_id)  # under the claim: one mined just now is fresh
         if not found or not stale(found[0], current) or (archive_id, found[0].revision) in self._failed:
             return
         state = found[0]

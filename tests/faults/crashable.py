@@ -10,8 +10,8 @@ read-only database. Nothing of this is in the bot itself: it patches the process
     FAULT_READ_ONLY=1      each database connection is read-only (PRAGMA query_only): SQLITE_READONLY
     FAULT_EMBEDDER_ONLY=1  the engine loads the embedding model and no stance model (4 s saved; the indexer
                            uses only the embedder)
-    FAULT_INDEXER_IDLE=s   the background indexer looks for new comments every s seconds (default 5), and says
-                           `indexing` when it starts
+    FAULT_INDEXER_IDLE=s   the background indexer looks for new comments every s seconds (default 5), says
+                           `indexing` when it starts and `indexed ID,ID,...` for each batch it stored
     FAULT_CLOCK=path       the background loop runs on a simulated clock: a named pipe the test writes instants
                            to (ISO 8601, one a line); each is one pass at that time, then `ticked N` (N counts
                            the passes); the bot's clock reads the last one
@@ -19,8 +19,8 @@ read-only database. Nothing of this is in the bot itself: it patches the process
 Points: `vote-commit` (a vote's transaction is written, COMMIT not sent), `vote-committed` (committed, the reply
 not printed), `prompt-claimed` (a scheduled prompt's day is claimed, nothing handed to the platform),
 `prompt-posted` (the console printed the prompt, its outcome not recorded), `embed-commit` (a batch's vectors
-computed and written, COMMIT not sent; SQLite), `embed-save` (the n-th batch's vectors computed, its block
-claimed, nothing written; either database). Each stored batch is announced as `embedded ID,ID,...`.
+computed and written, COMMIT not sent; SQLite), `embed-save` (with FAULT_INDEXER_IDLE: the indexer's n-th
+batch computed, its block claimed, nothing written; either database).
 """
 
 from __future__ import annotations
@@ -63,6 +63,7 @@ class Watch:
     vote = False
     vectors = False
     saves = 0
+    indexed = 0
 
 
 def _after(result: Awaitable[Any], point: str) -> Awaitable[Any]:
@@ -127,13 +128,8 @@ def patch_points() -> None:
 
     async def saved(self: EmbeddingStore, *args: Any, **kwargs: Any) -> None:
         Watch.saves += 1
-        ids = ",".join(str(cid) for cid in args[0])
-        if Watch.saves == BATCH and POINT == "embed-save":
-            announce(f"computed {ids}")
-            reach("embed-save")
         await save(self, *args, **kwargs)
         announce(f"saved {Watch.saves}")
-        announce(f"embedded {ids}")
 
     async def ticked(self: Background, *args: Any, **kwargs: Any) -> None:
         await run_once(self, *args, **kwargs)
@@ -201,14 +197,33 @@ def patch_indexer() -> None:
     if idle is None:
         return
     import bot.retrieval.indexer
+    from storage.embedding_store import EmbeddingStore
 
-    run_in_turn = bot.retrieval.indexer.run_in_turn
+    run_in_turn, embed = bot.retrieval.indexer.run_in_turn, bot.retrieval.indexer.Indexer._embed
+
+    async def indexed(self: bot.retrieval.indexer.Indexer, rows: list[tuple[int, str]]) -> int:
+        """A batch of the comment indexer, as `Indexer._embed` does it, with the `embed-save` point between
+        computing and storing (the window indexer's batches go through unchanged)."""
+        if self.write is not None:
+            return await embed(self, rows)
+        Watch.indexed += 1
+        ids, listed = [cid for cid, _ in rows], ",".join(str(cid) for cid, _ in rows)
+        vectors = await asyncio.to_thread(self.embedder.embed, [text for _, text in rows])
+        if Watch.indexed == BATCH and POINT == "embed-save":
+            announce(f"computed {listed}")
+            reach("embed-save")
+        assert isinstance(self.store, EmbeddingStore)
+        await self.store.save(ids, vectors)
+        self.embedded += len(ids)
+        announce(f"indexed {listed}")
+        return len(ids)
 
     async def announced(indexers: Any, idle_seconds: float = 0.0, retry_seconds: float = 10.0) -> None:
         announce("indexing")
         await run_in_turn(indexers, float(idle), retry_seconds)
 
     bot.retrieval.indexer.run_in_turn = announced  # type: ignore[assignment]
+    bot.retrieval.indexer.Indexer._embed = indexed  # type: ignore[method-assign]
 
 
 def main() -> int:
