@@ -4,8 +4,9 @@ Imports never wait for it: it polls the corpus, takes the next batch of pending 
 thread and stores it in one short transaction. Several bot processes may run it on one database: each batch is
 taken from a block of ids the process claims while it embeds and stores it (on PostgreSQL, storage/work_claims.py),
 so two processes' indexers never embed the same comment, and a block a dead process held is free again at once.
-With no embedder installed it does nothing. After the comments' own vectors (retrieval needs them first) it stores their sentence-window vectors, which stance relevance reads
-(bot/engine/evidence.py), so a new claim does not embed them while a member waits.
+With no embedder installed it does nothing. After the comments' own vectors (retrieval needs them first) it
+stores their sentence-window vectors, which stance relevance reads (bot/engine/evidence.py), so a new claim does
+not embed them while a member waits.
 """
 
 from __future__ import annotations
