@@ -110,6 +110,8 @@ async def run_schedule(ctx: Context, store: PromptStore, schedule: ScheduleRecor
     async with store.hold(schedule.id) as held:
         if held is None:
             return  # another process is deciding this schedule's day right now
+        if await store.post_for(schedule.id, due.day_key) is not None:
+            return  # it has just decided it
         claimed = await decide(ctx, held, schedule, due, place, now)
     if claimed is not None:  # committed: from here on no other process can claim the day
         post_id, chosen = claimed
