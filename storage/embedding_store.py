@@ -150,7 +150,7 @@ class EmbeddingStore(_ModelVectors):
         """Whether a deleted comment's id can be given to a later comment: on SQLite (`max(id) + 1`, no
         AUTOINCREMENT), so the same vector count and highest id do not prove the same vectors; never on
         PostgreSQL (an identity column)."""
-        return getattr(self.db, "dialect", "sqlite") != "postgresql"
+        return self.db.dialect != "postgresql"
 
     async def pending(self, after_id: int, up_to: int, limit: int) -> tuple[list[tuple[int, str]], int]:
         """Up to `limit` comments with id in (after_id, up_to] and no vector yet, and the id scanned up to.

@@ -411,7 +411,7 @@ class PromptStore:
         no write lock (so a moderator's change to the schedule waiting for the row never waits on it in turn);
         the claim is written in that transaction. SQLite has no row locks and one writer at a time: the hold
         is only the store, and each claim its own transaction."""
-        if getattr(self.db, "dialect", "sqlite") != "postgresql":
+        if self.db.dialect != "postgresql":
             yield ScheduleHold(self, None)
             return
         transaction: Any = self.db.transaction

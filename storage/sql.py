@@ -34,6 +34,9 @@ class Connection(Protocol):
 class SqlDatabase(Protocol):
     """What a store needs from a database: one write transaction at a time, and reads."""
 
+    dialect: str
+    """"sqlite" or "postgresql": for the few statements only one of them has (row locks, advisory locks)."""
+
     def transaction(self) -> AbstractAsyncContextManager[Any]: ...
 
     async def fetchall(self, sql: str, params: tuple[object, ...] | list[object] = ()) -> Sequence[Row]: ...

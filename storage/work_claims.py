@@ -30,7 +30,7 @@ async def claim_work(db: SqlDatabase, key: str) -> AsyncIterator[bool]:
     """Hold the work named `key` for the block: True if this process has it, False if another does.
 
     A hash collision of two names only makes one of them wait its turn, as if it were taken."""
-    if getattr(db, "dialect", "sqlite") != "postgresql":
+    if db.dialect != "postgresql":
         yield True
         return
     transaction: Any = db.transaction
