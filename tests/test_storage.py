@@ -1,19 +1,33 @@
-"""The SQLite store: migrations, atomic imports, idempotence, space isolation, safe full-text search."""
+"""The SQLite store: migrations, atomic imports, idempotence, space isolation; full-text search on both
+backends (the `store` fixture; tests/test_search_parity.py compares their rankings)."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
+from bot.settings import Settings
 from storage.db import LEGACY_VERSIONS, DatabaseError, load_migrations
 from storage.importers.records import CommentRecord
-from storage.interface import SHARED_SPACE
+from storage.interface import SHARED_SPACE, Store
 from storage.sqlite_store import SqliteStore
+from storage.stores import database_url, open_stores
 
 CREATED = "2025-03-10T18:00:00+00:00"  # the caller's clock, as stored text: when these archives are made
+
+
+@pytest.fixture
+async def store(settings: Settings) -> AsyncIterator[Store]:
+    """The archive store on the test's backend (a SQLite file, or a fresh PostgreSQL database)."""
+    stores = await open_stores(settings.db, database_url(settings))
+    try:
+        yield stores.archives
+    finally:
+        await stores.close()
 
 
 def records(n: int, prefix: str = "c") -> list[CommentRecord]:
@@ -121,16 +135,13 @@ async def test_spaces_cannot_see_each_other(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "query", ['"', 'tokens" OR "x', "NOT tokens", "tok*", "NEAR(tokens reasoning)", "col:tokens", "^", "''"]
 )
-async def test_user_text_is_never_fts_syntax(tmp_path: Path, query: str) -> None:
-    store = await SqliteStore.open(tmp_path / "t.db")
+async def test_user_text_is_never_fts_syntax(store: Store, query: str) -> None:
     result = await store.import_records("console:local", "t", records(5), created_at=CREATED)
     hits = await store.search([result.archive.id], query, 10)
     assert isinstance(hits, list)
-    await store.close()
 
 
-async def test_search_ranks_and_highlights(tmp_path: Path) -> None:
-    store = await SqliteStore.open(tmp_path / "t.db")
+async def test_search_ranks_and_highlights(store: Store) -> None:
     result = await store.import_records(
         "console:local",
         "t",
@@ -144,17 +155,17 @@ async def test_search_ranks_and_highlights(tmp_path: Path) -> None:
     hits = await store.search([result.archive.id], "wasteful tokens", 10)
     assert [h.comment.source_id for h in hits] == ["2", "3"]  # stemming: "token" matches "tokens"
     assert "\x02wasteful\x03" in hits[0].highlighted
-    await store.close()
 
 
 async def test_search_puts_all_word_matches_first_and_stays_bounded(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    store: Store, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With a tiny score cap, a common word is not scored over the whole archive, yet good matches still win."""
+    import storage.postgres.search
     import storage.search
 
     monkeypatch.setattr(storage.search, "SCORE_CAP", 3)
-    store = await SqliteStore.open(tmp_path / "t.db")
+    monkeypatch.setattr(storage.postgres.search, "SCORE_CAP", 3)
     rows = [CommentRecord(source_id=f"m{i}", text=f"model number {i}") for i in range(10)]
     rows.append(CommentRecord(source_id="both", text="a model of distillation"))
     rows.append(CommentRecord(source_id="rare", text="distillation alone"))
@@ -164,11 +175,9 @@ async def test_search_puts_all_word_matches_first_and_stays_bounded(
     common = await store.search([result.archive.id], "model", 10)
     assert len(common) == 3  # only the newest SCORE_CAP matches of a too-common word are scored
     assert {h.comment.source_id for h in common} == {"m9", "m8", "both"}
-    await store.close()
 
 
-async def test_search_across_archives_with_several_imports(tmp_path: Path) -> None:
-    store = await SqliteStore.open(tmp_path / "t.db")
+async def test_search_across_archives_with_several_imports(store: Store) -> None:
     a1 = await store.import_records(
         "console:local", "a", [CommentRecord(source_id="1", text="tokens one")], created_at=CREATED
     )
@@ -180,4 +189,3 @@ async def test_search_across_archives_with_several_imports(tmp_path: Path) -> No
     )
     hits = await store.search([a1.archive.id], "tokens", 10)
     assert sorted(h.comment.text for h in hits) == ["tokens one", "tokens three"]
-    await store.close()

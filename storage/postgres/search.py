@@ -1,63 +1,144 @@
-"""Full-text search on PostgreSQL: the same query shaping and tiers as on SQLite (storage/search.py).
+"""Full-text search on PostgreSQL, ranked by BM25 as SQLite's FTS5 ranks it (storage/search.py).
 
-Comments holding every query word come first, then comments holding any of the rarer words. Matching uses
-the GIN index on `comments.tsv`; user words are bound as values (`plainto_tsquery`), never tsquery syntax.
+`ts_rank` knows nothing of how rare a word is, so the ranking is computed here: the GIN index on
+`comments.tsv` finds the candidates and one SQL statement scores them with FTS5's bm25() formula (k1 = 1.2,
+b = 0.75, IDF = ln((N - n + 0.5) / (n + 0.5)), floored at 1e-6). N, the number of comments holding each stem
+(n) and the total length are read from `search_archives` and `search_terms`, which statement triggers keep in
+step with every insert and delete (storage/postgres/migrations/m0001_core.py). They are counted per archive,
+so one community's archives never change another's ranking (FTS5 counts over the whole file).
+
+The query shaping and tiers are SQLite's: `query_terms`, then comments holding every word (when there are
+more than `SCORE_CAP`, their newest `SCORE_CAP`), then comments holding any of the rarer words (those in at
+most `SCORE_CAP` comments). User words are only ever bound values turned into queries by
+`plainto_tsquery`, never tsquery syntax. The `threadbot_search` configuration stems like the porter tokenizer
+but keeps stop words (FTS5 does), so a query of only stop words finds what it finds on SQLite.
+
+Where it differs from FTS5: a comment's length is its count of space-separated words (FTS5 counts tokens;
+only the ratio to the archive's mean enters BM25), and a term that PostgreSQL splits into several stems
+(`foo_bar`) must match all of them rather than the phrase.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from storage.fts import HIGHLIGHT_CLOSE, HIGHLIGHT_OPEN, query_terms
-from storage.postgres.database import PostgresDatabase
+from storage.postgres.database import PostgresConnection, PostgresDatabase
 from storage.splitting import MAX_COMMENT_CHARS
 
 SCORE_CAP = 5000
+K1 = 1.2
+B = 0.75
+MIN_IDF = 1e-6
+"""FTS5's floor for a word in more than half the comments (its IDF would be negative)."""
+CONFIG = "threadbot_search"
 HEADLINE_OPTIONS = f"StartSel={HIGHLIGHT_OPEN}, StopSel={HIGHLIGHT_CLOSE}, HighlightAll=true"
 
+STATISTICS = f"""
+WITH totals AS (
+    SELECT coalesce(sum(documents), 0) AS documents, coalesce(sum(words), 0) AS words
+    FROM search_archives WHERE archive_id = ANY(%(archives)s)
+), terms AS (
+    SELECT term.position, lexeme FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS term(word, position),
+        unnest(tsvector_to_array(to_tsvector('{CONFIG}', term.word))) AS lexeme
+)
+SELECT totals.documents, totals.words, terms.position, terms.lexeme, (
+    SELECT coalesce(sum(s.documents), 0) FROM search_terms s
+    WHERE s.archive_id = ANY(%(archives)s) AND s.lexeme = terms.lexeme
+)
+FROM totals LEFT JOIN terms ON true
+"""
+# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: the cap on tier 1's candidates. The
+# statement is planned with the words as constants, so the planner sees how common they are.
+RANK = f"""
+WITH candidates AS (
+    SELECT id, tsv, word_count FROM comments
+    WHERE archive_id = ANY(%(archives)s) AND tsv @@ ({{query}})
+    {{newest}}
+)
+SELECT c.id, sum(
+    idf.value * tf.value * ({K1} + 1) / (tf.value + {K1} * (1 - {B} + {B} * c.word_count / %(mean_length)s))
+) AS score
+FROM candidates c
+CROSS JOIN LATERAL unnest(ts_filter(setweight(c.tsv, 'A', %(lexemes)s::text[]), '{{{{a}}}}')) AS hit
+JOIN unnest(%(lexemes)s::text[], %(idf)s::float8[]) AS idf(lexeme, value) ON idf.lexeme = hit.lexeme
+CROSS JOIN LATERAL (SELECT cardinality(hit.positions)::float8 AS value) AS tf
+GROUP BY c.id ORDER BY score DESC, c.id DESC LIMIT %(limit)s
+"""
+NEWEST = "ORDER BY id DESC LIMIT %(cap)s"
+HIGHLIGHT = f"""
+SELECT id, CASE WHEN length(text) <= {MAX_COMMENT_CHARS} THEN ts_headline('{CONFIG}', text, ({{query}}), %(options)s) END
+FROM comments WHERE id = ANY(%(ids)s)
+"""
 
-def _tsquery(count: int, joiner: str) -> str:
-    return "(" + f" {joiner} ".join(["plainto_tsquery('english', %s)"] * count) + ")"
+
+@dataclass(frozen=True, slots=True)
+class Statistics:
+    """What BM25 needs from the archives searched: their size and each query word's stems with counts."""
+
+    documents: int
+    mean_length: float
+    stems: dict[str, dict[str, int]]
+    """Query word -> {stem: comments holding it}; a word PostgreSQL tokenizes to nothing is absent."""
+
+    def idf(self, stem_documents: int) -> float:
+        value = math.log((self.documents - stem_documents + 0.5) / (stem_documents + 0.5))
+        return value if value > 0 else MIN_IDF
 
 
-def _ids(archive_ids: Sequence[int]) -> str:
-    return ",".join(["%s"] * len(archive_ids))
+def _query(count: int, joiner: str) -> str:
+    return f" {joiner} ".join([f"plainto_tsquery('{CONFIG}', %(t{n})s)" for n in range(count)])
 
 
-async def _frequency(db: PostgresDatabase, archive_ids: Sequence[int], term: str) -> int:
-    sql = (
-        f"SELECT count(*) FROM (SELECT 1 FROM comments WHERE archive_id IN ({_ids(archive_ids)}) "
-        f"AND tsv @@ plainto_tsquery('english', %s) LIMIT {SCORE_CAP + 1}) AS hits"
-    )
-    async with db.connection() as conn:
-        row = await (await conn.raw.execute(sql, (*archive_ids, term))).fetchone()
-    return int(row[0]) if row else 0
+def _words(terms: Sequence[str]) -> dict[str, str]:
+    return {f"t{n}": term for n, term in enumerate(terms)}
+
+
+async def _statistics(conn: PostgresConnection, archive_ids: list[int], terms: list[str]) -> Statistics:
+    cursor = await conn.raw.execute(STATISTICS, {"archives": archive_ids, "terms": terms})
+    rows = await cursor.fetchall()
+    stems: dict[str, dict[str, int]] = {}
+    documents, words = (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
+    for row in rows:
+        if row[2] is not None:
+            stems.setdefault(terms[int(row[2]) - 1], {})[str(row[3])] = int(row[4])
+    return Statistics(documents, words / documents if documents else 1.0, stems)
 
 
 async def _rank(
-    db: PostgresDatabase, archive_ids: Sequence[int], terms: list[str], joiner: str, limit: int
+    conn: PostgresConnection,
+    archive_ids: list[int],
+    stats: Statistics,
+    terms: list[str],
+    joiner: str,
+    limit: int,
+    *,
+    newest: bool,
 ) -> list[tuple[int, float]]:
-    query = _tsquery(len(terms), joiner)
-    sql = (
-        f"SELECT id, ts_rank(tsv, terms.q) AS rank FROM comments, (SELECT {query} AS q) AS terms "
-        f"WHERE archive_id IN ({_ids(archive_ids)}) AND tsv @@ terms.q ORDER BY rank DESC, id DESC LIMIT %s"
-    )
-    async with db.connection() as conn:
-        rows = await (await conn.raw.execute(sql, (*terms, *archive_ids, limit))).fetchall()
-    return [(int(r[0]), float(r[1])) for r in rows]
+    stems = {stem: n for term in terms for stem, n in stats.stems[term].items()}
+    sql = RANK.format(query=_query(len(terms), joiner), newest=NEWEST if newest else "")
+    params = {
+        **_words(terms),
+        "archives": archive_ids,
+        "lexemes": list(stems),
+        "idf": [stats.idf(n) for n in stems.values()],
+        "mean_length": stats.mean_length or 1.0,
+        "cap": SCORE_CAP,
+        "limit": limit,
+    }
+    # Unprepared, so every search is planned with its own words (a generic plan cannot tell rare from common).
+    cursor = await conn.raw.execute(sql, params, prepare=False)
+    return [(int(r[0]), float(r[1])) for r in await cursor.fetchall()]
 
 
-async def _highlights(db: PostgresDatabase, ids: list[int], terms: list[str]) -> dict[int, str]:
+async def _highlights(conn: PostgresConnection, ids: list[int], terms: list[str]) -> dict[int, str]:
     if not ids:
         return {}
-    query = _tsquery(len(terms), "||")
-    sql = (
-        f"SELECT id, CASE WHEN length(text) <= {MAX_COMMENT_CHARS} THEN ts_headline('english', text, terms.q, %s) END "
-        f"FROM comments, (SELECT {query} AS q) AS terms WHERE id IN ({_ids(ids)})"
-    )
-    async with db.connection() as conn:
-        rows = await (await conn.raw.execute(sql, (HEADLINE_OPTIONS, *terms, *ids))).fetchall()
-    return {int(r[0]): str(r[1]) for r in rows if r[1] is not None}
+    sql = HIGHLIGHT.format(query=_query(len(terms), "||"))
+    cursor = await conn.raw.execute(sql, {**_words(terms), "ids": ids, "options": HEADLINE_OPTIONS})
+    return {int(r[0]): str(r[1]) for r in await cursor.fetchall() if r[1] is not None}
 
 
 async def pg_ranked_ids(
@@ -67,17 +148,20 @@ async def pg_ranked_ids(
     terms = query_terms(query)
     if not terms or not archive_ids:
         return []
-    frequencies = {term: await _frequency(db, archive_ids, term) for term in terms}
-    present = [t for t in terms if frequencies[t]]
-    if not present:
-        return []
-    ranked: dict[int, tuple[int, float]] = {
-        cid: (0, score) for cid, score in await _rank(db, archive_ids, present, "&&", limit)
-    }
-    rare = [t for t in present if frequencies[t] <= SCORE_CAP]
-    if len(ranked) < limit and rare and len(present) > 1:
-        for cid, score in await _rank(db, archive_ids, rare, "||", limit):
-            ranked.setdefault(cid, (1, score))
-    best = sorted(ranked.items(), key=lambda item: (item[1][0], -item[1][1]))[:limit]
-    marked = await _highlights(db, [cid for cid, _ in best], present)
+    archives = list(archive_ids)
+    async with db.connection() as conn:
+        stats = await _statistics(conn, archives, terms)
+        present = [t for t in terms if stats.stems.get(t) and all(stats.stems[t].values())]
+        if not present:
+            return []
+        ranked: dict[int, tuple[int, float]] = {
+            cid: (0, score)
+            for cid, score in await _rank(conn, archives, stats, present, "&&", limit, newest=True)
+        }
+        rare = [t for t in present if min(stats.stems[t].values()) <= SCORE_CAP]
+        if len(ranked) < limit and rare and len(present) > 1:
+            for cid, score in await _rank(conn, archives, stats, rare, "||", limit, newest=False):
+                ranked.setdefault(cid, (1, score))
+        best = sorted(ranked.items(), key=lambda item: (item[1][0], -item[1][1]))[:limit]
+        marked = await _highlights(conn, [cid for cid, _ in best], present)
     return [(cid, score, marked.get(cid, "")) for cid, (_, score) in best]
