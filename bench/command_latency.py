@@ -14,6 +14,10 @@ cost per new claim; the ratios say how much the command adds around it.
 With `--embed` the large archive is fully indexed first: the padding gets random unit vectors, the real
 arguments are embedded by `threadbot embed` (what the bot's background indexer does after an import; ~10 min):
 the steady state. Without it, no vector exists yet: the minutes right after an import.
+
+With `--backend postgresql` (or `both`: SQLite first, then PostgreSQL, in the same run) the databases are
+throwaway PostgreSQL databases on the server of `--url` or THREADBOT_BENCH_DATABASE_URL (bench/pg_common.py);
+`--embed` and `--keep` are SQLite only.
 """
 
 from __future__ import annotations
@@ -27,10 +31,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+from pydantic import SecretStr
 
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
+from bench.pg_common import scratch_database, server_url
 from bench.synth import comments
 from bot.engine.loader import load_engine
 from bot.models import CounterReply, StanceReply
@@ -39,6 +48,7 @@ from bot.times import iso, utc_now
 from storage.embedding_store import WindowVectorStore
 from storage.importers.records import CommentRecord
 from storage.sqlite_store import SqliteStore
+from storage.stores import database_url, open_stores
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data" / "arguana"
 SAMPLE_CLAIMS = [
@@ -90,11 +100,23 @@ def nli_baseline(claims: list[str], texts: list[str], rounds: int = 3) -> float:
     return statistics.median(times)
 
 
-async def measure(db: Path, archive: str | None, claims: list[str], label: str, baseline: float) -> None:
+@contextmanager
+def database(backend: str, folder: Path, name: str, url: str | None) -> Iterator[Settings]:
+    """Settings for a new database: a file in `folder`, or a throwaway PostgreSQL database."""
+    if backend == "sqlite":
+        yield Settings(db=folder / f"{name}.db")
+        return
+    with scratch_database(server_url(url), name) as pg_url:
+        yield Settings(db=folder / f"{name}.db", database_url=SecretStr(pg_url))
+
+
+async def measure(
+    settings: Settings, archive: str | None, claims: list[str], label: str, baseline: float
+) -> None:
     """Per new claim: the first reply, the complete answer (the background reading done), the same claim asked
     again, and `counter` once the claim is read."""
     option = f" --archive {archive}" if archive else ""
-    async with open_bot(Settings(db=db)) as bot:
+    async with open_bot(settings) as bot:
         console = ConsoleAdapter(bot, channel="bench")
         start = time.perf_counter()
         await console.ask(f"stance warming up the engine{option}")
@@ -198,39 +220,56 @@ def embed_all(db: Path) -> None:
     print(f"embedded every comment (threadbot embed) in {time.perf_counter() - start:.0f} s", flush=True)
 
 
-async def main_async(size: int, claim_count: int, folder: Path, embed: bool, seed: int) -> None:
+async def main_async(
+    size: int, claim_count: int, folder: Path, embed: bool, seed: int, backends: list[str], url: str | None
+) -> None:
     records, test_claims = arguana_records()
     rng = random.Random(seed)
     claims = rng.sample(test_claims, claim_count)
     baseline = nli_baseline(claims, [r.text for r in records[:64]])
     print(f"baseline: one NLI pass over 64 comments x 2 hypotheses, median {baseline:.2f} s", flush=True)
+    for backend in backends:
+        await measure_backend(backend, size, claims, folder, embed, baseline, records, url)
 
+
+async def measure_backend(
+    backend: str,
+    size: int,
+    claims: list[str],
+    folder: Path,
+    embed: bool,
+    baseline: float,
+    records: list[CommentRecord],
+    url: str | None,
+) -> None:
     (folder / "sample.db").unlink(missing_ok=True)
-    await measure(
-        folder / "sample.db", None, SAMPLE_CLAIMS[:claim_count], "bundled sample (49 comments)", baseline
-    )
+    with database(backend, folder, "sample", url) as settings:
+        await measure(
+            settings, None, SAMPLE_CLAIMS[: len(claims)], f"{backend}: bundled sample (49 comments)", baseline
+        )
 
     big = folder / "big.db"
-    if big.exists():  # --keep: a previous run's archive (and its vectors), as it was left
+    if backend == "sqlite" and big.exists():  # --keep: a previous run's archive (and its vectors), as it was left
         print(f"\nreusing {big}", flush=True)
-        await measure(big, "big", claims, f"{big.name} (kept)", baseline)
+        await measure(Settings(db=big), "big", claims, f"{big.name} (kept)", baseline)
         return
     padding = list(comments(max(0, size - len(records)), seed=3))
-    store = await SqliteStore.open(folder / "big.db")
-    start = time.perf_counter()
-    await store.import_records("console:local", "big", records + padding, created_at=iso(utc_now()))
-    await store.close()
-    print(
-        f"\nimported {len(records) + len(padding):,} comments ({len(records):,} ArguAna arguments) in "
-        f"{time.perf_counter() - start:.0f} s; {'vectors next' if embed else 'no vectors computed beforehand'}",
-        flush=True,
-    )
-    if embed:
-        await random_padding_vectors(folder / "big.db")
-        embed_all(folder / "big.db")
-    await measure(
-        folder / "big.db", "big", claims, f"{len(records) + len(padding):,}-comment archive", baseline
-    )
+    with database(backend, folder, "big", url) as settings:
+        stores = await open_stores(settings.db, database_url(settings))
+        start = time.perf_counter()
+        await stores.archives.import_records("console:local", "big", records + padding, created_at=iso(utc_now()))
+        await stores.close()
+        print(
+            f"\n{backend}: imported {len(records) + len(padding):,} comments ({len(records):,} ArguAna arguments) in "
+            f"{time.perf_counter() - start:.0f} s; {'vectors next' if embed else 'no vectors computed beforehand'}",
+            flush=True,
+        )
+        if embed:
+            await random_padding_vectors(big)
+            embed_all(big)
+        await measure(
+            settings, "big", claims, f"{backend}: {len(records) + len(padding):,}-comment archive", baseline
+        )
 
 
 def main() -> None:
@@ -242,13 +281,18 @@ def main() -> None:
     parser.add_argument(
         "--keep", type=Path, help="keep the databases in this folder and reuse a large archive already there"
     )
+    parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument("--url", help="with --backend postgresql/both: a server where this role may create databases")
     args = parser.parse_args()
+    backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
+    if args.backend != "sqlite" and (args.embed or args.keep):
+        parser.error("--embed and --keep work on SQLite only")
     if args.keep is not None:
         args.keep.mkdir(parents=True, exist_ok=True)
-        asyncio.run(main_async(args.size, args.claims, args.keep, args.embed, args.seed))
+        asyncio.run(main_async(args.size, args.claims, args.keep, args.embed, args.seed, backends, args.url))
         return
     with tempfile.TemporaryDirectory() as tmp:
-        asyncio.run(main_async(args.size, args.claims, Path(tmp), args.embed, args.seed))
+        asyncio.run(main_async(args.size, args.claims, Path(tmp), args.embed, args.seed, backends, args.url))
 
 
 if __name__ == "__main__":

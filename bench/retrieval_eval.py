@@ -7,7 +7,13 @@ Every query is an argument of the corpus, so it is removed from its own results 
 settings are chosen on the validation split only and then reported on the test split; the chosen setting is
 also run end to end through `retrieve` itself. A query's vector is its own stored vector (the same text).
 
+With `--backend both` (or `postgresql`), the splits are also imported into a throwaway PostgreSQL database
+(bench/pg_common.py: `--url` or THREADBOT_BENCH_DATABASE_URL) and ranked by its BM25 search
+(storage/postgres/search.py); those rankings are scored beside FTS5's, alone and fused with the same dense
+rankings (the vectors, and so the dense side, are the same on both backends).
+
     .venv/bin/python -m bench.retrieval_eval            # validation + test (first run embeds ~5,400 arguments)
+    .venv/bin/python -m bench.retrieval_eval --backend both
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from bench.engine_common import CACHE, arguana, arguana_qrels, ndcg_at_10_single
+from bench.pg_common import scratch_database, server_url
 from bot.context import Context
 from bot.engine.embedder import Embedder
 from bot.engine.fusion import reciprocal_rank_fusion, score_fusion
@@ -36,8 +43,9 @@ from bot.settings import Settings
 from bot.times import iso, utc_now
 from storage.embedding_store import EmbeddingStore, VectorStores
 from storage.importers.records import CommentRecord
+from storage.interface import Store
 from storage.sqlite_store import SqliteStore
-from storage.stores import sqlite_stores
+from storage.stores import postgres_stores, sqlite_stores
 
 SPACE = "bench:arguana"
 DEPTH = retrieval.DEPTH
@@ -68,6 +76,25 @@ async def open_split(name: str, embedder: Embedder, folder: Path) -> tuple[Sqlit
         print(f"{name}: embedded {embedded:,} arguments in {time.perf_counter() - start:.1f} s")
     rows = await store.db.fetchall("SELECT source_id, id FROM comments WHERE archive_id = ?", (archive.id,))
     return store, archive.id, {str(r[0]): int(r[1]) for r in rows}
+
+
+async def postgres_split(store: Store, split: Split, ids: dict[str, int], texts: dict[int, str]) -> Split:
+    """The split ranked by the PostgreSQL store's BM25 (its arguments imported there), in SQLite's comment ids,
+    beside SQLite's own dense rankings."""
+    archive = (
+        await store.import_records(
+            SPACE,
+            split.name,
+            [CommentRecord(source_id=a.id, text=a.full) for a in arguana((split.name,))],
+            created_at=iso(utc_now()),
+        )
+    ).archive
+    lexical = {}
+    for query_id, _ in split.queries:
+        hits = await store.search([archive.id], texts[query_id], DEPTH + 1)
+        ranked = [(ids[h.comment.source_id], h.score) for h in hits]
+        lexical[query_id] = [(c, s) for c, s in ranked if c != query_id][:DEPTH]
+    return Split(split.name, split.queries, lexical, split.dense)
 
 
 async def rankings(name: str, store: SqliteStore, archive_id: int, ids: dict[str, int], model: str) -> Split:
@@ -136,17 +163,38 @@ async def end_to_end(
     return statistics.fmean(scores), statistics.median(times)
 
 
-async def main(folder: Path) -> None:
+async def postgres_splits(url: str, splits: dict[str, Split], opened: dict[str, tuple[SqliteStore, int]],
+                          ids: dict[str, dict[str, int]]) -> dict[str, Split]:
+    with scratch_database(url, "arguana") as pg_url:
+        stores = await postgres_stores(pg_url)
+        try:
+            out = {}
+            for name, split in splits.items():
+                store, _ = opened[name]
+                texts = {c.id: c.text for c in await store.get_comments([q for q, _ in split.queries])}
+                start = time.perf_counter()
+                out[name] = await postgres_split(stores.archives, split, ids[name], texts)
+                print(f"{name}: imported and ranked on PostgreSQL in {time.perf_counter() - start:.1f} s")
+            return out
+        finally:
+            await stores.close()
+
+
+async def main(folder: Path, backend: str, url: str | None) -> None:
     engine = await asyncio.to_thread(load_engine)
     assert engine.embedder is not None, "install threadbot[models]"
     model = model_key(engine.embedder.files)
     splits: dict[str, Split] = {}
     opened: dict[str, tuple[SqliteStore, int]] = {}
+    id_maps: dict[str, dict[str, int]] = {}
     for name in ("validation", "test"):
         store, archive_id, ids = await open_split(name, engine.embedder, folder)
         opened[name] = (store, archive_id)
+        id_maps[name] = ids
         splits[name] = await rankings(name, store, archive_id, ids, model)
         print(f"{name}: {len(ids):,} arguments, {len(splits[name].queries):,} queries")
+    if backend != "sqlite":
+        pg = await postgres_splits(server_url(url), splits, opened, id_maps)
     val, test = splits["validation"], splits["test"]
     best_rrf = max(RRF_GRID, key=lambda p: ndcg(val, "rrf", **p))
     best_blend = max(BLEND_GRID, key=lambda p: ndcg(val, "blend", **p))
@@ -165,6 +213,16 @@ async def main(folder: Path) -> None:
         ("min-max blend best on validation", "blend", best_blend),
     ]:
         print(f"{label:34s} {ndcg(val, rank, **params):10.3f} {ndcg(test, rank, **params):8.3f}")
+    if backend != "sqlite":
+        pg_val, pg_test = pg["validation"], pg["test"]
+        for label, rank, params in [
+            ("BM25 (store.search, PostgreSQL)", "bm25", {}),
+            ("RRF shipped, PostgreSQL BM25", "rrf", shipped),
+        ]:
+            print(f"{label:34s} {ndcg(pg_val, rank, **params):10.3f} {ndcg(pg_test, rank, **params):8.3f}")
+        for label, rank, params in [("BM25", "bm25", {}), ("RRF shipped", "rrf", shipped)]:
+            ratios = [ndcg(pg[n], rank, **params) / ndcg(splits[n], rank, **params) for n in ("validation", "test")]
+            print(f"{label + ': PostgreSQL / SQLite':34s} {ratios[0]:10.3f} {ratios[1]:8.3f}  (goal >= 0.95)")
     store, archive_id = opened["test"]
     score, p50 = await end_to_end(store, archive_id, test, engine)
     print(
@@ -181,6 +239,11 @@ if __name__ == "__main__":
     parser.add_argument(
         "--cache", type=Path, default=CACHE / "retrieval", help="where the split databases are kept"
     )
+    parser.add_argument(
+        "--backend", choices=("sqlite", "postgresql", "both"), default="sqlite",
+        help="also rank with the PostgreSQL store's BM25 (postgresql and both do the same: SQLite is the baseline)",
+    )
+    parser.add_argument("--url", help="a PostgreSQL server where this role may create databases")
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    asyncio.run(main(args.cache))
+    asyncio.run(main(args.cache, args.backend, args.url))

@@ -21,6 +21,9 @@ from storage.sql import LARGEST_INTEGER
 IMPORT_LOCK_CLASS = 7_245_163
 """First key of the per-archive import lock (the second is a hash of the space and name)."""
 PROGRESS_EVERY = 5_000
+ANALYZE_AFTER = 10_000
+"""An import adding this many comments refreshes the planner's statistics of `comments` at once (autovacuum
+would, a minute later): searches right after a big import are planned knowing its words and its archive."""
 
 COLUMNS = "archive_id, source_id, parent_source_id, author, created_at, url, text, content_hash, origin"
 LOCK_ARCHIVE = "SELECT pg_advisory_xact_lock(%s, hashtext(%s))"
@@ -100,6 +103,9 @@ async def write_pg_import(
         if added:
             await raw.execute(INSERT_SEGMENT, (archive_id, int(counted[1]), int(counted[2])))
         await raw.execute(PUBLISH, (added + len(plan.edited), title, archive_id))
+    if added >= ANALYZE_AFTER:
+        async with db.connection() as conn:
+            await conn.raw.execute("ANALYZE comments")
     if progress:
         progress(len(records), len(records))
     return Written(added=added, updated=len(plan.edited), deleted=len(plan.deleted))

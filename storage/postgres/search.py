@@ -50,22 +50,23 @@ SELECT totals.documents, totals.words, terms.position, terms.lexeme, (
 )
 FROM totals LEFT JOIN terms ON true
 """
-# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: the cap on tier 1's candidates. The
-# statement is planned with the words as constants, so the planner sees how common they are.
+# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: the cap on tier 1's candidates. Each
+# candidate's score is one scalar subquery over its matched stems only (`setweight` marks them, `ts_filter`
+# keeps them; a stem's positions are its count in the comment): no join or grouping per candidate row.
 RANK = f"""
-WITH candidates AS (
+SELECT c.id, (
+    SELECT sum(
+        (%(idf)s::float8[])[array_position(%(lexemes)s::text[], hit.lexeme)] * cardinality(hit.positions) * ({K1} + 1)
+        / (cardinality(hit.positions) + {K1} * (1 - {B} + {B} * c.word_count / %(mean_length)s::float8))
+    )
+    FROM unnest(ts_filter(setweight(c.tsv, 'A', %(lexemes)s::text[]), '{{{{a}}}}')) AS hit
+) AS score
+FROM (
     SELECT id, tsv, word_count FROM comments
     WHERE archive_id = ANY(%(archives)s) AND tsv @@ ({{query}})
     {{newest}}
-)
-SELECT c.id, sum(
-    idf.value * tf.value * ({K1} + 1) / (tf.value + {K1} * (1 - {B} + {B} * c.word_count / %(mean_length)s))
-) AS score
-FROM candidates c
-CROSS JOIN LATERAL unnest(ts_filter(setweight(c.tsv, 'A', %(lexemes)s::text[]), '{{{{a}}}}')) AS hit
-JOIN unnest(%(lexemes)s::text[], %(idf)s::float8[]) AS idf(lexeme, value) ON idf.lexeme = hit.lexeme
-CROSS JOIN LATERAL (SELECT cardinality(hit.positions)::float8 AS value) AS tf
-GROUP BY c.id ORDER BY score DESC, c.id DESC LIMIT %(limit)s
+) AS c
+ORDER BY score DESC, c.id DESC LIMIT %(limit)s
 """
 NEWEST = "ORDER BY id DESC LIMIT %(cap)s"
 HIGHLIGHT = f"""
