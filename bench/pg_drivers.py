@@ -4,8 +4,9 @@
    figure is the driver's cost and not the server's: psycopg's `write_row` in text format (what
    storage/postgres/importing.py does), psycopg in binary format, and asyncpg's `copy_records_to_table`
    (always binary).
-2. The quote search: the statements of storage/postgres/search.py (statistics, BM25 rank, highlights) on a
-   100k-comment archive, run by the store itself (psycopg) and by the same SQL and logic through asyncpg.
+2. The quote search: `pg_ranked_ids` of storage/postgres/search.py (statistics, BM25 rank, highlights) on a
+   100k-comment archive, through the store's psycopg pool and through one asyncpg connection (the same
+   statements and logic), alternating query by query.
 
     .venv/bin/python -m bench.pg_drivers [--rows 200000] [--archive 100000] [--queries 300] [--url ...]
 """
@@ -16,7 +17,8 @@ import argparse
 import asyncio
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 import asyncpg
 import psycopg
@@ -24,7 +26,6 @@ import psycopg
 from bench.pg_common import latency, scratch_database, server_url
 from bench.synth import comments, queries
 from bot.times import iso, utc_now
-from storage.fts import query_terms
 from storage.importers.records import content_hash
 from storage.postgres import search
 from storage.stores import postgres_stores
@@ -36,6 +37,19 @@ CREATE TEMPORARY TABLE incoming (archive_id BIGINT, source_id TEXT, parent_sourc
 COLUMNS = ["archive_id", "source_id", "parent_source_id", "author", "created_at", "url", "text", "content_hash", "origin"]
 TYPES = ["int8", "text", "text", "text", "text", "text", "text", "text", "text"]
 Row = tuple[object, ...]
+
+
+async def asyncpg_connect(url: str) -> asyncpg.Connection:
+    """asyncpg on the same database (it reads URLs only, and the scratch database's name is a conninfo string)."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    port = info.get("port")
+    return await asyncpg.connect(
+        host=info.get("host"),
+        port=int(port) if port else None,
+        user=info.get("user"),
+        password=info.get("password"),
+        database=info.get("dbname"),
+    )
 
 
 def rows(count: int) -> list[Row]:
@@ -63,7 +77,7 @@ async def copy_psycopg(url: str, data: list[Row], *, binary: bool) -> float:
 
 
 async def copy_asyncpg(url: str, data: list[Row]) -> float:
-    conn = await asyncpg.connect(url)
+    conn = await asyncpg_connect(url)
     try:
         await conn.execute(TEMP_TABLE)
         start = time.perf_counter()
@@ -86,72 +100,56 @@ def numbered(sql: str, params: dict[str, object]) -> tuple[str, list[object]]:
     return re.sub(r"%\((\w+)\)s", place, sql), [params[n] for n in names]
 
 
-async def asyncpg_ranked_ids(
-    conn: asyncpg.Connection, archive_ids: Sequence[int], query: str, limit: int
-) -> list[tuple[int, float, str]]:
-    """storage/postgres/search.py's `pg_ranked_ids`, statement for statement, through asyncpg."""
-    terms = query_terms(query)
-    archives = list(archive_ids)
-    sql, values = numbered(search.STATISTICS, {"archives": archives, "terms": terms})
-    rows = await conn.fetch(sql, *values)
-    stems: dict[str, dict[str, int]] = {}
-    for row in rows:
-        if row[2] is not None:
-            stems.setdefault(terms[int(row[2]) - 1], {})[str(row[3])] = int(row[4])
-    documents = int(rows[0][0]) if rows else 0
-    stats = search.Statistics(documents, int(rows[0][1]) / documents if documents else 1.0, stems)
-    present = [t for t in terms if stems.get(t) and all(stems[t].values())]
-    if not present:
-        return []
+class _AsyncpgCursor:
+    def __init__(self, rows: list[asyncpg.Record]) -> None:
+        self.rows = rows
 
-    async def rank(chosen: list[str], joiner: str, newest: bool) -> list[tuple[int, float]]:
-        lexemes = {stem: n for term in chosen for stem, n in stems[term].items()}
-        params = {
-            **search._words(chosen),
-            "archives": archives,
-            "lexemes": list(lexemes),
-            "idf": [stats.idf(n) for n in lexemes.values()],
-            "mean_length": stats.mean_length or 1.0,
-            "cap": search.SCORE_CAP,
-            "limit": limit,
-        }
-        text = search.RANK.format(query=search._query(len(chosen), joiner), newest=search.NEWEST if newest else "")
-        sql, values = numbered(text, params)
-        return [(int(r[0]), float(r[1])) for r in await conn.fetch(sql, *values)]
+    async def fetchall(self) -> list[asyncpg.Record]:
+        return self.rows
 
-    ranked = {cid: (0, score) for cid, score in await rank(present, "&&", True)}
-    rare = [t for t in present if min(stems[t].values()) <= search.SCORE_CAP]
-    if len(ranked) < limit and rare and len(present) > 1:
-        for cid, score in await rank(rare, "||", False):
-            ranked.setdefault(cid, (1, score))
-    best = sorted(ranked.items(), key=lambda item: (item[1][0], -item[1][1]))[:limit]
-    ids = [cid for cid, _ in best]
-    sql, values = numbered(
-        search.HIGHLIGHT.format(query=search._query(len(present), "||")),
-        {**search._words(present), "ids": ids, "options": search.HEADLINE_OPTIONS},
-    )
-    marked = {int(r[0]): str(r[1]) for r in await conn.fetch(sql, *values) if r[1] is not None}
-    return [(cid, score, marked.get(cid, "")) for cid, (_, score) in best]
+
+class _AsyncpgRaw:
+    """The part of a psycopg connection storage/postgres/search.py uses (`execute`, then `fetchall`)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.conn = conn
+
+    async def execute(self, sql: str, params: dict[str, object], prepare: bool | None = None) -> _AsyncpgCursor:
+        text, values = numbered(sql, params)
+        return _AsyncpgCursor(await self.conn.fetch(text, *values))
+
+
+class AsyncpgDatabase:
+    """One asyncpg connection dressed as `PostgresDatabase` for the search: the same statements and logic
+    (`pg_ranked_ids`), only the driver differs. asyncpg prepares every statement (it has no other way)."""
+
+    def __init__(self, conn: asyncpg.Connection) -> None:
+        self.raw = _AsyncpgRaw(conn)
+
+    @asynccontextmanager
+    async def connection(self) -> AsyncIterator[AsyncpgDatabase]:
+        yield self
 
 
 async def quote_queries(url: str, archive_size: int, texts: list[str]) -> None:
     stores = await postgres_stores(url)
-    conn = await asyncpg.connect(url)
+    conn = await asyncpg_connect(url)
     try:
         result = await stores.archives.import_records(
             "bench", "drivers", list(comments(archive_size)), created_at=iso(utc_now())
         )
         archive_id = result.archive.id
         db = stores.database
+        theirs_db = AsyncpgDatabase(conn)
         timings: dict[str, list[float]] = {"psycopg": [], "asyncpg": []}
         for text in texts[:20]:  # warm both connections' caches
             await search.pg_ranked_ids(db, [archive_id], text, 50)  # type: ignore[arg-type]
-            await asyncpg_ranked_ids(conn, [archive_id], text, 50)
+            await search.pg_ranked_ids(theirs_db, [archive_id], text, 50)  # type: ignore[arg-type]
         for text in texts:  # alternate, so load on the machine falls on both alike
             start = time.perf_counter()
             ours = await search.pg_ranked_ids(db, [archive_id], text, 50)  # type: ignore[arg-type]
             middle = time.perf_counter()
-            theirs = await asyncpg_ranked_ids(conn, [archive_id], text, 50)
+            theirs = await search.pg_ranked_ids(theirs_db, [archive_id], text, 50)  # type: ignore[arg-type]
             end = time.perf_counter()
             assert [c for c, _, _ in ours] == [c for c, _, _ in theirs], text
             timings["psycopg"].append((middle - start) * 1000)

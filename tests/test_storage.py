@@ -189,3 +189,20 @@ async def test_search_across_archives_with_several_imports(store: Store) -> None
     )
     hits = await store.search([a1.archive.id], "tokens", 10)
     assert sorted(h.comment.text for h in hits) == ["tokens one", "tokens three"]
+
+
+async def test_a_common_words_newest_matches_are_found_even_when_they_are_old(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past the score cap, the newest matches are scored even when newer comments never use the word (on
+    PostgreSQL the id window they are looked for in must widen until it reaches them)."""
+    import storage.postgres.search
+    import storage.search
+
+    monkeypatch.setattr(storage.search, "SCORE_CAP", 3)
+    monkeypatch.setattr(storage.postgres.search, "SCORE_CAP", 3)
+    rows = [CommentRecord(source_id=f"old{i}", text=f"model number {i}") for i in range(20)]
+    rows += [CommentRecord(source_id=f"new{i}", text=f"weather report {i}") for i in range(300)]
+    result = await store.import_records("console:local", "t", rows, created_at=CREATED)
+    hits = await store.search([result.archive.id], "model", 10)
+    assert {h.comment.source_id for h in hits} == {"old19", "old18", "old17"}

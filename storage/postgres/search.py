@@ -38,19 +38,20 @@ HEADLINE_OPTIONS = f"StartSel={HIGHLIGHT_OPEN}, StopSel={HIGHLIGHT_CLOSE}, Highl
 
 STATISTICS = f"""
 WITH totals AS (
-    SELECT coalesce(sum(documents), 0) AS documents, coalesce(sum(words), 0) AS words
+    SELECT coalesce(sum(documents), 0) AS documents, coalesce(sum(words), 0) AS words,
+        min(oldest_id) AS oldest, max(newest_id) AS newest
     FROM search_archives WHERE archive_id = ANY(%(archives)s)
 ), terms AS (
     SELECT term.position, lexeme FROM unnest(%(terms)s::text[]) WITH ORDINALITY AS term(word, position),
         unnest(tsvector_to_array(to_tsvector('{CONFIG}', term.word))) AS lexeme
 )
-SELECT totals.documents, totals.words, terms.position, terms.lexeme, (
+SELECT totals.documents, totals.words, totals.oldest, totals.newest, terms.position, terms.lexeme, (
     SELECT coalesce(sum(s.documents), 0) FROM search_terms s
     WHERE s.archive_id = ANY(%(archives)s) AND s.lexeme = terms.lexeme
 )
 FROM totals LEFT JOIN terms ON true
 """
-# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: the cap on tier 1's candidates. Each
+# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: tier 1's cap, with an id window. Each
 # candidate's score is one scalar subquery over its matched stems only (`setweight` marks them, `ts_filter`
 # keeps them; a stem's positions are its count in the comment): no join or grouping per candidate row.
 RANK = f"""
@@ -60,7 +61,7 @@ SELECT c.id, (
         / (cardinality(hit.positions) + {K1} * (1 - {B} + {B} * c.word_count / %(mean_length)s::float8))
     )
     FROM unnest(ts_filter(setweight(c.tsv, 'A', %(lexemes)s::text[]), '{{{{a}}}}')) AS hit
-) AS score
+) AS score, count(*) OVER () AS candidates
 FROM (
     SELECT id, tsv, word_count FROM comments
     WHERE archive_id = ANY(%(archives)s) AND tsv @@ ({{query}})
@@ -68,7 +69,11 @@ FROM (
 ) AS c
 ORDER BY score DESC, c.id DESC LIMIT %(limit)s
 """
-NEWEST = "ORDER BY id DESC LIMIT %(cap)s"
+NEWEST = "AND id >= %(low)s ORDER BY id DESC LIMIT %(cap)s"
+WINDOW_MARGIN = 1.5
+"""How many more ids than expected the first window spans; when it holds fewer than `SCORE_CAP` matches, the
+window grows `WINDOW_GROWTH` times and the search runs again."""
+WINDOW_GROWTH = 4
 HIGHLIGHT = f"""
 SELECT id, CASE WHEN length(text) <= {MAX_COMMENT_CHARS} THEN ts_headline('{CONFIG}', text, ({{query}}), %(options)s) END
 FROM comments WHERE id = ANY(%(ids)s)
@@ -83,10 +88,23 @@ class Statistics:
     mean_length: float
     stems: dict[str, dict[str, int]]
     """Query word -> {stem: comments holding it}; a word PostgreSQL tokenizes to nothing is absent."""
+    oldest: int = 0
+    newest: int = 0
+    """The span of the archives' comment ids."""
 
     def idf(self, stem_documents: int) -> float:
         value = math.log((self.documents - stem_documents + 0.5) / (stem_documents + 0.5))
         return value if value > 0 else MIN_IDF
+
+    def first_window(self, terms: list[str]) -> int:
+        """How many of the newest ids probably hold `SCORE_CAP` comments with all of `terms`: their shares of
+        the archives multiplied (as if independent), over the archives' share of the id span."""
+        share = 1.0
+        for term in terms:
+            for count in self.stems[term].values():
+                share *= count / max(self.documents, 1)
+        density = self.documents / max(self.newest - self.oldest + 1, 1)
+        return math.ceil(WINDOW_MARGIN * SCORE_CAP / max(share * density, 1e-12))
 
 
 def _query(count: int, joiner: str) -> str:
@@ -100,12 +118,15 @@ def _words(terms: Sequence[str]) -> dict[str, str]:
 async def _statistics(conn: PostgresConnection, archive_ids: list[int], terms: list[str]) -> Statistics:
     cursor = await conn.raw.execute(STATISTICS, {"archives": archive_ids, "terms": terms})
     rows = await cursor.fetchall()
+    if not rows:
+        return Statistics(0, 1.0, {})
+    documents, words = int(rows[0][0]), int(rows[0][1])
     stems: dict[str, dict[str, int]] = {}
-    documents, words = (int(rows[0][0]), int(rows[0][1])) if rows else (0, 0)
     for row in rows:
-        if row[2] is not None:
-            stems.setdefault(terms[int(row[2]) - 1], {})[str(row[3])] = int(row[4])
-    return Statistics(documents, words / documents if documents else 1.0, stems)
+        if row[4] is not None:
+            stems.setdefault(terms[int(row[4]) - 1], {})[str(row[5])] = int(row[6])
+    span = (int(rows[0][2] or 0), int(rows[0][3] or 0))
+    return Statistics(documents, words / documents if documents else 1.0, stems, *span)
 
 
 async def _rank(
@@ -116,22 +137,43 @@ async def _rank(
     joiner: str,
     limit: int,
     *,
-    newest: bool,
-) -> list[tuple[int, float]]:
+    low: int | None = None,
+) -> tuple[list[tuple[int, float]], int]:
+    """The best `limit` of the comments matching the terms, and how many were scored. With `low`, only the
+    newest `SCORE_CAP` of those with ids from `low` on are scored."""
     stems = {stem: n for term in terms for stem, n in stats.stems[term].items()}
-    sql = RANK.format(query=_query(len(terms), joiner), newest=NEWEST if newest else "")
+    sql = RANK.format(query=_query(len(terms), joiner), newest=NEWEST if low is not None else "")
     params = {
         **_words(terms),
         "archives": archive_ids,
         "lexemes": list(stems),
         "idf": [stats.idf(n) for n in stems.values()],
         "mean_length": stats.mean_length or 1.0,
+        "low": low,
         "cap": SCORE_CAP,
         "limit": limit,
     }
     # Unprepared, so every search is planned with its own words (a generic plan cannot tell rare from common).
     cursor = await conn.raw.execute(sql, params, prepare=False)
-    return [(int(r[0]), float(r[1])) for r in await cursor.fetchall()]
+    rows = await cursor.fetchall()
+    return [(int(r[0]), float(r[1])) for r in rows], int(rows[0][2]) if rows else 0
+
+
+async def _all_words(
+    conn: PostgresConnection, archive_ids: list[int], stats: Statistics, terms: list[str], limit: int
+) -> list[tuple[int, float]]:
+    """Tier 1: comments holding every term, ranked; of more than `SCORE_CAP`, the newest `SCORE_CAP` (as
+    SQLite). Those are found in a window of the newest ids, widened until it holds `SCORE_CAP` of them or
+    covers the archives, so a common word costs about `SCORE_CAP` rows read, not all its matches."""
+    if min(n for term in terms for n in stats.stems[term].values()) <= SCORE_CAP:
+        return (await _rank(conn, archive_ids, stats, terms, "&&", limit))[0]
+    window = stats.first_window(terms)
+    while True:
+        low = max(stats.newest - window + 1, stats.oldest)
+        ranked, scored = await _rank(conn, archive_ids, stats, terms, "&&", limit, low=low)
+        if scored >= SCORE_CAP or low <= stats.oldest:
+            return ranked
+        window *= WINDOW_GROWTH
 
 
 async def _highlights(conn: PostgresConnection, ids: list[int], terms: list[str]) -> dict[int, str]:
@@ -155,13 +197,10 @@ async def pg_ranked_ids(
         present = [t for t in terms if stats.stems.get(t) and all(stats.stems[t].values())]
         if not present:
             return []
-        ranked: dict[int, tuple[int, float]] = {
-            cid: (0, score)
-            for cid, score in await _rank(conn, archives, stats, present, "&&", limit, newest=True)
-        }
+        ranked = {cid: (0, score) for cid, score in await _all_words(conn, archives, stats, present, limit)}
         rare = [t for t in present if min(stats.stems[t].values()) <= SCORE_CAP]
         if len(ranked) < limit and rare and len(present) > 1:
-            for cid, score in await _rank(conn, archives, stats, rare, "||", limit, newest=False):
+            for cid, score in (await _rank(conn, archives, stats, rare, "||", limit))[0]:
                 ranked.setdefault(cid, (1, score))
         best = sorted(ranked.items(), key=lambda item: (item[1][0], -item[1][1]))[:limit]
         marked = await _highlights(conn, [cid for cid, _ in best], present)

@@ -76,7 +76,9 @@ CREATE TABLE search_terms (
 CREATE TABLE search_archives (
     archive_id BIGINT PRIMARY KEY REFERENCES archives(id) ON DELETE CASCADE,
     documents BIGINT NOT NULL,
-    words BIGINT NOT NULL
+    words BIGINT NOT NULL,
+    oldest_id BIGINT,  -- the span of the archive's comment ids (deletes leave it as it was): where its newest
+    newest_id BIGINT   -- matches of a common word lie
 );
 
 -- One function for both statement triggers: `changed` is the rows the statement inserted or deleted. Counts
@@ -86,12 +88,15 @@ CREATE FUNCTION threadbot_search_counts() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
     sign INTEGER := CASE TG_OP WHEN 'INSERT' THEN 1 ELSE -1 END;
 BEGIN
-    INSERT INTO search_archives (archive_id, documents, words)
-    SELECT c.archive_id, sign * count(*), sign * coalesce(sum(c.word_count), 0)
+    INSERT INTO search_archives (archive_id, documents, words, oldest_id, newest_id)
+    SELECT c.archive_id, sign * count(*), sign * coalesce(sum(c.word_count), 0), min(c.id), max(c.id)
     FROM changed c JOIN archives a ON a.id = c.archive_id
     GROUP BY c.archive_id ORDER BY c.archive_id
-    ON CONFLICT (archive_id) DO UPDATE
-        SET documents = search_archives.documents + excluded.documents, words = search_archives.words + excluded.words;
+    ON CONFLICT (archive_id) DO UPDATE SET
+        documents = search_archives.documents + excluded.documents,
+        words = search_archives.words + excluded.words,
+        oldest_id = CASE WHEN sign > 0 THEN least(search_archives.oldest_id, excluded.oldest_id) ELSE search_archives.oldest_id END,
+        newest_id = CASE WHEN sign > 0 THEN greatest(search_archives.newest_id, excluded.newest_id) ELSE search_archives.newest_id END;
     INSERT INTO search_terms (archive_id, lexeme, documents)
     SELECT c.archive_id, lexeme, sign * count(*)
     FROM changed c JOIN archives a ON a.id = c.archive_id, unnest(tsvector_to_array(c.tsv)) AS lexeme
@@ -114,9 +119,13 @@ CREATE FUNCTION threadbot_search_rewritten() RETURNS trigger LANGUAGE plpgsql AS
 BEGIN
     UPDATE search_archives SET documents = documents - 1, words = words - OLD.word_count
     WHERE archive_id = OLD.archive_id;
-    INSERT INTO search_archives (archive_id, documents, words) VALUES (NEW.archive_id, 1, NEW.word_count)
-    ON CONFLICT (archive_id) DO UPDATE
-        SET documents = search_archives.documents + 1, words = search_archives.words + excluded.words;
+    INSERT INTO search_archives (archive_id, documents, words, oldest_id, newest_id)
+    VALUES (NEW.archive_id, 1, NEW.word_count, NEW.id, NEW.id)
+    ON CONFLICT (archive_id) DO UPDATE SET
+        documents = search_archives.documents + 1,
+        words = search_archives.words + excluded.words,
+        oldest_id = least(search_archives.oldest_id, excluded.oldest_id),
+        newest_id = greatest(search_archives.newest_id, excluded.newest_id);
     UPDATE search_terms SET documents = documents - 1
     WHERE archive_id = OLD.archive_id AND lexeme = ANY (tsvector_to_array(OLD.tsv));
     INSERT INTO search_terms (archive_id, lexeme, documents)
