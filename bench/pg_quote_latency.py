@@ -5,6 +5,7 @@ The rows (bench/synth.py) are imported through each backend's store, then the sa
 console adapter: the whole command, archive choice, retrieval, the channel's quote memory and its write. The
 model folder is empty, so retrieval is BM25 alone on both (what differs between the backends; dense search
 runs the same in-process index on both). Also timed: `store.search` alone (50 hits, what `quote` asks for).
+The backends take turns query by query, so the machine's other load falls on both alike.
 
     .venv/bin/python -m bench.pg_quote_latency 100000 [--queries 300] [--url postgresql://...]
 """
@@ -28,45 +29,74 @@ from bot.models import QuotesReply
 from bot.settings import Settings
 from bot.times import iso, utc_now
 from storage.importers.records import CommentRecord
-from storage.stores import open_stores
+from storage.stores import database_url, open_stores
 
 SPACE = "console:local"
 HITS = 50
 
 
-async def timed(texts: list[str], call: Callable[[str], Awaitable[object]]) -> list[float]:
-    out = []
-    for text in texts:
-        start = time.perf_counter()
-        await call(text)
-        out.append((time.perf_counter() - start) * 1000)
-    return out
-
-
-async def measure(settings: Settings, rows: list[CommentRecord], texts: list[str]) -> dict[str, list[float]]:
-    stores = await open_stores(settings.db, settings.database_url.get_secret_value() if settings.database_url else None)
+async def imported(settings: Settings, rows: list[CommentRecord]) -> None:
+    stores = await open_stores(settings.db, database_url(settings))
     try:
         start = time.perf_counter()
         result = await stores.archives.import_records(SPACE, "bench", rows, created_at=iso(utc_now()))
         print(f"  {stores.backend}: imported {result.added:,} comments in {time.perf_counter() - start:.0f} s", flush=True)
-        archive_id = result.archive.id
-        await stores.archives.search([archive_id], texts[0], HITS)  # warm the caches
-        search = await timed(texts, lambda q: stores.archives.search([archive_id], q, HITS))
     finally:
         await stores.close()
-    async with open_bot(settings) as bot:
-        console = ConsoleAdapter(bot, channel="bench")
-        empty = 0
 
-        async def quote(text: str) -> None:
-            nonlocal empty
-            reply = await console.ask(f"quote {text} --archive bench")
-            assert isinstance(reply, QuotesReply), reply
-            empty += not reply.quotes
 
-        command = await timed(texts, quote)
-    print(f"  {stores.backend}: {empty} of {len(texts)} queries matched nothing", flush=True)
-    return {"quote": command, "search": search}
+async def alternate(calls: dict[str, Callable[[str], Awaitable[object]]], texts: list[str]) -> dict[str, list[float]]:
+    """Milliseconds per query and backend, the backends taking turns on each query (the machine's other load
+    falls on both alike)."""
+    out: dict[str, list[float]] = {name: [] for name in calls}
+    for text in texts:
+        for name, call in calls.items():
+            start = time.perf_counter()
+            await call(text)
+            out[name].append((time.perf_counter() - start) * 1000)
+    return out
+
+
+async def searches(settings: dict[str, Settings], texts: list[str]) -> dict[str, list[float]]:
+    """`store.search` alone, 50 hits."""
+    opened = {name: await open_stores(s.db, database_url(s)) for name, s in settings.items()}
+    try:
+        ids = {name: (await o.archives.find_archive(SPACE, "bench")).id for name, o in opened.items()}  # type: ignore[union-attr]
+        calls = {
+            name: (lambda q, o=o, a=ids[name]: o.archives.search([a], q, HITS)) for name, o in opened.items()
+        }
+        await alternate(calls, texts[:10])  # warm the caches
+        return await alternate(calls, texts)
+    finally:
+        for o in opened.values():
+            await o.close()
+
+
+async def quotes(settings: dict[str, Settings], texts: list[str]) -> dict[str, list[float]]:
+    """The whole `quote` command through the console adapter."""
+    async with open_bot(settings["sqlite"]) as sqlite_bot, open_bot(settings["postgresql"]) as pg_bot:
+        consoles = {
+            "sqlite": ConsoleAdapter(sqlite_bot, channel="bench"),
+            "postgresql": ConsoleAdapter(pg_bot, channel="bench"),
+        }
+        empty = dict.fromkeys(consoles, 0)
+
+        def quote(name: str) -> Callable[[str], Awaitable[None]]:
+            async def call(text: str) -> None:
+                reply = await consoles[name].ask(f"quote {text} --archive bench")
+                assert isinstance(reply, QuotesReply), reply
+                empty[name] += not reply.quotes
+
+            return call
+
+        calls = {name: quote(name) for name in consoles}
+        await alternate(calls, texts[:10])  # warm up, then let the bots' start-up work (the sample's import) end
+        await sqlite_bot.finish()
+        await pg_bot.finish()
+        empty = dict.fromkeys(consoles, 0)
+        out = await alternate(calls, texts)
+    print(f"  queries that matched nothing: {empty}", flush=True)
+    return out
 
 
 async def bench(size: int, query_count: int, url: str, folder: Path) -> None:
@@ -76,16 +106,21 @@ async def bench(size: int, query_count: int, url: str, folder: Path) -> None:
     print(f"{size:,} synthetic comments made in {time.perf_counter() - start:.0f} s", flush=True)
     empty_models = folder / "no-models"
     empty_models.mkdir()
-    sqlite = await measure(Settings(db=folder / "bench.db", model_dir=empty_models), rows, texts)
     with scratch_database(url, "quote") as pg_url:
-        postgres = await measure(
-            Settings(db=folder / "unused.db", model_dir=empty_models, database_url=SecretStr(pg_url)), rows, texts
-        )
+        settings = {
+            "sqlite": Settings(db=folder / "bench.db", model_dir=empty_models),
+            "postgresql": Settings(db=folder / "unused.db", model_dir=empty_models, database_url=SecretStr(pg_url)),
+        }
+        for one in settings.values():
+            await imported(one, rows)
+        del rows
+        timings = {"search": await searches(settings, texts), "quote": await quotes(settings, texts)}
     print(f"{size:,} comments, {query_count} queries")
     for what in ("quote", "search"):
         label = "quote command (console)" if what == "quote" else f"store.search, {HITS} hits"
-        ratio = percentile(postgres[what], 0.99) / percentile(sqlite[what], 0.99)
-        print(f"  {label:26s} SQLite {latency(sqlite[what])} | PostgreSQL {latency(postgres[what])} | p99 ratio {ratio:.2f}")
+        sqlite, postgres = timings[what]["sqlite"], timings[what]["postgresql"]
+        ratio = percentile(postgres, 0.99) / percentile(sqlite, 0.99)
+        print(f"  {label:26s} SQLite {latency(sqlite)} | PostgreSQL {latency(postgres)} | p99 ratio {ratio:.2f}")
 
 
 def main() -> None:

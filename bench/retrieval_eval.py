@@ -14,6 +14,7 @@ rankings (the vectors, and so the dense side, are the same on both backends).
 
     .venv/bin/python -m bench.retrieval_eval            # validation + test (first run embeds ~5,400 arguments)
     .venv/bin/python -m bench.retrieval_eval --backend both
+    .venv/bin/python -m bench.retrieval_eval --lexical-only     # BM25 on both backends only, no model needed
 """
 
 from __future__ import annotations
@@ -59,7 +60,9 @@ class Split:
     dense: dict[int, list[tuple[int, float]]]  # query id -> (id, cosine), own id removed, above the floor
 
 
-async def open_split(name: str, embedder: Embedder, folder: Path) -> tuple[SqliteStore, int, dict[str, int]]:
+async def open_split(
+    name: str, embedder: Embedder | None, folder: Path
+) -> tuple[SqliteStore, int, dict[str, int]]:
     """The split's arguments in an archive of their own (imported and embedded once, then reused)."""
     store = await SqliteStore.open(folder / f"arguana-{name}.db")
     archive = await store.find_archive(SPACE, name)
@@ -68,12 +71,13 @@ async def open_split(name: str, embedder: Embedder, folder: Path) -> tuple[Sqlit
         start = time.perf_counter()
         archive = (await store.import_records(SPACE, name, records, created_at=iso(utc_now()))).archive
         print(f"{name}: imported {archive.comment_count:,} arguments in {time.perf_counter() - start:.1f} s")
-    indexer = indexer_for(VectorStores(store.db), embedder)
-    assert indexer is not None
-    start = time.perf_counter()
-    embedded = await indexer.drain()
-    if embedded:
-        print(f"{name}: embedded {embedded:,} arguments in {time.perf_counter() - start:.1f} s")
+    if embedder is not None:
+        indexer = indexer_for(VectorStores(store.db), embedder)
+        assert indexer is not None
+        start = time.perf_counter()
+        embedded = await indexer.drain()
+        if embedded:
+            print(f"{name}: embedded {embedded:,} arguments in {time.perf_counter() - start:.1f} s")
     rows = await store.db.fetchall("SELECT source_id, id FROM comments WHERE archive_id = ?", (archive.id,))
     return store, archive.id, {str(r[0]): int(r[1]) for r in rows}
 
@@ -97,16 +101,22 @@ async def postgres_split(store: Store, split: Split, ids: dict[str, int], texts:
     return Split(split.name, split.queries, lexical, split.dense)
 
 
-async def rankings(name: str, store: SqliteStore, archive_id: int, ids: dict[str, int], model: str) -> Split:
-    vectors = EmbeddingStore(store.db, model)
-    rows = await vectors.archive_vectors(archive_id)
-    matrix = ArchiveMatrix(rows.ids, rows.vectors.astype(np.float32), int(rows.ids[-1]), 0.0)
+async def rankings(
+    name: str, store: SqliteStore, archive_id: int, ids: dict[str, int], model: str | None
+) -> Split:
+    """BM25 and (with a model) dense rankings of every query of the split, its own id removed."""
+    matrix = None
+    if model is not None:
+        rows = await EmbeddingStore(store.db, model).archive_vectors(archive_id)
+        matrix = ArchiveMatrix(rows.ids, rows.vectors.astype(np.float32), int(rows.ids[-1]), 0.0)
     texts = {c.id: c.text for c in await store.get_comments(list(ids.values()))}
     queries = [(ids[q], ids[d]) for q, d in arguana_qrels(name).items() if q in ids and d in ids]
     split = Split(name, queries, {}, {})
     for query_id, _ in queries:
         hits = await store.search([archive_id], texts[query_id], DEPTH + 1)
         split.lexical[query_id] = [(h.comment.id, h.score) for h in hits if h.comment.id != query_id][:DEPTH]
+        if matrix is None:
+            continue
         qv = matrix.matrix[matrix.rows_of([query_id])[query_id]]
         near = retrieval._nearest(matrix, qv, DEPTH + 1)
         split.dense[query_id] = [(c, s) for c, s in near if c != query_id][:DEPTH]
@@ -119,7 +129,7 @@ def ndcg(split: Split, rank: str, **params: float) -> float:
     scores = []
     for query_id, relevant in split.queries:
         lexical = split.lexical[query_id]
-        dense = [(c, s) for c, s in split.dense[query_id] if s >= floor]
+        dense = [(c, s) for c, s in split.dense.get(query_id, []) if s >= floor]
         if rank == "bm25":
             order = [c for c, _ in lexical]
         elif rank == "dense":
@@ -178,6 +188,26 @@ async def postgres_splits(url: str, splits: dict[str, Split], opened: dict[str, 
             return out
         finally:
             await stores.close()
+
+
+async def lexical_parity(folder: Path, url: str | None) -> None:
+    """BM25 alone on both backends, nothing embedded: the ranking parity figure in minutes."""
+    splits: dict[str, Split] = {}
+    opened: dict[str, tuple[SqliteStore, int]] = {}
+    id_maps: dict[str, dict[str, int]] = {}
+    for name in ("validation", "test"):
+        store, archive_id, ids = await open_split(name, None, folder)
+        opened[name], id_maps[name] = (store, archive_id), ids
+        splits[name] = await rankings(name, store, archive_id, ids, None)
+        print(f"{name}: {len(ids):,} arguments, {len(splits[name].queries):,} queries")
+    pg = await postgres_splits(server_url(url), splits, opened, id_maps)
+    print(f"\n{'nDCG@10 (BM25, store.search)':34s} {'validation':>10s} {'test':>8s}")
+    for label, chosen in (("SQLite (FTS5)", splits), ("PostgreSQL", pg)):
+        print(f"{label:34s} {ndcg(chosen['validation'], 'bm25'):10.3f} {ndcg(chosen['test'], 'bm25'):8.3f}")
+    ratios = [ndcg(pg[n], "bm25") / ndcg(splits[n], "bm25") for n in ("validation", "test")]
+    print(f"{'PostgreSQL / SQLite':34s} {ratios[0]:10.3f} {ratios[1]:8.3f}  (goal >= 0.95)")
+    for store, _ in opened.values():
+        await store.close()
 
 
 async def main(folder: Path, backend: str, url: str | None) -> None:
@@ -244,6 +274,12 @@ if __name__ == "__main__":
         help="also rank with the PostgreSQL store's BM25 (postgresql and both do the same: SQLite is the baseline)",
     )
     parser.add_argument("--url", help="a PostgreSQL server where this role may create databases")
+    parser.add_argument(
+        "--lexical-only", action="store_true", help="BM25 on SQLite and PostgreSQL only: no model, nothing embedded"
+    )
     args = parser.parse_args()
     args.cache.mkdir(parents=True, exist_ok=True)
-    asyncio.run(main(args.cache, args.backend, args.url))
+    if args.lexical_only:
+        asyncio.run(lexical_parity(args.cache, args.url))
+    else:
+        asyncio.run(main(args.cache, args.backend, args.url))
