@@ -130,3 +130,21 @@ async def test_accents_are_folded_and_words_are_values(both: tuple[Store, Store]
         assert {h.comment.source_id for h in await store.search([archive.id], "CAFÉ", 10)} == {"c0", "c1"}
         found = await store.search([archive.id], "tok* OR col:x NOT", 10)
         assert [h.comment.source_id for h in found] == ["c2"]  # the words themselves, not operators
+
+
+async def test_a_copy_from_sqlite_ranks_as_sqlite_did(tmp_path: Path, pg_url: str) -> None:
+    """`threadbot copy` brings comments over; the triggers build PostgreSQL's word statistics from them."""
+    from storage.postgres.copy import copy_sqlite_to_postgres
+
+    sqlite = await SqliteStore.open(tmp_path / "source.db")
+    await sqlite.import_records(SPACE, "t", thread(THREAD), created_at=CREATED)
+    await sqlite.close()
+    await copy_sqlite_to_postgres(tmp_path / "source.db", pg_url)
+    await copy_sqlite_to_postgres(tmp_path / "source.db", pg_url)  # a re-run counts nothing twice
+    sqlite = await SqliteStore.open(tmp_path / "source.db")
+    postgres = await postgres_stores(pg_url)
+    try:
+        await assert_same_rankings(sqlite, postgres.archives, "t")
+    finally:
+        await sqlite.close()
+        await postgres.close()

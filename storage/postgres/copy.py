@@ -32,8 +32,9 @@ log = logging.getLogger(__name__)
 SQLITE_ONLY = frozenset({"comments_fts", "sqlite_sequence", "sqlite_stat1", "sqlite_stat4"})
 """Tables only SQLite has: its FTS5 index (PostgreSQL's tsvector column is generated from the text) and its
 own bookkeeping. FTS5's shadow tables (`comments_fts_data`, ...) are left out with it."""
-NOT_COPIED = frozenset({"schema_migrations"})
-"""Each database records its own migrations (both are migrated to the same versions first)."""
+NOT_COPIED = frozenset({"schema_migrations", "search_terms", "search_archives"})
+"""Each database records its own migrations (both are migrated to the same versions first); PostgreSQL's BM25
+statistics (storage/postgres/search.py) are kept by triggers from the comments copied in."""
 BATCH_ROWS = 2000
 """Rows read from SQLite per fetch (and between progress updates)."""
 
