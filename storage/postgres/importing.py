@@ -3,7 +3,12 @@
 PostgreSQL readers never see uncommitted rows, so there is no staging area: the comments are copied into a
 temporary table, inserted from it with `ON CONFLICT DO NOTHING` (a re-import adds nothing), and the archive's
 count and revision change in the same commit. Imports of the same archive wait for each other (an advisory
-lock on its name); they do not hold the write lock, so votes and quote history go on meanwhile.
+lock on its name); they do not hold the write lock, so votes and quote history go on meanwhile. The INSERT's
+statement trigger adds the new comments to the BM25 statistics in the same commit (storage/postgres/search.py).
+
+On 1M synthetic comments this runs at the speed of raw COPY into the same table (bench/pg_import.py: ratio
+1.04): the server's tokenizing and GIN indexing is nearly all of it, so the client's side (text-format COPY,
+one row at a time) is left as it is (binary COPY would save 1 s of 287).
 """
 
 from __future__ import annotations

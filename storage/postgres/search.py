@@ -9,13 +9,15 @@ so one community's archives never change another's ranking (FTS5 counts over the
 
 The query shaping and tiers are SQLite's: `query_terms`, then comments holding every word (when there are
 more than `SCORE_CAP`, their newest `SCORE_CAP`), then comments holding any of the rarer words (those in at
-most `SCORE_CAP` comments). User words are only ever bound values turned into queries by
-`plainto_tsquery`, never tsquery syntax. The `threadbot_search` configuration stems like the porter tokenizer
-but keeps stop words (FTS5 does), so a query of only stop words finds what it finds on SQLite.
+most `SCORE_CAP` comments). A common word's newest matches are looked for in a window of the newest ids
+(`_all_words`), so scoring them reads about `SCORE_CAP` rows. User words are only ever bound values turned
+into queries by `plainto_tsquery`, never tsquery syntax. The `threadbot_search` configuration stems like the
+porter tokenizer but keeps stop words (FTS5 does), so a query of only stop words finds what it finds on SQLite.
 
 Where it differs from FTS5: a comment's length is its count of space-separated words (FTS5 counts tokens;
 only the ratio to the archive's mean enters BM25), and a term that PostgreSQL splits into several stems
-(`foo_bar`) must match all of them rather than the phrase.
+(`foo_bar`) must match all of them rather than the phrase. Figures: bench/README.md (ArguAna nDCG@10 at
+0.99 of FTS5's).
 """
 
 from __future__ import annotations
