@@ -72,6 +72,12 @@ FROM (
 ORDER BY score DESC, c.id DESC LIMIT %(limit)s
 """
 NEWEST = "AND id >= %(low)s ORDER BY id DESC LIMIT %(cap)s"
+"""Read backwards from the newest id: cheapest when most comments match (5000 in 2.4% of 1M: 205k rows read)."""
+NEWEST_FROM_INDEX = "AND id >= %(low)s ORDER BY id + 0 DESC LIMIT %(cap)s"
+"""`id + 0` keeps the planner from reading backwards: the GIN index's matches within the window (30 ms, not
+157, for a word in 2.4% of 1M comments; 63 ms, not 28, for one in 11%)."""
+BACKWARD_SHARE = 0.05
+"""Above this share of the archives holding every word, tier 1 reads backwards."""
 WINDOW_MARGIN = 1.5
 """How many more ids than expected the first window spans; when it holds fewer than `SCORE_CAP` matches, the
 window grows `WINDOW_GROWTH` times and the search runs again."""
@@ -98,15 +104,19 @@ class Statistics:
         value = math.log((self.documents - stem_documents + 0.5) / (stem_documents + 0.5))
         return value if value > 0 else MIN_IDF
 
-    def first_window(self, terms: list[str]) -> int:
-        """How many of the newest ids probably hold `SCORE_CAP` comments with all of `terms`: their shares of
-        the archives multiplied (as if independent), over the archives' share of the id span."""
+    def share(self, terms: list[str]) -> float:
+        """The probable share of the archives' comments holding all of `terms` (as if they were independent)."""
         share = 1.0
         for term in terms:
             for count in self.stems[term].values():
                 share *= count / max(self.documents, 1)
+        return share
+
+    def first_window(self, terms: list[str]) -> int:
+        """How many of the newest ids probably hold `SCORE_CAP` comments with all of `terms`: their share of
+        the archives over the archives' share of the id span."""
         density = self.documents / max(self.newest - self.oldest + 1, 1)
-        return math.ceil(WINDOW_MARGIN * SCORE_CAP / max(share * density, 1e-12))
+        return math.ceil(WINDOW_MARGIN * SCORE_CAP / max(self.share(terms) * density, 1e-12))
 
 
 def _query(count: int, joiner: str) -> str:
@@ -140,11 +150,13 @@ async def _rank(
     limit: int,
     *,
     low: int | None = None,
+    backwards: bool = False,
 ) -> tuple[list[tuple[int, float]], int]:
     """The best `limit` of the comments matching the terms, and how many were scored. With `low`, only the
     newest `SCORE_CAP` of those with ids from `low` on are scored."""
     stems = {stem: n for term in terms for stem, n in stats.stems[term].items()}
-    sql = RANK.format(query=_query(len(terms), joiner), newest=NEWEST if low is not None else "")
+    newest = "" if low is None else NEWEST if backwards else NEWEST_FROM_INDEX
+    sql = RANK.format(query=_query(len(terms), joiner), newest=newest)
     params = {
         **_words(terms),
         "archives": archive_ids,
@@ -170,9 +182,10 @@ async def _all_words(
     if min(n for term in terms for n in stats.stems[term].values()) <= SCORE_CAP:
         return (await _rank(conn, archive_ids, stats, terms, "&&", limit))[0]
     window = stats.first_window(terms)
+    backwards = stats.share(terms) >= BACKWARD_SHARE
     while True:
         low = max(stats.newest - window + 1, stats.oldest)
-        ranked, scored = await _rank(conn, archive_ids, stats, terms, "&&", limit, low=low)
+        ranked, scored = await _rank(conn, archive_ids, stats, terms, "&&", limit, low=low, backwards=backwards)
         if scored >= SCORE_CAP or low <= stats.oldest:
             return ranked
         window *= WINDOW_GROWTH
