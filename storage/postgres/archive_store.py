@@ -9,35 +9,36 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from storage.import_writer import Written
 from storage.importers.records import CommentRecord
-from storage.interface import ImportResult, ProgressCallback, SearchHit, SyncScope
+from storage.interface import ProgressCallback, SyncScope
 from storage.postgres.database import PostgresDatabase
 from storage.postgres.importing import write_pg_import
 from storage.postgres.search import pg_ranked_ids
-from storage.splitting import split_long
 from storage.sqlite_store import SqliteStore
 
 
 class PostgresStore(SqliteStore):
-    """Archives on PostgreSQL. Inherits every read and small write, whose SQL is the same on both."""
+    """Archives on PostgreSQL. Inherits every read and small write, whose SQL is the same on both, and the
+    shape of `import_records` and `search`; only how an import is written and how search ranks differ."""
 
     def __init__(self, db: PostgresDatabase) -> None:
         self.db = db  # type: ignore[assignment]
 
-    async def import_records(
+    async def _write(
         self,
         space_key: str,
         archive_name: str,
         records: Sequence[CommentRecord],
         *,
         created_at: str,
-        title: str | None = None,
-        source: str | None = None,
-        progress: ProgressCallback | None = None,
-        sync: SyncScope | None = None,
-    ) -> ImportResult:
-        records = split_long(records)
-        written = await write_pg_import(
+        title: str | None,
+        source: str | None,
+        progress: ProgressCallback | None,
+        sync: SyncScope | None,
+    ) -> Written:
+        """One transaction, the rows through COPY (storage/postgres/importing.py)."""
+        return await write_pg_import(
             self.db,  # type: ignore[arg-type]
             space_key,
             archive_name,
@@ -48,21 +49,7 @@ class PostgresStore(SqliteStore):
             progress=progress,
             sync=sync,
         )
-        archive = await self.find_archive(space_key, archive_name)
-        assert archive is not None
-        return ImportResult(
-            archive=archive,
-            added=written.added,
-            skipped_existing=len(records) - written.added - written.updated,
-            updated=written.updated,
-            deleted=written.deleted,
-        )
 
-    async def search(self, archive_ids: Sequence[int], query: str, limit: int) -> list[SearchHit]:
-        ranked = await pg_ranked_ids(self.db, archive_ids, query, limit)  # type: ignore[arg-type]
-        comments = {c.id: c for c in await self.get_comments([cid for cid, _, _ in ranked])}
-        return [
-            SearchHit(comment=comments[cid], score=score, highlighted=marked or comments[cid].text)
-            for cid, score, marked in ranked
-            if cid in comments
-        ]
+    async def _rank(self, archive_ids: Sequence[int], query: str, limit: int) -> list[tuple[int, float, str]]:
+        """BM25 over the GIN index's candidates (storage/postgres/search.py)."""
+        return await pg_ranked_ids(self.db, archive_ids, query, limit)  # type: ignore[arg-type]
