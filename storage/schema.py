@@ -42,7 +42,7 @@ class SchemaStatus:
 
 
 def _status(where: str, backend: str, applied: set[int], *, exists: bool = True) -> SchemaStatus:
-    # Both backends number and name their migrations alike (a PostgreSQL twin per SQLite file).
+    # Both backends number and name their migrations alike (storage/postgres/migrate.py load_pg_migrations).
     known = load_migrations()
     versions = {m.version for m in known}
     return SchemaStatus(

@@ -7,13 +7,14 @@ ledger is read again inside it, so exactly one process applies it and the others
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import logging
-import pkgutil
 from dataclasses import dataclass
-from types import ModuleType
 
+from storage.db import load_migrations
 from storage.postgres import migrations as migrations_package
 from storage.postgres.database import PostgresDatabase
+from storage.postgres.translate import postgres_schema
 from storage.sql import DatabaseError
 
 log = logging.getLogger(__name__)
@@ -36,14 +37,20 @@ class PgMigration:
 
 
 def load_pg_migrations() -> list[PgMigration]:
-    """Every `storage/postgres/migrations/mNNNN_*.py`, in version order."""
+    """SQLite's numbered migrations (storage/migrations), each in PostgreSQL's words, in version order: the
+    module of the same name in storage/postgres/migrations where the dialects differ (search, triggers,
+    insertion order), else the SQLite schema with its column types translated (`postgres_schema`)."""
     found: list[PgMigration] = []
-    for info in pkgutil.iter_modules(migrations_package.__path__):
-        if not info.name.startswith("m"):
-            continue
-        module: ModuleType = importlib.import_module(f"{migrations_package.__name__}.{info.name}")
-        found.append(PgMigration(version=int(module.VERSION), name=info.name, sql=str(module.SQL)))
-    found.sort(key=lambda m: m.version)
+    for migration in load_migrations():
+        own = f"{migrations_package.__name__}.{migration.name}"
+        if importlib.util.find_spec(own) is not None:
+            module = importlib.import_module(own)
+            if int(module.VERSION) != migration.version:
+                raise DatabaseError(f"{own} is version {module.VERSION}, its SQLite twin {migration.version}")
+            sql = str(module.SQL)
+        else:
+            sql = postgres_schema(migration.sql)
+        found.append(PgMigration(version=migration.version, name=migration.name, sql=sql))
     return found
 
 

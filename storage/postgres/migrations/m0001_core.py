@@ -1,5 +1,5 @@
-"""PostgreSQL twin of storage/migrations/m0001_core.py: archives, comments with
-their search index, and per-channel memory (quotes shown, settings)."""
+"""PostgreSQL's words for storage/migrations/m0001_core.py (archives, comments, per-channel memory): search
+is a tsvector column with its GIN index and BM25 statistics instead of FTS5, and triggers are plpgsql."""
 
 VERSION = 1
 

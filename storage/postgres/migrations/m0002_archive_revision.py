@@ -1,4 +1,5 @@
-"""PostgreSQL twin of storage/migrations/m0002_archive_revision.py: a revision token per archive, changed by every write to its comments, so per-process caches of what an"""
+"""PostgreSQL's words for storage/migrations/m0002_archive_revision.py (the archive revision token): the
+triggers that change it on every delete and edit are plpgsql functions here."""
 
 VERSION = 2
 

@@ -1,4 +1,5 @@
-"""PostgreSQL twin of storage/migrations/m0030_prompts.py: daily discussion prompts: schedules, one row per schedule and local day (the at-most-once guard), the prompts"""
+"""PostgreSQL's words for storage/migrations/m0030_prompts.py (daily discussion prompts): `prompt_history`
+has a `rowid` column, since the store reads the latest prompt shown in insertion order as SQLite's rowid gives."""
 
 VERSION = 30
 

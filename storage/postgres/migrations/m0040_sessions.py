@@ -1,4 +1,5 @@
-"""PostgreSQL twin of storage/migrations/m0040_sessions.py: reading-group sessions: sessions with their recaps, participation counts, the speaking queue, votes, the"""
+"""PostgreSQL's words for storage/migrations/m0040_sessions.py (reading-group sessions): `session_expected`
+and `session_citations` have a `rowid` column, since the store reads them back in insertion order."""
 
 VERSION = 40
 
