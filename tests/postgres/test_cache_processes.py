@@ -9,7 +9,7 @@ import json
 import subprocess
 import sys
 import time
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -27,7 +27,6 @@ from storage.sample import SAMPLE_ARCHIVE
 from storage.stores import postgres_stores
 from tests.faults.processes import REPO, clean_env
 from tests.faults.test_kill import POINT_TIMEOUT, BotProcess, no_models
-from tests.pg_server import fresh_database
 from tests.retrieval.conftest import GARDEN, PARAPHRASE, engine
 
 __all__ = ["engine"]  # the installed models, loaded once per session (tests/retrieval/conftest.py)
@@ -39,12 +38,6 @@ TOWN = [
 ]
 GONDOLA = ("t2", "A gondola lift over the river would beat any tram for the hill.", "gina")
 NOTHING = "Nothing in the archive `town` matches “gondola”."
-
-
-@pytest.fixture
-def url() -> Iterator[str]:
-    with fresh_database() as database:
-        yield database
 
 
 async def _import(url: str, space: str, archive: str, rows: list[tuple[str, str, str | None]]) -> None:

@@ -5,42 +5,16 @@ then use the one stored pool."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 import bot.prompts.miner as miner_module
-from adapters.app import open_bot
 from bot.core import Bot
-from bot.engine.loader import Engine
-from bot.settings import Settings
 from bot.times import iso, utc_now
-from tests.pg_server import fresh_database
 from tests.prompts.support import debate_thread
-from tests.stance.test_nli_cache import real_engine
-
-__all__ = ["real_engine"]  # the installed models, loaded once (tests/stance/test_nli_cache.py)
 
 SPACE = "console:local"
-
-
-@pytest.fixture
-def url() -> Iterator[str]:
-    with fresh_database() as database:
-        yield database
-
-
-@pytest.fixture
-async def two_bots(url: str, real_engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[Bot, Bot]]:
-    async with (
-        open_bot(Settings(db=tmp_path / "a.db", database_url=url)) as one,
-        open_bot(Settings(db=tmp_path / "b.db", database_url=url)) as two,
-    ):
-        for bot in (one, two):
-            bot.context.services.engine = real_engine
-        yield one, two
 
 
 async def test_two_bots_mine_an_archive_once(two_bots: tuple[Bot, Bot], monkeypatch: pytest.MonkeyPatch) -> None:

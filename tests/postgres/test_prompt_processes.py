@@ -8,18 +8,15 @@ points a frozen process announces (tests/faults/crashable.py), never after a sle
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import psycopg
-import pytest
 
 from bot.models import Place
 from bot.times import iso
 from storage.prompt_store import NewSchedule
 from storage.stores import postgres_stores
-from tests.pg_server import fresh_database
 from tests.postgres.processes import ClockedBot
 from tests.prompts.support import debate_thread
 
@@ -31,12 +28,6 @@ SCHEDULES = {  # channel: (local time, zone): all due at 09:00 UTC, in zones wit
     "kolkata": ("30 14 * * *", "Asia/Kolkata"),
 }
 DAYS = 1000
-
-
-@pytest.fixture
-def url() -> Iterator[str]:
-    with fresh_database() as database:
-        yield database
 
 
 async def _set_up(url: str, channels: dict[str, tuple[str, str]]) -> None:

@@ -5,23 +5,16 @@ hold ends."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 
 import pytest
 
 from bot.models import Place
 from storage.prompt_store import Claim, NewSchedule
 from storage.stores import Stores, postgres_stores
-from tests.pg_server import fresh_database
 
 SPACE = "console:local"
 AT = "2027-01-04T09:00:00Z"
-
-
-@pytest.fixture
-def url() -> Iterator[str]:
-    with fresh_database() as database:  # not in an async fixture: it may build the template with asyncio.run
-        yield database
 
 
 @pytest.fixture

@@ -7,44 +7,19 @@ What each bot read is what its reader stored in the NLI cache: a comment read by
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Iterator, Mapping
-from pathlib import Path
+from collections.abc import Mapping
 
 import pytest
 
-from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bot.core import Bot
-from bot.engine.loader import Engine
 from bot.features.stance import pipeline as stance_feature
 from bot.features.stance.reader import StanceReading
 from bot.models import StanceReply
-from bot.settings import Settings
 from bot.times import iso, utc_now
-from tests.pg_server import fresh_database
-from tests.stance.test_nli_cache import real_engine
 from tests.stance.test_stance_commands import CLAIM, THREAD
 
-__all__ = ["real_engine"]  # the installed models, loaded once (tests/stance/test_nli_cache.py)
-
 SPACE = "console:local"
-
-
-@pytest.fixture
-def url() -> Iterator[str]:
-    with fresh_database() as database:
-        yield database
-
-
-@pytest.fixture
-async def two_bots(url: str, real_engine: Engine, tmp_path: Path) -> AsyncIterator[tuple[Bot, Bot]]:
-    async with (
-        open_bot(Settings(db=tmp_path / "a.db", database_url=url)) as one,
-        open_bot(Settings(db=tmp_path / "b.db", database_url=url)) as two,
-    ):
-        for bot in (one, two):
-            bot.context.services.engine = real_engine
-        yield one, two
 
 
 def _record_reads(bot: Bot) -> list[int]:
