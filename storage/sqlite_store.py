@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from storage.db import Database, open_database
-from storage.import_writer import Written, write_import
+from storage.import_writer import write_import
 from storage.importers.records import CommentRecord
 from storage.interface import (
     SHARED_SPACE,
@@ -113,6 +113,11 @@ def _comment(row: sqlite3.Row) -> StoredComment:
 class SqliteStore:
     """Archives and per-channel memory in one SQLite file."""
 
+    write_import = staticmethod(write_import)
+    """How an import is written (storage/import_writer.py); PostgreSQL's store has its own."""
+    ranked_ids = staticmethod(ranked_ids)
+    """How search ranks (FTS5, storage/search.py); PostgreSQL's store has its own."""
+
     def __init__(self, db: Database) -> None:
         self.db = db
 
@@ -144,7 +149,8 @@ class SqliteStore:
         sync: SyncScope | None = None,
     ) -> ImportResult:
         records = split_long(records)
-        written = await self._write(
+        written = await self.write_import(
+            self.db,
             space_key,
             archive_name,
             records,
@@ -173,37 +179,8 @@ class SqliteStore:
         async with self.db.transaction() as conn, conn.execute(DELETE_COMMENTS_BY_AUTHOR, params) as cursor:
             return max(cursor.rowcount, 0)
 
-    async def _write(
-        self,
-        space_key: str,
-        archive_name: str,
-        records: Sequence[CommentRecord],
-        *,
-        created_at: str,
-        title: str | None,
-        source: str | None,
-        progress: ProgressCallback | None,
-        sync: SyncScope | None,
-    ) -> Written:
-        """Write one import (this database's way: SQLite stages it in chunks, storage/import_writer.py)."""
-        return await write_import(
-            self.db,
-            space_key,
-            archive_name,
-            records,
-            created_at=created_at,
-            title=title,
-            source=source,
-            progress=progress,
-            sync=sync,
-        )
-
-    async def _rank(self, archive_ids: Sequence[int], query: str, limit: int) -> list[tuple[int, float, str]]:
-        """(comment id, score, highlighted text), best first, by this database's full-text index (FTS5)."""
-        return await ranked_ids(self.db, archive_ids, query, limit)
-
     async def search(self, archive_ids: Sequence[int], query: str, limit: int) -> list[SearchHit]:
-        ranked = await self._rank(archive_ids, query, limit)
+        ranked = await self.ranked_ids(self.db, archive_ids, query, limit)
         comments = {c.id: c for c in await self.get_comments([cid for cid, _, _ in ranked])}
         return [
             SearchHit(comment=comments[cid], score=score, highlighted=marked or comments[cid].text)
