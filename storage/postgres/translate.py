@@ -67,6 +67,17 @@ def postgres_schema(sql: str) -> str:
     return sql
 
 
+def with_insertion_order(sql: str, *tables: str) -> str:
+    """`sql` with a `rowid` identity column first in each named table: PostgreSQL has no rowid, and the stores
+    read these tables back in the order rows went in (`ORDER BY rowid`), as SQLite's rowid gives."""
+    for table in tables:
+        head = f"CREATE TABLE {table} (\n"
+        if head not in sql:
+            raise ValueError(f"no CREATE TABLE {table} in this migration")
+        sql = sql.replace(head, head + "    rowid BIGINT GENERATED ALWAYS AS IDENTITY,\n")
+    return sql
+
+
 def _functions(text: str) -> str:
     for pattern, replacement in _FUNCTIONS:
         text = pattern.sub(replacement, text)
