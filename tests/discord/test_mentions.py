@@ -93,6 +93,8 @@ async def test_with_the_message_content_intent_observers_get_the_text(
     first = await fake.user_message(world.general, world.alice, "just chatting")
     await fake.user_message(world.general, world.archivist, "a reply", reply_to=first)
     await fake.wait_for(lambda: len(observed) == 2)
-    assert [m.text for m in observed] == ["just chatting", "a reply"]
-    assert observed[1].reply_to_message_id == first["id"]
+    # Each message is observed in its own task, which may finish in either order: take them as sent.
+    in_order = sorted(observed, key=lambda m: int(m.message_id))
+    assert [m.text for m in in_order] == ["just chatting", "a reply"]
+    assert in_order[1].reply_to_message_id == first["id"]
     assert fake.gateway.intents & MESSAGE_CONTENT_INTENT
