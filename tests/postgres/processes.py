@@ -35,6 +35,7 @@ class ClockedBot:
         self._clock: IO[str] | None = None
         self._signal: IO[str] | None = None
         self._seen: list[str] = []
+        self._partial = ""
         self.passes = 0
 
     def tick(self, now: datetime) -> None:
@@ -63,7 +64,9 @@ class ClockedBot:
             if not self.bot.signal.exists():
                 return []
             self._signal = self.bot.signal.open(encoding="utf-8")
-        new = self._signal.read().splitlines()
+        # The process may be mid-way through writing a line: keep its start until the rest arrives, or
+        # "ticked 51" now and "9" next would never read as "ticked 519".
+        *new, self._partial = (self._partial + self._signal.read()).split("\n")
         self._seen += new
         return new
 
@@ -105,3 +108,4 @@ class ClockedBot:
                 with contextlib.suppress(BrokenPipeError):  # killed: nobody reads the clock any more
                     handle.close()
         self._clock = self._signal = None
+        self._partial = ""
