@@ -148,3 +148,58 @@ async def test_a_copy_from_sqlite_ranks_as_sqlite_did(tmp_path: Path, pg_url: st
     finally:
         await sqlite.close()
         await postgres.close()
+
+
+async def test_a_word_said_many_times_scores_as_on_fts5(both: tuple[Store, Store]) -> None:
+    """Each candidate's count of a word is read from its positions (`ts_rank_cd` of that one stem): a word said
+    once, twice or two hundred times in a comment is counted as FTS5 counts it."""
+    sqlite, postgres = both
+    texts = [" ".join(["tokens"] * times + ["filler words here"] * (times % 5)) for times in (1, 2, 3, 7, 40, 200)]
+    texts += ["compute tokens compute", "nothing of the kind"]
+    for store in both:
+        await store.import_records(SPACE, "t", thread(texts), created_at=CREATED)
+    for query in ("tokens", "tokens compute", "compute"):
+        expected = await ranking(sqlite, "t", query)
+        assert dict(await ranking(postgres, "t", query)) == pytest.approx(dict(expected), rel=1e-6), query
+
+
+@pytest.mark.parametrize("key_entry_cost", [0.0, 1e9], ids=["id-window", "every-match"])
+async def test_a_common_words_newest_matches_are_the_same_however_they_are_found(
+    both: tuple[Store, Store], monkeypatch: pytest.MonkeyPatch, key_entry_cost: float
+) -> None:
+    """Past the score cap, PostgreSQL finds a word's newest matches either in a window of the newest ids or by
+    reading every match, whichever costs less; both give FTS5's newest matches, ranked as FTS5 ranks them."""
+    import storage.postgres.search
+    import storage.search
+
+    monkeypatch.setattr(storage.search, "SCORE_CAP", 4)
+    monkeypatch.setattr(storage.postgres.search, "SCORE_CAP", 4)
+    monkeypatch.setattr(storage.postgres.search, "KEY_ENTRY_COST", key_entry_cost)
+    texts = [f"weather report {n}" if n % 40 else f"model {'model ' * (n % 3)}number {n}" for n in range(1, 600)]
+    sqlite, postgres = both
+    for store in both:
+        await store.import_records(SPACE, "t", thread(texts), created_at=CREATED)
+    expected = await ranking(sqlite, "t", "model")
+    assert len(expected) == 4
+    assert dict(await ranking(postgres, "t", "model")) == pytest.approx(dict(expected), rel=1e-6)
+
+
+async def test_a_stem_is_searched_as_itself_whatever_its_characters() -> None:
+    """The tsquery of one stem (`stem_query`) is exactly that stem, quotes and backslashes included, and counts
+    its positions in a comment's tsvector."""
+    import psycopg
+
+    from storage.postgres.search import stem_query
+
+    with fresh_database() as url:
+        async with await psycopg.AsyncConnection.connect(url) as conn:
+            for stem in ("token", "o'neil", "a\\b", "x:y & !z", "''"):
+                quoted = stem_query(stem)
+                cursor = await conn.execute(
+                    "SELECT querytree(%s::tsquery), ts_rank_cd('{1,1,1,1}', (%s || ':1,4,9 other:2')::tsvector, %s::tsquery)",
+                    (quoted, quoted, quoted),
+                )
+                row = await cursor.fetchone()
+                assert row is not None
+                assert row[0] == quoted, stem
+                assert row[1] == 3, stem

@@ -9,9 +9,10 @@ so one community's archives never change another's ranking (FTS5 counts over the
 
 The query shaping and tiers are SQLite's: `query_terms`, then comments holding every word (when there are
 more than `SCORE_CAP`, their newest `SCORE_CAP`), then comments holding any of the rarer words (those in at
-most `SCORE_CAP` comments). A common word's newest matches are looked for in a window of the newest ids
-(`_all_words`), so scoring them reads about `SCORE_CAP` rows. User words are only ever bound values turned
-into queries by `plainto_tsquery`, never tsquery syntax. The `threadbot_search` configuration stems like the
+most `SCORE_CAP` comments). A common word's newest matches are read backwards from the newest comment, or
+taken from the GIN index within a window of the newest ids, or among all its matches, whichever reads the
+fewest rows (`_all_words`), so scoring them reads about `SCORE_CAP` rows. User words are only ever bound values
+turned into queries by `plainto_tsquery`, never tsquery syntax; the stems scored are quoted (`stem_query`). The `threadbot_search` configuration stems like the
 porter tokenizer but keeps stop words (FTS5 does), so a query of only stop words finds what it finds on SQLite.
 
 Where it differs from FTS5: a comment's length is its count of space-separated words (FTS5 counts tokens;
@@ -53,31 +54,47 @@ SELECT totals.documents, totals.words, totals.oldest, totals.newest, terms.posit
 )
 FROM totals LEFT JOIN terms ON true
 """
-# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: tier 1's cap, with an id window. Each
-# candidate's score is one scalar subquery over its matched stems only (`setweight` marks them, `ts_filter`
-# keeps them; a stem's positions are its count in the comment): no join or grouping per candidate row.
-RANK = f"""
-SELECT c.id, (
-    SELECT sum(
-        (%(idf)s::float8[])[array_position(%(lexemes)s::text[], hit.lexeme)] * cardinality(hit.positions) * ({K1} + 1)
-        / (cardinality(hit.positions) + {K1} * (1 - {B} + {B} * c.word_count / %(mean_length)s::float8))
-    )
-    FROM unnest(ts_filter(setweight(c.tsv, 'A', %(lexemes)s::text[]), '{{{{a}}}}')) AS hit
-) AS score, count(*) OVER () AS candidates
+# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: tier 1's cap, with an id window;
+# {counts}: each stem's count in the candidate, `ts_rank_cd` of that one stem with every weight 1 (one cover per
+# position, so exactly the number of its positions, 0 where it is absent; at 1M comments about half the cost
+# per row of unnesting the tsvector); {score}: BM25 summed over the stems. OFFSET 0 keeps each count computed
+# once per row.
+RANK = """
+SELECT id, {score} AS score, count(*) OVER () AS candidates
 FROM (
-    SELECT id, tsv, word_count FROM comments
-    WHERE archive_id = ANY(%(archives)s) AND tsv @@ ({{query}})
-    {{newest}}
-) AS c
-ORDER BY score DESC, c.id DESC LIMIT %(limit)s
+    SELECT c.id, c.word_count, {counts}
+    FROM (
+        SELECT id, tsv, word_count FROM comments
+        WHERE archive_id = ANY(%(archives)s) AND tsv @@ ({query})
+        {newest}
+    ) AS c
+    OFFSET 0
+) AS counted
+ORDER BY score DESC, id DESC LIMIT %(limit)s
 """
+COUNT = "ts_rank_cd('{{1,1,1,1}}', c.tsv, %(s{n})s::tsquery)::float8 AS f{n}"
+TERM_SCORE = (
+    f"%(idf{{n}})s::float8 * f{{n}} * {K1 + 1} / (f{{n}} + {K1} * (1 - {B} + {B} * word_count / %(mean_length)s::float8))"
+)
 NEWEST = "AND id >= %(low)s ORDER BY id DESC LIMIT %(cap)s"
-"""Read backwards from the newest id: cheapest when most comments match (5000 in 2.4% of 1M: 205k rows read)."""
+"""Read backwards from the newest id, checking each comment's words: cheapest when most comments match (5000
+matches of a word in 10% of the comments: 50k rows read)."""
 NEWEST_FROM_INDEX = "AND id >= %(low)s ORDER BY id + 0 DESC LIMIT %(cap)s"
 """`id + 0` keeps the planner from reading backwards: the GIN index's matches within the window (30 ms, not
 157, for a word in 2.4% of 1M comments; 63 ms, not 28, for one in 11%)."""
-BACKWARD_SHARE = 0.05
-"""Above this share of the archives holding every word, tier 1 reads backwards."""
+NEWEST_OF_ALL = "ORDER BY id + 0 DESC LIMIT %(cap)s"
+"""Every match read, no id window: cheaper than a window while the matches are few (`window_pays`)."""
+MATCHES_FROM_INDEX = "SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0"
+"""For a window or every match: the GIN index's matches (a bitmap, ANDed with the window's ids), never the
+primary key read in order with each row's words checked, which the planner picks for windows of a word in 3-5%
+of the comments and which reads every comment in the window (2-3x slower); and no parallel workers, which
+cost more than they bring on a search this size."""
+KEY_ENTRY_COST = 0.01
+"""What one primary-key entry of an id window costs beside reading one matching row (at 1M comments about
+0.05-0.1 us against 4-7 us); a window of W ids that holds R matches costs W * this + R rows."""
+BACKWARD_SHARE = 0.08
+"""Above this share of the archives holding every word, tier 1 reads backwards (chosen at 1M comments over 300
+queries: p99 85 ms at 0.08, 88-90 ms at 0.03 and 0.05)."""
 WINDOW_MARGIN = 1.5
 """How many more ids than expected the first window spans; when it holds fewer than `SCORE_CAP` matches, the
 window grows `WINDOW_GROWTH` times and the search runs again."""
@@ -118,6 +135,18 @@ class Statistics:
         density = self.documents / max(self.newest - self.oldest + 1, 1)
         return math.ceil(WINDOW_MARGIN * SCORE_CAP / max(self.share(terms) * density, 1e-12))
 
+    def window_pays(self, terms: list[str], window: int) -> bool:
+        """Whether reading a window of the newest ids is cheaper than reading every match: the window's key
+        entries and the matches in it, against all the matches (see `KEY_ENTRY_COST`)."""
+        matches = self.share(terms) * self.documents
+        return KEY_ENTRY_COST * window + min(WINDOW_MARGIN * SCORE_CAP, matches) < matches
+
+
+def stem_query(stem: str) -> str:
+    """A tsquery of exactly this stem, in tsquery's input syntax (quoted; quotes doubled, backslashes escaped),
+    so the stem is not parsed or stemmed again."""
+    return "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'"
+
 
 def _query(count: int, joiner: str) -> str:
     return f" {joiner} ".join([f"plainto_tsquery('{CONFIG}', %(t{n})s)" for n in range(count)])
@@ -141,6 +170,16 @@ async def _statistics(conn: PostgresConnection, archive_ids: list[int], terms: l
     return Statistics(documents, words / documents if documents else 1.0, stems, *span)
 
 
+def _newest(stats: Statistics, low: int | None, backwards: bool) -> str:
+    """How tier 1 finds the newest matches: none (score them all), reading backwards, every match, or the
+    matches in the window from `low`."""
+    if low is None:
+        return ""
+    if backwards:
+        return NEWEST
+    return NEWEST_OF_ALL if low <= stats.oldest else NEWEST_FROM_INDEX
+
+
 async def _rank(
     conn: PostgresConnection,
     archive_ids: list[int],
@@ -155,21 +194,30 @@ async def _rank(
     """The best `limit` of the comments matching the terms, and how many were scored. With `low`, only the
     newest `SCORE_CAP` of those with ids from `low` on are scored."""
     stems = {stem: n for term in terms for stem, n in stats.stems[term].items()}
-    newest = "" if low is None else NEWEST if backwards else NEWEST_FROM_INDEX
-    sql = RANK.format(query=_query(len(terms), joiner), newest=newest)
+    newest = _newest(stats, low, backwards)
+    sql = RANK.format(
+        query=_query(len(terms), joiner),
+        newest=newest,
+        counts=", ".join(COUNT.format(n=n) for n in range(len(stems))),
+        score=" + ".join(TERM_SCORE.format(n=n) for n in range(len(stems))),
+    )
     params = {
         **_words(terms),
+        **{f"s{n}": stem_query(stem) for n, stem in enumerate(stems)},
+        **{f"idf{n}": stats.idf(count) for n, count in enumerate(stems.values())},
         "archives": archive_ids,
-        "lexemes": list(stems),
-        "idf": [stats.idf(n) for n in stems.values()],
         "mean_length": stats.mean_length or 1.0,
         "low": low,
         "cap": SCORE_CAP,
         "limit": limit,
     }
     # Unprepared, so every search is planned with its own words (a generic plan cannot tell rare from common).
-    cursor = await conn.raw.execute(sql, params, prepare=False)
-    rows = await cursor.fetchall()
+    if newest in (NEWEST_FROM_INDEX, NEWEST_OF_ALL):
+        async with conn.raw.transaction():
+            await conn.raw.execute(MATCHES_FROM_INDEX)
+            rows = await (await conn.raw.execute(sql, params, prepare=False)).fetchall()
+    else:
+        rows = await (await conn.raw.execute(sql, params, prepare=False)).fetchall()
     return [(int(r[0]), float(r[1])) for r in rows], int(rows[0][2]) if rows else 0
 
 
@@ -183,6 +231,8 @@ async def _all_words(
         return (await _rank(conn, archive_ids, stats, terms, "&&", limit))[0]
     window = stats.first_window(terms)
     backwards = stats.share(terms) >= BACKWARD_SHARE
+    if not backwards and not stats.window_pays(terms, window):
+        window = stats.newest - stats.oldest + 1  # every match, no window
     while True:
         low = max(stats.newest - window + 1, stats.oldest)
         ranked, scored = await _rank(conn, archive_ids, stats, terms, "&&", limit, low=low, backwards=backwards)
