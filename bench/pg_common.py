@@ -44,6 +44,17 @@ def scratch_database(url: str, label: str) -> Iterator[str]:
             admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
+@contextmanager
+def kept_database(url: str, name: str) -> Iterator[tuple[str, bool]]:
+    """The database `name` on the server of `url`, made if missing and left there: (its URL, whether it was
+    there already), so a benchmark can import once and measure again and again."""
+    with psycopg.connect(url, autocommit=True) as admin:
+        found = admin.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone() is not None
+        if not found:
+            admin.execute(f'CREATE DATABASE "{name}"')
+    yield with_database(url, name), found
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))]

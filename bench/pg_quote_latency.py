@@ -7,7 +7,11 @@ model folder is empty, so retrieval is BM25 alone on both (what differs between 
 runs the same in-process index on both). Also timed: `store.search` alone (50 hits, what `quote` asks for).
 The backends take turns query by query, so the machine's other load falls on both alike.
 
-    .venv/bin/python -m bench.pg_quote_latency 100000 [--queries 300] [--url postgresql://...]
+    .venv/bin/python -m bench.pg_quote_latency 100000 [--queries 300] [--url postgresql://...] [--keep DIR]
+
+With `--keep DIR` the SQLite file stays in DIR and the PostgreSQL database (named by the size) on the server,
+and a later run with the same size and DIR measures them again without importing (an hour's import saved when
+comparing search code at 1M).
 """
 
 from __future__ import annotations
@@ -16,14 +20,15 @@ import argparse
 import asyncio
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from pydantic import SecretStr
 
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
-from bench.pg_common import latency, percentile, scratch_database, server_url
+from bench.pg_common import kept_database, latency, percentile, scratch_database, server_url
 from bench.synth import comments, queries
 from bot.models import QuotesReply
 from bot.settings import Settings
@@ -99,21 +104,38 @@ async def quotes(settings: dict[str, Settings], texts: list[str]) -> dict[str, l
     return out
 
 
-async def bench(size: int, query_count: int, url: str, folder: Path) -> None:
-    start = time.perf_counter()
-    rows = list(comments(size))
-    texts = queries(query_count)
-    print(f"{size:,} synthetic comments made in {time.perf_counter() - start:.0f} s", flush=True)
+@contextmanager
+def databases(url: str, size: int, folder: Path, keep: bool) -> Iterator[tuple[dict[str, Settings], bool]]:
+    """The two backends' settings, and whether both already hold the archive (`--keep`)."""
     empty_models = folder / "no-models"
-    empty_models.mkdir()
-    with scratch_database(url, "quote") as pg_url:
-        settings = {
-            "sqlite": Settings(db=folder / "bench.db", model_dir=empty_models),
+    empty_models.mkdir(exist_ok=True)
+    sqlite_file = folder / (f"quote-{size}.db" if keep else "bench.db")
+    had_sqlite = sqlite_file.exists()
+    with kept_database(url, f"threadbot_bench_quote_{size}") if keep else _scratch(url) as (pg_url, had_pg):
+        yield {
+            "sqlite": Settings(db=sqlite_file, model_dir=empty_models),
             "postgresql": Settings(db=folder / "unused.db", model_dir=empty_models, database_url=SecretStr(pg_url)),
-        }
-        for one in settings.values():
-            await imported(one, rows)
-        del rows
+        }, had_sqlite and had_pg
+
+
+@contextmanager
+def _scratch(url: str) -> Iterator[tuple[str, bool]]:
+    with scratch_database(url, "quote") as pg_url:
+        yield pg_url, False
+
+
+async def bench(size: int, query_count: int, url: str, folder: Path, keep: bool) -> None:
+    texts = queries(query_count)
+    with databases(url, size, folder, keep) as (settings, imported_before):
+        if imported_before:
+            print(f"{size:,} comments already imported in {folder} and on the server", flush=True)
+        else:
+            start = time.perf_counter()
+            rows = list(comments(size))
+            print(f"{size:,} synthetic comments made in {time.perf_counter() - start:.0f} s", flush=True)
+            for one in settings.values():
+                await imported(one, rows)
+            del rows
         timings = {"search": await searches(settings, texts), "quote": await quotes(settings, texts)}
     print(f"{size:,} comments, {query_count} queries")
     for what in ("quote", "search"):
@@ -128,9 +150,14 @@ def main() -> None:
     parser.add_argument("size", type=int, nargs="?", default=100_000)
     parser.add_argument("--queries", type=int, default=300)
     parser.add_argument("--url", help="a PostgreSQL server where this role may create databases")
+    parser.add_argument("--keep", type=Path, help="keep both databases (in this folder and on the server) to measure again")
     args = parser.parse_args()
+    if args.keep:
+        args.keep.mkdir(parents=True, exist_ok=True)
+        asyncio.run(bench(args.size, args.queries, server_url(args.url), args.keep, True))
+        return
     with tempfile.TemporaryDirectory() as folder:
-        asyncio.run(bench(args.size, args.queries, server_url(args.url), Path(folder)))
+        asyncio.run(bench(args.size, args.queries, server_url(args.url), Path(folder), False))
 
 
 if __name__ == "__main__":
