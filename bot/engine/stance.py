@@ -22,7 +22,7 @@ import hashlib
 import math
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -101,6 +101,7 @@ DEFAULT_EVIDENCE = EvidenceConfig()
 PARENTS_IDENTITY = "parents:v1"  # in the cache identities: a short reply's z and relevance depend on its parent
 WINDOW_CACHE = 50_000  # window embeddings kept (384 float32 each: ~77 MB at most)
 BUDGET_BATCH = 8  # comments per NLI step when a time budget applies
+PACE_WEIGHT = 0.3  # weight of the latest batch in the measured NLI seconds per comment (a moving average)
 # Four hypotheses per comment (twice the NLI time): a little better on IBM-style implicit claims in held-out
 # training sets (0.743 vs 0.736 on IBM train when fitted on ArgKP), the same on ArgKP.
 THOROUGH_CALIBRATION = StanceCalibration(
@@ -191,6 +192,9 @@ class StanceClassifier:
         self._lock = threading.Lock()
         self._identity: str | None = None
         self._relevance_identity: str | None = None
+        self.pace: float | None = None
+        """Measured NLI seconds per comment (moving average over budgeted batches): sizes the last batch of a
+        budget so it ends near the budget instead of overshooting it by a whole batch."""
 
     @property
     def rough(self) -> bool:
@@ -262,10 +266,14 @@ class StanceClassifier:
         whole = (rows @ query).astype(np.float64)
         if self.evidence is None:
             return whole
+        split: list[tuple[int, Sequence[Window]]] = []
         for i, comment in enumerate(comments):
             found = cached_windows(comment, self.evidence.size)
-            if len(found) == 1 and found[0].text == comment.strip():
-                continue  # read whole: its cosine is the comment's
+            if not (len(found) == 1 and found[0].text == comment.strip()):  # else read whole: the comment's cosine
+                split.append((i, found))
+        # One embedding pass over every window not cached yet: full batches of similar length, not one per comment.
+        self._window_vectors([w.text for _, found in split for w in found])
+        for i, found in split:
             whole[i] = max(whole[i], float(self._window_cosines(query, found).max()))
         return whole
 
@@ -278,6 +286,13 @@ class StanceClassifier:
         """Unit vectors of short texts (sentences, windows), one row each, through the window cache the relevance
         gate uses: a sentence embedded here (e.g. to find a comment's central sentence) is not embedded again when
         a claim is read against its comment. Needs the embedder."""
+        rows = self._window_vectors(texts)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        return np.vstack([rows[t] for t in texts]).astype(np.float32)
+
+    def _window_vectors(self, texts: Sequence[str]) -> dict[str, npt.NDArray[np.float32]]:
+        """Text -> unit vector for these texts, the ones not in the window cache embedded in one pass and cached."""
         if self.embedder is None:
             raise RuntimeError("sentence_vectors needs an embedder")
         with self._lock:
@@ -286,9 +301,7 @@ class StanceClassifier:
         if new:
             rows.update(zip(new, self.embedder.embed(new), strict=True))
             self._cache_windows({t: rows[t] for t in new})
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.vstack([rows[t] for t in texts]).astype(np.float32)
+        return rows
 
     def window_texts(self, comment: str) -> list[str]:
         """The windows relevance reads of `comment` besides the whole (evidence mode), in order; none when the
@@ -299,6 +312,17 @@ class StanceClassifier:
         if len(found) == 1 and found[0].text == comment.strip():
             return []
         return [w.text for w in found]
+
+    def comment_windows(self, comments: Sequence[str]) -> list[npt.NDArray[np.float32]]:
+        """Each comment's window vectors (0 rows for a comment read whole) through the window cache: one
+        embedding pass over the windows not cached yet, which are cached for relevance (worker thread)."""
+        texts = [self.window_texts(c) for c in comments]
+        rows = self._window_vectors([t for ts in texts for t in ts])
+        dim = self.embedder.dim if self.embedder is not None else 0
+        return [
+            np.vstack([rows[t] for t in ts]).astype(np.float32) if ts else np.zeros((0, dim), dtype=np.float32)
+            for ts in texts
+        ]
 
     def window_identity(self, embedder_key: str) -> str | None:
         """What stored window vectors depend on: the embedder (by its key) and the windowing (None: no windows)."""
@@ -414,7 +438,7 @@ class StanceClassifier:
         embeddings: npt.NDArray[np.float32] | None = None,
         known_logits: Mapping[int, float] | None = None,
         known_relevance: Mapping[int, float] | None = None,
-        budget_seconds: float | None = None,
+        budget_seconds: float | Callable[[], float] | None = None,
         budget_batch: int = BUDGET_BATCH,
         parents: Sequence[str | None] | None = None,
     ) -> StanceReport:
@@ -422,7 +446,9 @@ class StanceClassifier:
         `known_logits` (index -> z) and `known_relevance` (index -> dense relevance), e.g. from a cache, spare
         those comments the NLI model and the embedder. With `budget_seconds`, NLI runs in small batches in
         relevance order (`budget_batch` comments a pass) and stops once the budget is spent; the comments left go
-        to `unscored` (a caller that caches z gets further on the next ask). `parents[i]`, where given, is the text
+        to `unscored` (a caller that caches z gets further on the next ask); given as a function, it is asked for
+        the budget when NLI starts, after relevance, so a caller's deadline holds whatever relevance cost.
+        `parents[i]`, where given, is the text
         comment i replies to: with `read_parents`, a short reply is read with it (bot/engine/replies.py)."""
         complete = known_relevance is not None and len(known_relevance) >= len(comments)
         if known_relevance and self.embedder is not None and (embeddings is None or complete):
@@ -444,8 +470,9 @@ class StanceClassifier:
         late_scored: list[int] = []
         if self.nli is not None:
             if budget_seconds is not None:
+                budget = budget_seconds() if callable(budget_seconds) else budget_seconds
                 chosen, late, known_logits = self._within_budget(
-                    claim, comments, chosen, known_logits, budget_seconds, budget_batch, parented
+                    claim, comments, chosen, known_logits, budget, budget_batch, parented
                 )
                 unscored = sorted(set(unscored) | set(late))
                 late_scored = late
@@ -544,14 +571,33 @@ class StanceClassifier:
     ) -> tuple[list[int], list[int], dict[int, float]]:
         """Score `chosen` (best first) batch by batch until `budget` seconds pass.
 
-        Returns the comments kept (known or scored, in `chosen` order), those left over, and every z known now."""
+        The first batch always runs (a budget is never spent on nothing); each later one is sized from the
+        measured pace to what the time left holds, and none starts that would not fit. Returns the comments kept
+        (known or scored, in `chosen` order), those left over, and every z known now."""
         logits = dict(known or {})
         started = time.perf_counter()
         todo = [i for i in chosen if i not in logits]
-        while todo and time.perf_counter() - started < budget:
-            batch, todo = todo[:batch_size], todo[batch_size:]
+        first = True
+        while todo:
+            left = budget - (time.perf_counter() - started)
+            if left <= 0:
+                break
+            size = batch_size
+            if not first and self.pace:
+                size = min(batch_size, int(left / self.pace))
+                if size < 1:
+                    break
+            batch, todo = todo[:size], todo[size:]
+            begun = time.perf_counter()
             logits.update(self.complete_logits(claim, comments, batch, None, parented))
+            self._measured(time.perf_counter() - begun, len(batch))
+            first = False
         return [i for i in chosen if i in logits], todo, logits
+
+    def _measured(self, seconds: float, count: int) -> None:
+        """Fold one batch's NLI time into `pace`."""
+        latest = seconds / max(count, 1)
+        self.pace = latest if self.pace is None else (1 - PACE_WEIGHT) * self.pace + PACE_WEIGHT * latest
 
     @property
     def _method(self) -> Method:
