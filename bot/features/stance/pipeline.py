@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -24,6 +25,7 @@ from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.feedback import Label, fixed_labels
 from bot.features.stance.reader import Candidates, reading
 from bot.features.stance.threads import parent_texts, with_short_replies
+from bot.features.stance.windows import stored_windows
 from bot.retrieval import retrieve
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.indexer import embed_and_store
@@ -36,12 +38,15 @@ EMBED_NOW = 64
 EMBED_SECONDS = 0.5
 EMBED_ALWAYS = 32
 EMBED_BATCH = 8
-STANCE_SECONDS = 2.0
-NLI_BUDGET_SECONDS = 1.5
+STANCE_SECONDS = 2.6
+NLI_BUDGET_SECONDS = 2.3
 MIN_NLI_SECONDS = 0.5
+NLI_BATCH = 16
 """A `stance` call runs NLI until about `STANCE_SECONDS` have passed since the command began (at least
-`MIN_NLI_SECONDS`, at most `NLI_BUDGET_SECONDS`), so a new claim answers in 2-3 s on 2 cores even when
-retrieval had to embed; the comments left are read in the background (reader.py) and cached."""
+`MIN_NLI_SECONDS`, at most `NLI_BUDGET_SECONDS`, counted from when NLI starts, after relevance), so a new claim
+answers within 3 s on 2 cores even when retrieval had to embed, `NLI_BATCH` comments a pass (larger passes waste
+less time between batches; the last one is sized to the time left). On an indexed archive that reads about 50
+comments; those left are read in the background (reader.py) and cached."""
 READING_NOTE = "{count} more comments are being read now."
 COMPLETES_NOTE = "This answer completes itself when they are done."
 NOT_READ_NOTE = "{count} more on-topic comments were not read in time; ask again to count them too."
@@ -82,22 +87,8 @@ async def candidates(
     have = stored.keys() | embedded
     kept = [h for h in hits if h.comment.id in have]
     left_out = [h for h in hits if h.comment.id not in have]
-    await stored_windows(ctx, engine, [h.comment for h in kept])
+    await stored_windows(ctx, engine, [h.comment.id for h in kept], [h.comment.text for h in kept])
     return kept, await hit_vectors(store, embedder, kept, {}), left_out
-
-
-async def stored_windows(ctx: Context, engine: Engine, comments: list[StoredComment]) -> int:
-    """Hand the classifier the sentence-window vectors the indexer stored for these comments, so relevance
-    embeds none of theirs while a member waits; how many comments had them."""
-    key = ctx.services.model_key()
-    identity = engine.stance.window_identity(key) if key is not None else None
-    if identity is None or not comments:
-        return 0
-    rows = await ctx.stores.vectors.windows_for(identity).vectors([c.id for c in comments])
-    found = [(c.text, rows[c.id]) for c in comments if c.id in rows and len(rows[c.id])]
-    if not found:
-        return 0
-    return sum(await asyncio.to_thread(lambda: [engine.stance.remember_windows(t, r) for t, r in found]))
 
 
 def being_read_now(ctx: Context, archive_id: int, key: str, identity: str | None) -> bool:
@@ -115,7 +106,7 @@ async def _classify(
     key: str,
     hits: list[SearchHit],
     vectors: FloatMatrix | None,
-    budget_seconds: float,
+    budget_seconds: float | Callable[[], float],
     identities: tuple[str | None, str | None],
     parents: dict[int, str],
 ) -> StanceReport:
@@ -134,6 +125,7 @@ async def _classify(
             known_logits=known_z,
             known_relevance=known_rel,
             budget_seconds=budget_seconds,
+            budget_batch=NLI_BATCH,
             parents=[parents.get(i) for i in ids],
         )
     )
@@ -244,7 +236,7 @@ async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim:
     report: StanceReport | None = None
     late: list[int] = []
     if hits:
-        budget = 0.0 if being_read else _nli_budget(started)
+        budget: float | Callable[[], float] = 0.0 if being_read else partial(_nli_budget, started)
         report = await _classify(ctx, engine, claim, key, hits, vectors, budget, identities, parents)
         rows = _engine_rows(hits, report, fixes)
         notes = [report.note] if report.note else []

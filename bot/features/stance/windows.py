@@ -1,0 +1,64 @@
+"""Sentence-window vectors of a claim's candidates: taken from storage where the indexer put them, else embedded
+a few comments a step (and stored, as the indexer would) before the claim is read.
+
+Relevance reads every window of every candidate (bot/engine/evidence.py), and on a freshly imported archive none
+is stored yet: some 8 windows per long comment, 1,700 for a claim's 200 candidates, 10-15 s of embedding on 2
+cores. Done inside one classification step, that held the cores for as long, and a command asked meanwhile
+waited for it; here each step embeds `WINDOW_STEP` comments' windows (a fraction of a second) and the caller
+waits for commands between steps.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Sequence
+
+from bot.context import Context
+from bot.engine.loader import Engine
+from storage.embedding_store import WindowVectorStore
+
+WINDOW_STEP = 4
+"""Comments whose windows are embedded per step (about 30 sentences, ~0.3 s on 2 cores)."""
+
+
+def window_store(ctx: Context, engine: Engine) -> WindowVectorStore | None:
+    """Where the indexer keeps the engine's window vectors (None: no embedder, or no sentence evidence)."""
+    key = ctx.services.model_key()
+    identity = engine.stance.window_identity(key) if key is not None else None
+    return ctx.stores.vectors.windows_for(identity) if identity is not None else None
+
+
+async def stored_windows(ctx: Context, engine: Engine, ids: Sequence[int], texts: Sequence[str]) -> set[int]:
+    """Hand the classifier the window vectors the indexer stored for these comments, so relevance embeds none of
+    theirs while a member waits; the ids that have a stored row (possibly empty: a comment read whole)."""
+    store = window_store(ctx, engine)
+    if store is None or not ids:
+        return set()
+    rows = await store.vectors(list(ids))
+    found = [(t, rows[i]) for i, t in zip(ids, texts, strict=True) if i in rows and len(rows[i])]
+    if found:
+        await asyncio.to_thread(lambda: [engine.stance.remember_windows(t, r) for t, r in found])
+    return set(rows)
+
+
+async def embed_windows(
+    ctx: Context,
+    engine: Engine,
+    ids: Sequence[int],
+    texts: Sequence[str],
+    wait: Callable[[], Awaitable[None]],
+) -> int:
+    """Store the window vectors of these comments that have no stored row, `WINDOW_STEP` comments a step,
+    awaiting `wait()` before each step; windows the classifier holds are not embedded again. Afterwards
+    relevance embeds none of theirs, in this process or the next. How many comments were stored."""
+    store = window_store(ctx, engine)
+    if store is None or engine.stance.embedder is None or not ids:
+        return 0
+    have = await stored_windows(ctx, engine, ids, texts)
+    todo = [i for i, cid in enumerate(ids) if cid not in have]
+    for start in range(0, len(todo), WINDOW_STEP):
+        await wait()
+        batch = todo[start : start + WINDOW_STEP]
+        rows = await asyncio.to_thread(engine.stance.comment_windows, [texts[i] for i in batch])
+        await store.save([ids[i] for i in batch], rows)
+    return len(todo)
