@@ -3,9 +3,10 @@
 A new claim over a big archive has more on-topic comments than the NLI model reads within the platforms'
 patience, and right after an import most comments have no vector yet, so `stance` answers with what it managed
 (stance.py) and hands the rest here: the candidates it left out for want of a vector are embedded (and stored,
-as the indexer would), then the claim is classified again over all candidates in short budgeted steps until no
-comment is left unread, each step's z and relevance going to the SQLite cache. The next ask of the claim counts
-them without running a model; an ask while reading goes on answers from the cache at once and says so.
+as the indexer would), so are the candidates' sentence windows (windows.py), then the claim is classified again
+over all candidates in short budgeted steps until no comment is left unread, each step's z and relevance going
+to the SQLite cache. The next ask of the claim counts them without running a model; an ask while reading goes on
+answers from the cache at once and says so.
 
 Several processes on one database (PostgreSQL) asked the same claim do not both read it: the reading is claimed
 (storage/work_claims.py); a process that finds it claimed waits, then goes on from what the other cached.
@@ -28,16 +29,17 @@ import numpy as np
 from bot.context import Context
 from bot.engine.loader import Engine
 from bot.features.stance.cache import cached_by_index, remember_new
+from bot.features.stance.windows import embed_windows
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.indexer import embed_and_store
 from bot.retrieval.search import vector_store
 
 log = logging.getLogger(__name__)
 
-STEP_SECONDS = 0.1
-STEP_BATCH = 2
-"""NLI per background step: one pass over 2 comments (~0.15 s on 2 cores), so a command arriving mid-step
-shares the cores only that long."""
+STEP_SECONDS = 0.3
+STEP_BATCH = 4
+"""NLI per background step: one pass over 4 comments (their most relevant sentences, ~0.2-0.3 s on 2 cores), so
+a command arriving mid-step shares the cores only that long. Passes of 2 cost half as much again per comment."""
 EMBED_BATCH = 4
 MAX_WAITING = 8
 CLAIMED_RETRY_SECONDS = 1.0
@@ -184,6 +186,7 @@ class StanceReading:
                 if mine:
                     await self._embed_left_out(job)
                     await self._catch_up(job_key, job)
+                    await self._embed_windows(job)
                     await self._classify_until_read(job_key, job)
                     return
             log.debug("another process is reading %r; waiting for it", job.claim)
@@ -197,6 +200,14 @@ class StanceReading:
         relevance = await cached_by_index(store.cached_relevance, relevance_identity, job.key, found.ids)
         job.logits = logits | job.logits
         job.relevance = relevance | job.relevance
+
+    async def _embed_windows(self, job: _Job) -> None:
+        """Embed the candidates' windows relevance still needs, in short steps (windows.py): no classification
+        step then embeds a whole claim's sentences at once while a command waits for it."""
+        found = job.candidates
+        if len(job.relevance) >= len(found.ids):  # relevance cached by another process: NLI embeds what it reads
+            return
+        await embed_windows(self._ctx, job.engine, found.ids, found.texts, self._no_command)
 
     async def _embed_left_out(self, job: _Job) -> None:
         """Give the comments left out for want of a vector one (stored for every later command), batch by batch."""
