@@ -127,6 +127,7 @@ async def measure(
         stance_s, complete_s, repeat_s, counter_s = [], [], [], []
         scored: list[int] = []
         read_on: list[int] = []
+        settled: list[str] = []
         for claim in claims:
             start = time.perf_counter()
             reply = await console.ask(f"stance {claim}{option}")
@@ -141,6 +142,8 @@ async def measure(
             assert isinstance(done, StanceReply), done
             assert not done.partial, done.note
             read_on.append(done.counts.agree + done.counts.disagree + done.counts.neutral)
+            c = done.counts
+            settled.append(f"{c.agree}/{c.disagree}/{c.neutral}/{c.unrelated}")
             start = time.perf_counter()
             counter = await console.ask(f"counter {claim}{option}")
             counter_s.append(time.perf_counter() - start)
@@ -160,6 +163,7 @@ async def measure(
         f"  counter, claim read    {summary(counter_s)}  (p50 / NLI baseline {statistics.median(counter_s) / baseline:.2f})"
     )
     print(f"  event loop: longest pause {max(pauses) * 1000:.0f} ms (ticks every {TICK * 1000:.0f} ms meanwhile)")
+    print(f"  settled counts per claim (agree/disagree/neutral/unrelated): {', '.join(settled)}")
 
 
 TICK = 0.01
