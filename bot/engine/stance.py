@@ -266,15 +266,15 @@ class StanceClassifier:
         whole = (rows @ query).astype(np.float64)
         if self.evidence is None:
             return whole
-        split: list[tuple[int, Sequence[Window]]] = []
+        split: list[tuple[int, tuple[Window, ...]]] = []
         for i, comment in enumerate(comments):
-            found = cached_windows(comment, self.evidence.size)
-            if not (len(found) == 1 and found[0].text == comment.strip()):  # else read whole: the comment's cosine
-                split.append((i, found))
+            cut = cached_windows(comment, self.evidence.size)
+            if not (len(cut) == 1 and cut[0].text == comment.strip()):  # else read whole: the comment's cosine
+                split.append((i, cut))
         # One embedding pass over every window not cached yet: full batches of similar length, not one per comment.
-        self._window_vectors([w.text for _, found in split for w in found])
-        for i, found in split:
-            whole[i] = max(whole[i], float(self._window_cosines(query, found).max()))
+        self._window_vectors([w.text for _, cut in split for w in cut])
+        for i, cut in split:
+            whole[i] = max(whole[i], float(self._window_cosines(query, cut).max()))
         return whole
 
     def _window_cosines(self, query: npt.NDArray[np.float32], found: Sequence[Window]) -> FloatArray:
