@@ -266,15 +266,11 @@ class StanceClassifier:
         whole = (rows @ query).astype(np.float64)
         if self.evidence is None:
             return whole
-        split: list[tuple[int, tuple[Window, ...]]] = []
         for i, comment in enumerate(comments):
-            cut = cached_windows(comment, self.evidence.size)
-            if not (len(cut) == 1 and cut[0].text == comment.strip()):  # else read whole: the comment's cosine
-                split.append((i, cut))
-        # One embedding pass over every window not cached yet: full batches of similar length, not one per comment.
-        self._window_vectors([w.text for _, cut in split for w in cut])
-        for i, cut in split:
-            whole[i] = max(whole[i], float(self._window_cosines(query, cut).max()))
+            found = cached_windows(comment, self.evidence.size)
+            if len(found) == 1 and found[0].text == comment.strip():
+                continue  # read whole: its cosine is the comment's
+            whole[i] = max(whole[i], float(self._window_cosines(query, found).max()))
         return whole
 
     def _window_cosines(self, query: npt.NDArray[np.float32], found: Sequence[Window]) -> FloatArray:
@@ -314,15 +310,17 @@ class StanceClassifier:
         return [w.text for w in found]
 
     def comment_windows(self, comments: Sequence[str]) -> list[npt.NDArray[np.float32]]:
-        """Each comment's window vectors (0 rows for a comment read whole) through the window cache: one
-        embedding pass over the windows not cached yet, which are cached for relevance (worker thread)."""
-        texts = [self.window_texts(c) for c in comments]
-        rows = self._window_vectors([t for ts in texts for t in ts])
+        """Each comment's window vectors (0 rows for a comment read whole) through the window cache, those not
+        cached yet embedded one comment a pass as relevance embeds them (an int8 model's outputs move a little with
+        their batch companions, so the same grouping keeps the same vectors, and counts), and cached for relevance
+        (worker thread)."""
         dim = self.embedder.dim if self.embedder is not None else 0
-        return [
-            np.vstack([rows[t] for t in ts]).astype(np.float32) if ts else np.zeros((0, dim), dtype=np.float32)
-            for ts in texts
-        ]
+        out = []
+        for comment in comments:
+            texts = self.window_texts(comment)
+            rows = self._window_vectors(texts)
+            out.append(np.vstack([rows[t] for t in texts]) if texts else np.zeros((0, dim), dtype=np.float32))
+        return [rows.astype(np.float32) for rows in out]
 
     def window_identity(self, embedder_key: str) -> str | None:
         """What stored window vectors depend on: the embedder (by its key) and the windowing (None: no windows)."""
