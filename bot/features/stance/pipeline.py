@@ -41,12 +41,12 @@ EMBED_BATCH = 8
 STANCE_SECONDS = 2.6
 NLI_BUDGET_SECONDS = 2.3
 MIN_NLI_SECONDS = 0.5
-NLI_BATCH = 16
+NLI_BATCH = 8
 """A `stance` call runs NLI until about `STANCE_SECONDS` have passed since the command began (at least
 `MIN_NLI_SECONDS`, at most `NLI_BUDGET_SECONDS`, counted from when NLI starts, after relevance), so a new claim
-answers within 3 s on 2 cores even when retrieval had to embed, `NLI_BATCH` comments a pass (larger passes waste
-less time between batches; the last one is sized to the time left). On an indexed archive that reads about 50
-comments; those left are read in the background (reader.py) and cached."""
+answers within 3 s on 2 cores even when retrieval had to embed, `NLI_BATCH` comments a pass (the last one sized
+to the time left; passes of 16 read no more). On an indexed 100k archive that reads about 35 comments; those left
+are read in the background (reader.py) and cached."""
 READING_NOTE = "{count} more comments are being read now."
 COMPLETES_NOTE = "This answer completes itself when they are done."
 NOT_READ_NOTE = "{count} more on-topic comments were not read in time; ask again to count them too."
