@@ -110,22 +110,33 @@ async def test_killed_between_claiming_and_posting_the_other_reports_the_day_mis
     assert "released, it posts now" in other.bot.errors()  # the operator's log says what happened
 
 
+async def _killed_at(
+    url: str, tmp_path: Path, point: str, laters: list[timedelta]
+) -> tuple[ClockedBot, ClockedBot]:
+    """One process ticks to the day's schedule and is killed at `point`; the other then ticks at each of
+    `laters` after the schedule was due, and two hours on. Both, once the other has stopped."""
+    await _set_up(url, {"utc": SCHEDULES["utc"]})
+    killed = ClockedBot(tmp_path, url, "killed", point)
+    other = ClockedBot(tmp_path, url, "other")
+    try:
+        killed.tick(DUE + timedelta(seconds=10))
+        await asyncio.to_thread(killed.wait_for, point)
+        killed.kill()
+        for later in [*laters, timedelta(hours=2)]:
+            await asyncio.to_thread(_lockstep, [other], DUE + later)
+    finally:
+        assert other.stop() == 0
+    return killed, other
+
+
 async def test_killed_between_claiming_and_posting_within_grace_the_other_posts_it_once(
     url: str, tmp_path: Path
 ) -> None:
     """The same kill with the default grace window: nothing had gone out, so the other process posts the day
     once, late, a minute after the claim."""
-    await _set_up(url, {"utc": SCHEDULES["utc"]})
-    killed = ClockedBot(tmp_path, url, "killed", "prompt-claimed")
-    other = ClockedBot(tmp_path, url, "other")
-    try:
-        killed.tick(DUE + timedelta(seconds=10))
-        await asyncio.to_thread(killed.wait_for, "prompt-claimed")
-        killed.kill()
-        for later in (timedelta(seconds=40), timedelta(minutes=2), timedelta(minutes=3), timedelta(hours=2)):
-            await asyncio.to_thread(_lockstep, [other], DUE + later)
-    finally:
-        assert other.stop() == 0
+    killed, other = await _killed_at(
+        url, tmp_path, "prompt-claimed", [timedelta(seconds=40), timedelta(minutes=2), timedelta(minutes=3)]
+    )
     assert (killed.posts("utc"), other.posts("utc")) == (0, 1)
     assert _rows(url, "SELECT state FROM prompt_posts") == [("sent",)]
 
@@ -136,17 +147,9 @@ async def test_killed_after_handing_the_prompt_over_the_other_never_posts_it_aga
     """Killed after the platform took the prompt, before its outcome was recorded: the other process never
     posts the day again, and ten minutes on records it unconfirmed (it may or may not have appeared) and logs
     it; the prompt appeared once."""
-    await _set_up(url, {"utc": SCHEDULES["utc"]})
-    killed = ClockedBot(tmp_path, url, "killed", "prompt-posted")
-    other = ClockedBot(tmp_path, url, "other")
-    try:
-        killed.tick(DUE + timedelta(seconds=10))
-        await asyncio.to_thread(killed.wait_for, "prompt-posted")
-        killed.kill()
-        for later in (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=2)):
-            await asyncio.to_thread(_lockstep, [other], DUE + later)
-    finally:
-        assert other.stop() == 0
+    killed, other = await _killed_at(
+        url, tmp_path, "prompt-posted", [timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=15)]
+    )
     assert (killed.posts("utc"), other.posts("utc")) == (1, 0)
     assert _rows(url, "SELECT state FROM prompt_posts") == [("unconfirmed",)]
     assert "never confirmed; not posting it again" in other.bot.errors()
