@@ -12,8 +12,9 @@ more than `SCORE_CAP`, their newest `SCORE_CAP`), then comments holding any of t
 most `SCORE_CAP` comments). A common word's newest matches are read backwards from the newest comment, or
 taken from the GIN index within a window of the newest ids, or among all its matches, whichever reads the
 fewest rows (`_all_words`), so scoring them reads about `SCORE_CAP` rows. User words are only ever bound values
-turned into queries by `plainto_tsquery`, never tsquery syntax; the stems scored are quoted (`stem_query`). The `threadbot_search` configuration stems like the
-porter tokenizer but keeps stop words (FTS5 does), so a query of only stop words finds what it finds on SQLite.
+turned into queries by `plainto_tsquery`, never tsquery syntax; the stems scored are quoted (`stem_query`).
+The `threadbot_search` configuration stems like the porter tokenizer but keeps stop words (FTS5 does), so a
+query of only stop words finds what it finds on SQLite.
 
 Where it differs from FTS5: a comment's length is its count of space-separated words (FTS5 counts tokens;
 only the ratio to the archive's mean enters BM25), and a term that PostgreSQL splits into several stems
