@@ -16,20 +16,24 @@ from __future__ import annotations
 import argparse
 import json
 from collections import Counter, defaultdict
+from typing import Any
 
-from engine_common import ROOT
+from engine_common import DATA, ROOT
 
 from bot.engine.counter import CounterRanker
 from bot.engine.embedder import Embedder
 from bot.engine.heads.stance_head import head_for_model
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScorer
+from bot.engine.replies import Ancestry
 from bot.engine.stance import DEFAULT_EVIDENCE, STANCES, StanceClassifier, StanceResult
 from bot.features.stance.counter import counter_offers
 from bot.features.stance.pipeline import Counted
+from bot.features.stance.threads import MAX_ANCESTORS
 from storage.interface import StoredComment
 
 DEV = ROOT / "bench" / "data" / "cmv_dev.jsonl"
+TREES = DATA / "threads" / "cmv" / "cmv_10_conversation_trees.json"
 HELD_OUT = {"t3_2rk7my", "t3_2rnr30"}
 COUNTERS_ASKED = 5  # a channel asking `counter` five times over a claim  # acceptance threads: never read, label or tune on them
 
@@ -47,11 +51,29 @@ def _by_claim(rows: list[dict[str, str]]) -> dict[str, list[int]]:
     return by_claim
 
 
+def ancestries(rows: list[dict[str, str]]) -> list[Ancestry]:
+    """What each row's comment answers, as the bot sees an imported Reddit thread: its parents' texts up to
+    `MAX_ANCESTORS` (the post's body is not a comment) and the post's title when the chain reaches the post."""
+    trees = json.loads(TREES.read_text(encoding="utf-8"))
+    found: dict[str, Ancestry] = {}
+    for conv in trees:
+        def walk(node: dict[str, Any], above: tuple[str, ...], depth: int, title: str) -> None:
+            if depth > 0:
+                chain = above[:MAX_ANCESTORS]
+                found[node["id"]] = Ancestry(chain, title if len(above) <= MAX_ANCESTORS else None)
+            for child in node.get("children", []):
+                walk(child, (node["text"], *above) if depth > 0 else (), depth + 1, title)
+
+        walk(conv["tree"][0], (), 0, conv["title"])
+    return [found[r["comment_id"]] for r in rows]
+
+
 def predict(clf: StanceClassifier, rows: list[dict[str, str]], parents: bool) -> list[StanceResult]:
-    """Each row's result, a claim's comments classified together (with their parents when `parents`)."""
+    """Each row's result, a claim's comments classified together (read through their threads when `parents`)."""
     pred: list[StanceResult | None] = [None] * len(rows)
+    chains = ancestries(rows) if parents else None
     for claim, idx in _by_claim(rows).items():
-        given = [rows[i]["parent"] for i in idx] if parents else None
+        given: list[Ancestry | str | None] | None = [chains[i] for i in idx] if chains else None
         report = clf.classify(claim, [rows[i]["text"] for i in idx], parents=given)
         for i, res in zip(idx, report.results, strict=True):
             pred[i] = res
@@ -137,7 +159,7 @@ def main() -> None:
     variants = (
         ("baseline (whole comment)", None, False),
         ("evidence (windows, DEFAULT_EVIDENCE)", DEFAULT_EVIDENCE, False),
-        ("evidence and short replies read with their parent (the bot's engine)", DEFAULT_EVIDENCE, True),
+        ("evidence and replies read through their threads (the bot's engine)", DEFAULT_EVIDENCE, True),
     )
     for name, evidence, parents in variants:
         clf = StanceClassifier(nli, embedder, head=head, max_nli=10**6, evidence=evidence, read_parents=parents)

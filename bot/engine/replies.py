@@ -1,55 +1,98 @@
-"""Short replies read with their parent: "No, there's really not." means nothing alone, and the opposite of its parent.
+"""Replies read through the thread they answer: a reply's side is its own reading plus what it does to its parent.
 
-A reply of at most `SHORT_REPLY_WORDS` words of its own (quotes dropped) that answers a comment in the archive is
-read in two steps: how its parent stands on the claim (z of the parent), and whether the reply agrees with its
-parent's point (z of the reply toward the parent sentence most about the claim, read by the same NLI model and
-head). The reply's z is then the parent's, kept or turned by that link, plus its own reading, which still
-decides when the link is unclear. Choices measured in bench/cmv_dev.py (short replies of 8 r/changemyview
-threads) and tests/stance/test_replies.py. No models here: the classifier passes its own scorers in.
+In an argument, a reply mostly disputes what it answers: "No, there's really not." means nothing alone and the
+opposite of its parent, and a long reply that argues about bullies or IQ tests takes the other side of the
+comment it answers, whether or not it repeats the claim's words. So a reply whose ancestry is given is read as
+
+    z = own z + REPLY_WEIGHT x relation x side of its parent,
+
+where the side of the parent is tanh(z / 2) of the parent read the same way (its own parent above it, and so on
+up to the thread's opening statement), and the relation is +1 when the reply opens by agreeing ("I agree",
+"Exactly", a CMV delta) and -1 otherwise. The opening statement (a Reddit post's title, a topic's title) gives
+the top of the chain a side only when it clearly states the claim or its negation (|z| >= ROOT_MARGIN); a title
+that only names a subject gives none, and the chain then rests on the comments' own readings.
+Measured on bench/cmv_dev.py (8 r/changemyview threads, hand-labelled): see bench/README_engine.md.
+No models here: the classifier passes its own scorer in.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bot.engine.evidence import own_text
+from bot.engine.evidence import own_text, sentences
 
 SHORT_REPLY_WORDS = 20
-LINK_SCALE = 0.5  # |z| of the link at which it counts as a firm yes or no (tanh(1) = 0.76); chosen on bench/cmv_dev.py
-OWN_WEIGHT = 1.0  # the weight of the reply's own reading of the claim beside what it says through its parent
+REPLY_WEIGHT = 3.0  # how far a reply's relation to its parent moves its z (chosen on bench/cmv_dev.py: 1, 2, 3)
+ROOT_MARGIN = 1.5  # |z| an opening statement needs to count as taking a side on the claim
+# A reply that opens by agreeing with what it answers (or gives a CMV delta: the answer changed the poster's view).
+_AGREEING_OPENING = re.compile(
+    r"^\W*(?:i (?:completely |totally |fully |strongly )?agree\b|agreed\b|exactly\b|yes\b|yep\b|yeah\b|true\b|"
+    r"this\.|good point|great point|well said|fair point|you'?re right|that'?s right|&#8710;|\u2206|!delta|thanks?\b|"
+    r"thank you\b)",
+    re.IGNORECASE,
+)
+_TURN = re.compile(r"\b(?:but|however|though|yet)\b", re.IGNORECASE)
 
 
 def is_short_reply(text: str) -> bool:
-    """Whether a reply is short enough that its meaning rests on what it answers."""
+    """Whether a reply is short enough that it speaks to a claim only through what it answers."""
     return len(own_text(text).split()) <= SHORT_REPLY_WORDS
 
 
+def relation(reply: str) -> float:
+    """+1 when a reply opens by agreeing with what it answers ("Exactly.", "I agree, ..."), -1 otherwise: a reply
+    in an argument disputes what it answers unless it says it does not. "True, but ..." still disputes."""
+    own = own_text(reply)
+    first = (sentences(own) or [own])[0]
+    return 1.0 if _AGREEING_OPENING.match(first) and not _TURN.search(first) else -1.0
+
+
 @dataclass(frozen=True)
-class ParentReading:
-    """What the reading of a short reply is made of, for a caller that explains or tests it."""
+class Ancestry:
+    """What a comment answers: the texts of its parent, its parent's parent, ... (nearest first), and, when the
+    chain reaches the top of the thread, the thread's opening statement (None: the archive has none, or the chain
+    was cut short)."""
 
-    own: float  # the reply's z toward the claim, read alone
-    parent: float  # the parent's z toward the claim
-    link: float  # the reply's z toward its parent's point: > 0 it agrees with the parent, < 0 it denies it
-
-    @property
-    def z(self) -> float:
-        return self.parent * math.tanh(self.link / LINK_SCALE) + OWN_WEIGHT * self.own
+    parents: tuple[str, ...]
+    root: str | None = None
 
 
-def read_with_parents(
-    replies: Sequence[str],
-    parents: Sequence[str],
-    anchors: Sequence[str],
-    claim_z: Callable[[list[str]], list[float]],
-    link_z: Callable[[str, str], float],
-) -> list[ParentReading]:
-    """Each reply's reading through its parent. `anchors[i]` is the sentence of `parents[i]` most about the
-    claim; `claim_z(texts)` is z of texts toward the claim; `link_z(anchor, reply)` is z of the reply toward the
-    anchor (the anchor taken as the claim)."""
-    own = claim_z([own_text(r) for r in replies])
-    parent = claim_z(list(parents))
-    links = [link_z(anchor, own_text(reply)) for anchor, reply in zip(anchors, replies, strict=True)]
-    return [ParentReading(o, p, k) for o, p, k in zip(own, parent, links, strict=True)]
+def side(z: float) -> float:
+    """A reading's side in [-1, 1]: what a reply agrees with or disputes."""
+    return math.tanh(z / 2.0)
+
+
+def root_side(z: float) -> float:
+    """The opening statement's side: none unless it clearly states the claim or its negation."""
+    return side(z) if abs(z) >= ROOT_MARGIN else 0.0
+
+
+def through_thread(own: float, relations: Sequence[float], above: Sequence[float], top: float) -> float:
+    """z of a comment read through its chain. `own` is its own z; `relations[0]` its relation to its parent and
+    `relations[k]` the k-th ancestor's to the one above it; `above[k]` the k-th ancestor's own z (nearest first);
+    `top` the side above the farthest ancestor (the opening statement's, or 0)."""
+    s = top
+    for own_z, rel in zip(reversed(above), reversed(relations[1:]), strict=True):
+        s = side(own_z + REPLY_WEIGHT * rel * s)
+    return own + REPLY_WEIGHT * relations[0] * s
+
+
+def read_through_threads(
+    comments: Sequence[str], ancestries: Sequence[Ancestry], claim_z: Callable[[list[str]], list[float]]
+) -> list[float]:
+    """z of each comment read through its ancestry. `claim_z(texts)` is z of texts toward the claim, each text
+    read once however many chains share it."""
+    texts: dict[str, float] = {}
+    wanted = list(dict.fromkeys([*comments, *(p for a in ancestries for p in a.parents)]))
+    roots = list(dict.fromkeys(a.root for a in ancestries if a.root))
+    for text, z in zip(wanted + roots, claim_z(wanted + roots), strict=True):
+        texts[text] = z
+    out: list[float] = []
+    for comment, ancestry in zip(comments, ancestries, strict=True):
+        top = root_side(texts[ancestry.root]) if ancestry.root else 0.0
+        relations = [relation(t) for t in (comment, *ancestry.parents)]
+        out.append(through_thread(texts[comment], relations, [texts[p] for p in ancestry.parents], top))
+    return out

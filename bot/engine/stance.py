@@ -12,8 +12,9 @@ Pipeline (see bench/README_engine.md for the measurements behind each choice):
    rough, because it is barely better than chance.
 With `evidence` (`EvidenceConfig`, on in `load_engine`), a comment's relevance is the best of its whole cosine and its
 sentences', and NLI reads its most relevant sentences without the text it quotes (bot/engine/evidence.py).
-With `read_parents` (on in `load_engine`), a short reply whose parent is given is read with it (bot/engine/replies.py):
-it is as relevant as its parent, and its side is its parent's, kept or turned by whether it agrees with the parent.
+With `read_parents` (on in `load_engine`), a reply whose ancestry is given is read through it (bot/engine/replies.py):
+it is at least as relevant as its parent, and its parent's side, kept when it opens by agreeing and turned
+otherwise, is added to its own reading; the chain goes up to the thread's opening statement when it states a side.
 """
 
 from __future__ import annotations
@@ -31,11 +32,11 @@ import numpy as np
 import numpy.typing as npt
 
 from bot.engine.embedder import Embedder
-from bot.engine.evidence import WINDOWING, Window, cached_windows, own_text
+from bot.engine.evidence import WINDOWING, Window, cached_windows
 from bot.engine.heads.stance_head import StanceHead
 from bot.engine.lexical import coverage
 from bot.engine.nli import NliScorer
-from bot.engine.replies import is_short_reply, read_with_parents
+from bot.engine.replies import Ancestry, read_through_threads, root_side
 from bot.engine.text import negate_claim, words
 
 Stance = Literal["agree", "disagree", "neutral", "unrelated"]
@@ -98,7 +99,7 @@ class EvidenceConfig:
 
 
 DEFAULT_EVIDENCE = EvidenceConfig()
-PARENTS_IDENTITY = "parents:v1"  # in the cache identities: a short reply's z and relevance depend on its parent
+PARENTS_IDENTITY = "parents:v2"  # in the cache identities: a reply's z and relevance depend on its ancestry
 WINDOW_CACHE = 50_000  # window embeddings kept (384 float32 each: ~77 MB at most)
 BUDGET_BATCH = 8  # comments per NLI step when a time budget applies
 PACE_WEIGHT = 0.3  # weight of the latest batch in the measured NLI seconds per comment (a moving average)
@@ -438,7 +439,7 @@ class StanceClassifier:
         known_relevance: Mapping[int, float] | None = None,
         budget_seconds: float | Callable[[], float] | None = None,
         budget_batch: int = BUDGET_BATCH,
-        parents: Sequence[str | None] | None = None,
+        parents: Sequence[Ancestry | str | None] | None = None,
     ) -> StanceReport:
         """Stance of every comment toward `claim`. `embeddings` (rows of the comments) saves re-embedding;
         `known_logits` (index -> z) and `known_relevance` (index -> dense relevance), e.g. from a cache, spare
@@ -446,8 +447,9 @@ class StanceClassifier:
         relevance order (`budget_batch` comments a pass) and stops once the budget is spent; the comments left go
         to `unscored` (a caller that caches z gets further on the next ask); given as a function, it is asked for
         the budget when NLI starts, after relevance, so a caller's deadline holds whatever relevance cost.
-        `parents[i]`, where given, is the text
-        comment i replies to: with `read_parents`, a short reply is read with it (bot/engine/replies.py)."""
+        `parents[i]`, where given, is what
+        comment i answers (an `Ancestry`, or its parent's text alone): with `read_parents`, the comment is read
+        through it (bot/engine/replies.py)."""
         complete = known_relevance is not None and len(known_relevance) >= len(comments)
         if known_relevance and self.embedder is not None and (embeddings is None or complete):
             rel, threshold = self._relevance_known(self.embedder, claim, comments, known_relevance)
@@ -456,7 +458,9 @@ class StanceClassifier:
         parented = self.parented(comments, parents)
         if parented:
             known = set(known_relevance or {}) if self.embedder is not None else set()
-            rel = self._with_parent_relevance(claim, rel, {i: t for i, t in parented.items() if i not in known})
+            rel = self._with_parent_relevance(
+                claim, rel, {i: t for i, t in parented.items() if i not in known}, threshold
+            )
         related = [i for i in np.argsort(-rel, kind="stable").tolist() if rel[i] >= threshold]
         chosen, unscored = related[: self.max_nli], related[self.max_nli :]
         results: dict[int, StanceResult] = {}
@@ -503,10 +507,10 @@ class StanceClassifier:
         comments: list[str],
         indices: list[int],
         known: Mapping[int, float] | None,
-        parented: Mapping[int, str] | None = None,
+        parented: Mapping[int, Ancestry] | None = None,
     ) -> dict[int, float]:
-        """z for each of `indices`: the known ones as given, the rest computed in one NLI pass (short replies in
-        `parented`, index -> parent text, through their parent). Needs NLI."""
+        """z for each of `indices`: the known ones as given, the rest computed in one NLI pass (replies in
+        `parented`, index -> ancestry, through their thread). Needs NLI."""
         known = known or {}
         parented = parented or {}
         missing = [i for i in indices if i not in known and i not in parented]
@@ -514,48 +518,50 @@ class StanceClassifier:
         found = dict(zip(missing, computed, strict=True))
         replies = [i for i in indices if i not in known and i in parented]
         if replies:
-            through = self.parent_logits(claim, [comments[i] for i in replies], [parented[i] for i in replies])
+            through = self.thread_logits(claim, [comments[i] for i in replies], [parented[i] for i in replies])
             found.update(zip(replies, through, strict=True))
         return {i: float(known[i]) if i in known else found[i] for i in indices}
 
-    def parented(self, comments: Sequence[str], parents: Sequence[str | None] | None) -> dict[int, str]:
-        """Index -> parent text of the comments read with their parent (short replies whose parent is given)."""
+    def parented(
+        self, comments: Sequence[str], parents: Sequence[Ancestry | str | None] | None
+    ) -> dict[int, Ancestry]:
+        """Index -> ancestry of the comments read through their thread (those with a parent or an opening
+        statement given); a bare string is a parent's text."""
         if not self.read_parents or not parents:
             return {}
-        return {
-            i: parent
-            for i, (text, parent) in enumerate(zip(comments, parents, strict=True))
-            if parent and parent.strip() and is_short_reply(text)
-        }
-
-    def _with_parent_relevance(self, claim: str, rel: FloatArray, parented: Mapping[int, str]) -> FloatArray:
-        """A short reply is as much about the claim as what it answers."""
-        if not parented:
-            return rel
-        indices = list(parented)
-        of_parents, _ = self.relevance(claim, [parented[i] for i in indices])
-        out = rel.copy()
-        for i, value in zip(indices, of_parents.tolist(), strict=True):
-            out[i] = max(out[i], value)
+        out: dict[int, Ancestry] = {}
+        for i, (_, given) in enumerate(zip(comments, parents, strict=True)):
+            ancestry = Ancestry((given,)) if isinstance(given, str) else given
+            if ancestry is None:
+                continue
+            kept = tuple(p for p in ancestry.parents if p and p.strip())
+            root = ancestry.root if ancestry.root and ancestry.root.strip() else None
+            if kept or root:
+                out[i] = Ancestry(kept, root)
         return out
 
-    def _anchor(self, claim: str, parent: str) -> str:
-        """The parent's sentence most about the claim: what a short reply most likely answers."""
-        if self.evidence is None:
-            return own_text(parent)
-        picked = self.evidence_windows(claim, parent)
-        return max(picked, key=lambda p: p[1])[0].text
+    def _with_parent_relevance(
+        self, claim: str, rel: FloatArray, parented: Mapping[int, Ancestry], threshold: float
+    ) -> FloatArray:
+        """A reply is at least as much about the claim as what it answers, and a comment of a thread whose opening
+        statement takes a side on the claim is on topic (the thread is about the claim)."""
+        out = rel.copy()
+        indices = [i for i, a in parented.items() if a.parents]
+        if indices:
+            of_parents, _ = self.relevance(claim, [parented[i].parents[0] for i in indices])
+            for i, value in zip(indices, of_parents.tolist(), strict=True):
+                out[i] = max(out[i], value)
+        roots = sorted({a.root for a in parented.values() if a.root})
+        if roots and self.nli is not None:
+            stating = {r for r, z in zip(roots, self.agree_logits(claim, roots).tolist(), strict=True) if root_side(z)}
+            for i, ancestry in parented.items():
+                if ancestry.root in stating:
+                    out[i] = max(out[i], threshold)
+        return out
 
-    def parent_logits(self, claim: str, replies: list[str], parents: list[str]) -> list[float]:
-        """z of short replies read through their parents (bot/engine/replies.py). Needs NLI."""
-        readings = read_with_parents(
-            replies,
-            parents,
-            [self._anchor(claim, p) for p in parents],
-            lambda texts: self.agree_logits(claim, texts).tolist(),
-            lambda anchor, reply: float(self.premise_logits(anchor, [reply])[0]),
-        )
-        return [r.z for r in readings]
+    def thread_logits(self, claim: str, replies: list[str], ancestries: list[Ancestry]) -> list[float]:
+        """z of replies read through their threads (bot/engine/replies.py). Needs NLI."""
+        return read_through_threads(replies, ancestries, lambda texts: self.agree_logits(claim, texts).tolist())
 
     def _within_budget(
         self,
@@ -565,7 +571,7 @@ class StanceClassifier:
         known: Mapping[int, float] | None,
         budget: float,
         batch_size: int = BUDGET_BATCH,
-        parented: Mapping[int, str] | None = None,
+        parented: Mapping[int, Ancestry] | None = None,
     ) -> tuple[list[int], list[int], dict[int, float]]:
         """Score `chosen` (best first) batch by batch until `budget` seconds pass.
 

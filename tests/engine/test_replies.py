@@ -1,29 +1,48 @@
-"""Short replies read with their parent, and quoted text read as context: the engine on the cases a thread has."""
+"""Replies read through the thread they answer, and quoted text read as context: the engine on the cases a thread has."""
 
 from __future__ import annotations
 
 from bot.engine.loader import Engine
-from bot.engine.replies import ParentReading, is_short_reply
+from bot.engine.replies import REPLY_WEIGHT, Ancestry, is_short_reply, relation, through_thread
 from bot.engine.stance import StanceClassifier
 
 from .conftest import needs_models
 
 CLAIM = "Essential oils have real healing properties"
 PARENT = "There's plenty of evidence that essential oils heal skin infections."
+# A reply that never names oils or healing: alone it is off the claim; under PARENT it disputes it.
+LONG_REPLY = (
+    "Those studies were run by the companies that sell the product, on a dozen people each, with no control group. "
+    "Anecdotes from a sales brochure are not evidence of anything, and people with a real infection need a doctor."
+)
 
 
-def test_only_short_replies_lean_on_their_parent() -> None:
-    """A few words of one's own lean on the parent; a quoted parent does not make a reply long."""
+def test_only_short_replies_lean_on_their_parent_for_retrieval() -> None:
+    """A few words of one's own are a short reply; a quoted parent does not make a reply long."""
     assert is_short_reply("No, there's really not.")
     assert is_short_reply("> " + " ".join(["quoted"] * 60) + "\n\nSo? It's still the number one killer.")
     assert not is_short_reply(" ".join(["word"] * 40))
 
 
-def test_a_denial_turns_its_parents_side_and_agreement_keeps_it() -> None:
-    """The link's sign decides the side taken through the parent; an unclear link leaves the reply's own reading."""
-    assert ParentReading(own=0.0, parent=3.0, link=-3.0).z < -2.5
-    assert ParentReading(own=0.0, parent=3.0, link=3.0).z > 2.5
-    assert abs(ParentReading(own=-1.0, parent=3.0, link=0.0).z - -1.0) < 1e-9
+def test_a_reply_disputes_what_it_answers_unless_it_opens_by_agreeing() -> None:
+    assert relation("No, there's really not.") == -1.0
+    assert relation(LONG_REPLY) == -1.0
+    assert relation("Exactly, the studies are clear.") == 1.0
+    assert relation("I agree, and it goes further than that.") == 1.0
+    assert relation("&#8710; You changed my mind on this.") == 1.0
+    assert relation("True, but the studies are tiny.") == -1.0  # a concession that turns
+    assert relation("> I agree with you\n\nNo, that is wrong.") == -1.0  # the quote is not the reply's opening
+
+
+def test_the_chain_turns_at_each_dispute() -> None:
+    """Under a title that states the claim: a top-level reply disputes it, a reply to that reply agrees again,
+    and a reply that agrees with its parent keeps the parent's side. A title that takes no side changes nothing."""
+    top = 1.0  # the side of an opening statement that states the claim
+    assert through_thread(0.0, [-1.0], [], top) < -2.0
+    assert through_thread(0.0, [-1.0, -1.0], [0.0], top) > 2.0
+    assert through_thread(0.0, [1.0, -1.0], [0.0], top) < -2.0
+    assert through_thread(-0.7, [-1.0], [], 0.0) == -0.7
+    assert abs(through_thread(0.0, [-1.0, -1.0], [4.0], 0.0)) <= REPLY_WEIGHT  # a side is bounded
 
 
 @needs_models
@@ -45,16 +64,30 @@ def test_agreeing_with_an_agreeing_parent_agrees(engine: Engine) -> None:
 
 
 @needs_models
-def test_a_long_reply_is_read_on_its_own(engine: Engine) -> None:
-    """Only short replies lean on the parent: a long one is judged by its own words, as before."""
-    long_reply = (
-        "I have read the trials people cite for this and they are tiny, unblinded and funded by the sellers. "
-        "Essential oils smell nice, but they do not heal anything, and nobody should treat an infection with them."
-    )
-    with_parent = engine.stance.classify(CLAIM, [long_reply], parents=[PARENT])
-    alone = engine.stance.classify(CLAIM, [long_reply])
-    assert with_parent.results[0] == alone.results[0]
-    assert with_parent.results[0].stance == "disagree"
+def test_a_long_reply_is_read_through_its_parent(engine: Engine) -> None:
+    """A long reply that argues with an agreeing comment in other words disagrees, and is on topic through it."""
+    alone = engine.stance.classify(CLAIM, [LONG_REPLY]).results[0]
+    through = engine.stance.classify(CLAIM, [LONG_REPLY], parents=[Ancestry((PARENT,))]).results[0]
+    assert through.stance == "disagree"
+    assert through.relevance >= alone.relevance
+
+
+@needs_models
+def test_a_title_that_states_the_claim_sides_the_top_level_replies(engine: Engine) -> None:
+    """On a thread titled with the claim, a top-level reply disputes it and a reply to that reply holds it; under
+    a title that only names the subject, the same replies are read by their own words."""
+    claim = "School uniforms should be mandatory"
+    stating = "CMV: School uniforms should be mandatory in every public school."
+    naming = "A discussion thread about school clothing"
+    top_level = "Kids in my town wear what they like and nobody has ever had a problem with it."
+    answer = "You are describing one small town; bullying over clothes is a daily thing in most schools."
+    parents = [Ancestry((), stating), Ancestry((top_level,), stating)]
+    first, second = engine.stance.classify(claim, [top_level, answer], parents=parents).results
+    assert (first.stance, second.stance) == ("disagree", "agree")
+    untitled = [Ancestry((), naming), Ancestry((top_level,), naming)]
+    plain = engine.stance.classify(claim, [top_level, answer], parents=untitled)
+    alone = engine.stance.classify(claim, [top_level, answer])
+    assert plain.results[0].stance == alone.results[0].stance
 
 
 @needs_models

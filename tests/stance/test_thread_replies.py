@@ -54,3 +54,49 @@ async def test_without_reply_structure_the_short_reply_is_not_counted(
     flat = [CommentRecord(source_id=r.source_id, text=r.text, author=r.author) for r in THREAD]
     labels = await _labels(bot, flat)
     assert labels.get("bob") not in ("agree", "disagree"), labels
+
+
+UNIFORMS = "School uniforms should be mandatory"
+DEBATE = [  # a CMV-style thread: the post's title states the view; top-level comments answer the post
+    CommentRecord(
+        source_id="c1",
+        text="Kids in my town wear whatever they like to school and nobody has ever had a problem with it. Clothes are how "
+        "teenagers work out who they are.",
+        author="ann",
+    ),
+    CommentRecord(
+        source_id="c2",
+        parent_id="c1",
+        text="One small town is not the country. Where I teach, kids get picked on every day for cheap trainers, "
+        "and a school uniform takes that away.",
+        author="op",
+    ),
+    CommentRecord(
+        source_id="c3",
+        parent_id="c2",
+        text="&#8710; Fair enough, I had not thought about the kids who cannot afford the brands. That changes it.",
+        author="ann",
+    ),
+    CommentRecord(
+        source_id="c4",
+        text="Families pay for uniforms, a second wardrobe they do not want, and the studies on grades show no effect at all.",
+        author="bob",
+    ),
+]
+
+
+async def test_a_thread_titled_with_the_claim_is_read_through_its_replies(
+    bot: Bot, real_engine: Engine  # noqa: F811
+) -> None:
+    """Under a title that states the claim, the top-level comments dispute it, the poster's answer holds it, and a
+    delta to that answer comes round to it; every comment of the thread is on topic."""
+    bot.context.services.engine = real_engine
+    await bot.context.stores.archives.import_records(
+        SPACE, "u", DEBATE, created_at=now_iso(bot.context), title="CMV: School uniforms should be mandatory."
+    )
+    reply = await ConsoleAdapter(bot).ask(f"stance {UNIFORMS} --archive u --all")
+    assert isinstance(reply, StanceReply) and not reply.rough, reply
+    comments = await bot.context.stores.archives.get_comments([item.comment_id for item in reply.items])
+    by_source = {c.id: c.source_id for c in comments}
+    labels = {by_source[item.comment_id]: item.label for item in reply.items}
+    assert labels == {"c1": "disagree", "c2": "agree", "c3": "agree", "c4": "disagree"}, (labels, reply.counts, reply.items, reply.note)

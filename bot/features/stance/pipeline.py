@@ -20,11 +20,12 @@ from functools import partial
 
 from bot.context import Context
 from bot.engine.loader import Engine
+from bot.engine.replies import Ancestry
 from bot.engine.stance import StanceReport
 from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.feedback import Label, fixed_labels
 from bot.features.stance.reader import Candidates, reading
-from bot.features.stance.threads import parent_texts, with_short_replies
+from bot.features.stance.threads import ancestries, with_short_replies
 from bot.features.stance.windows import stored_windows
 from bot.retrieval import retrieve
 from bot.retrieval.cache import FloatMatrix
@@ -108,7 +109,7 @@ async def _classify(
     vectors: FloatMatrix | None,
     budget_seconds: float | Callable[[], float],
     identities: tuple[str | None, str | None],
-    parents: dict[int, str],
+    parents: dict[int, Ancestry],
 ) -> StanceReport:
     """The engine's stance report, with cached relevance and z from SQLite and the new ones stored back."""
     store = ctx.stores.stance
@@ -150,7 +151,7 @@ def _read_later(
     identity: str,
     found: tuple[list[SearchHit], FloatMatrix | None, list[SearchHit]],
     report: StanceReport | None,
-    parents: dict[int, str],
+    parents: dict[int, Ancestry],
 ) -> bool:
     """Hand what the reply left (comments unread, or left out for want of a vector) to the background reader."""
     hits, vectors, left_out = found
@@ -230,7 +231,7 @@ async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim:
     fixes = await fixed_labels(ctx, space_key, key, archive.id)
     if not hits and not fixes and not left_out:
         return Count(empty=True)
-    parents = await parent_texts(ctx, archive.id, [h.comment for h in hits + left_out])
+    parents = await ancestries(ctx, archive, [h.comment for h in hits + left_out])
     rows: list[Counted] = []
     notes: list[str] = []
     report: StanceReport | None = None

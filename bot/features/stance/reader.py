@@ -28,6 +28,7 @@ import numpy as np
 
 from bot.context import Context
 from bot.engine.loader import Engine
+from bot.engine.replies import Ancestry
 from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.windows import embed_windows
 from bot.retrieval.cache import FloatMatrix
@@ -49,14 +50,14 @@ CLAIMED_RETRY_SECONDS = 1.0
 @dataclass
 class Candidates:
     """A claim's candidate comments as `stance` judged them: ids and texts in retrieval order, their vectors
-    (None without an embedder), those it left out for want of a vector, and the parents short replies are read
-    with."""
+    (None without an embedder), those it left out for want of a vector, and the threads replies are read
+    through."""
 
     ids: list[int]
     texts: list[str]
     vectors: FloatMatrix | None
     left_out: list[tuple[int, str]] = field(default_factory=list)
-    parents: dict[int, str] = field(default_factory=dict)  # comment id -> parent text, for short replies
+    parents: dict[int, Ancestry] = field(default_factory=dict)  # comment id -> what it answers (its thread)
 
 
 @dataclass

@@ -1,9 +1,10 @@
-"""Reply structure for stance: short replies join the candidates, and each short reply brings its parent's text.
+"""Reply structure for stance: short replies join the candidates, and every reply brings the chain it answers.
 
 Retrieval finds comments by their words, and "No, there's really not." shares none with the claim: it speaks to
 the claim only through the comment it answers. So the short replies to the best candidates are judged with them,
-and the engine reads each short reply together with its parent (bot/engine/replies.py). Archives without reply
-structure (plain text, most CSV) are unchanged.
+and the engine reads every reply through its parent, its parent's parent, ... up to the thread's title
+(bot/engine/replies.py). Archives without reply structure (plain text, most CSV) keep only the title above their
+comments, which counts only when it states a side on the claim.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.context import Context
-from bot.engine.replies import is_short_reply
-from storage.interface import SearchHit, StoredComment
+from bot.engine.replies import Ancestry, is_short_reply
+from storage.interface import ArchiveInfo, SearchHit, StoredComment
 
 REPLY_SOURCES = 20  # the best candidates whose short replies join them
 REPLIES_FETCHED = 200  # replies looked at, at most (one indexed query)
 REPLIES_ADDED = 40  # short replies added, at most: a claim's candidates stay bounded
+MAX_ANCESTORS = 6  # comments read above a reply (one indexed query a level); a deeper chain stops without the title
 
 
 async def with_short_replies(ctx: Context, archive_id: int, hits: list[SearchHit]) -> list[SearchHit]:
@@ -30,10 +32,29 @@ async def with_short_replies(ctx: Context, archive_id: int, hits: list[SearchHit
     return hits + [SearchHit(comment=r, score=0.0, highlighted=r.text) for r in added]
 
 
-async def parent_texts(ctx: Context, archive_id: int, comments: Sequence[StoredComment]) -> dict[int, str]:
-    """Comment id -> the text of the comment it replies to, for the short replies among `comments`."""
-    wanted = {c.id: c.parent_source_id for c in comments if c.parent_source_id and is_short_reply(c.text)}
-    if not wanted:
-        return {}
-    found = await ctx.stores.archives.comments_by_source(archive_id, [p for p in wanted.values() if p])
-    return {cid: found[source].text for cid, source in wanted.items() if source in found}
+async def ancestries(ctx: Context, archive: ArchiveInfo, comments: Sequence[StoredComment]) -> dict[int, Ancestry]:
+    """Comment id -> what it answers: its parents' texts (nearest first, at most `MAX_ANCESTORS`) and the archive's
+    title when the chain reaches the top of the thread."""
+    chains: dict[int, list[StoredComment]] = {c.id: [] for c in comments}
+    ends = {c.id: c for c in comments}  # the farthest comment known on each chain
+    known: dict[str, StoredComment] = {}
+    for _ in range(MAX_ANCESTORS):
+        wanted = {e.parent_source_id for e in ends.values() if e.parent_source_id} - set(known)
+        if wanted:
+            known.update(await ctx.stores.archives.comments_by_source(archive.id, sorted(wanted)))
+        moved = False
+        for cid, end in list(ends.items()):
+            parent = known.get(end.parent_source_id) if end.parent_source_id else None
+            if parent is None or parent.id == cid or any(p.id == parent.id for p in chains[cid]):
+                continue
+            chains[cid].append(parent)
+            ends[cid] = parent
+            moved = True
+        if not moved:
+            break
+    title = archive.title.strip() if archive.title and archive.title.strip() else None
+    out: dict[int, Ancestry] = {}
+    for cid, chain in chains.items():
+        reaches_top = not ends[cid].parent_source_id
+        out[cid] = Ancestry(tuple(p.text for p in chain), title if reaches_top else None)
+    return out

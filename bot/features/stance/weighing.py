@@ -2,7 +2,7 @@
 stance pipeline (bot/prompts/mining.py, through `ctx.services.stance.weigh`).
 
 The comments go through the engine's classifier exactly as `stance` reads them (evidence sentences, short
-replies with their parents, the relevance gate), and every z and relevance is cached under the claim, so a
+replies through their threads, the relevance gate), and every z and relevance is cached under the claim, so a
 later `stance` of a mined claim answers from the cache. It runs in short budgeted steps, like the background
 reader (reader.py), and each step first waits until no command runs. Moderators' fixes belong to a space, so
 they are not applied here; the prompt pool applies them when it builds a space's prompt.
@@ -21,7 +21,7 @@ from bot.context import Context
 from bot.engine.stance import StanceReport
 from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.reader import reading
-from bot.features.stance.threads import parent_texts
+from bot.features.stance.threads import ancestries
 from bot.sides import Reading, Weighing
 from storage.interface import ArchiveInfo, StoredComment
 from storage.stance_store import claim_key
@@ -47,7 +47,7 @@ async def weigh_claim(
     key = claim_key(claim)
     ids = [c.id for c in comments]
     texts = [c.text for c in comments]
-    parents = await parent_texts(ctx, archive.id, comments)
+    parents = await ancestries(ctx, archive, comments)
     known_z = await cached_by_index(store.cached_logits, nli_identity, key, ids)
     known_rel = await cached_by_index(store.cached_relevance, relevance_identity, key, ids)
     while True:
