@@ -273,13 +273,18 @@ async def main_async(args: argparse.Namespace, folder: Path) -> None:
         per_debate = [len(found) for found in pairs.values()]
         print(f"mined, plain threads: {count} pairs in the top {TOP} of {len(plain)} debates "
               f"(median {statistics.median(per_debate):.0f} per debate, {sum(not n for n in per_debate)} debates with none), "
-              f"opposing share {share:.3f}; claim vs disagreeing quote {claim_share:.3f} over {claim_count}; "
+              f"opposing share {_share(share)}; claim vs disagreeing quote {_share(claim_share)} over {claim_count}; "
               f"mining p50 {statistics.median(seconds):.0f} s per debate", flush=True)  # fmt: skip
 
         if not args.skip_sample:
             await sample_prompts(bot)
     if not args.skip_big:
         await big_archive(folder, args.size)
+
+
+def _share(value: float | None) -> str:
+    """A share for the report; none when no pair was mined at all."""
+    return "none (no pairs)" if value is None else f"{value:.3f}"
 
 
 async def sample_prompts(bot: Bot) -> None:
