@@ -1,17 +1,18 @@
 """Replies read through the thread they answer: a reply's side is its own reading plus what it does to its parent.
 
-In an argument, a reply mostly disputes what it answers: "No, there's really not." means nothing alone and the
-opposite of its parent, and a long reply that argues about bullies or IQ tests takes the other side of the
-comment it answers, whether or not it repeats the claim's words. So a reply whose ancestry is given is read as
+"No, there's really not." means nothing alone and, under a comment that agrees, the opposite of its parent; in
+an argument about the claim, a long reply that argues about bullies or IQ tests takes the other side of the
+comment it answers whether or not it repeats the claim's words. So a reply whose ancestry is given is read as
 
     z = own z + REPLY_WEIGHT x relation x side of its parent,
 
 where the side of the parent is tanh(z / 2) of the parent read the same way (its own parent above it, and so on
-up to the thread's opening statement), and the relation is +1 when the reply opens by agreeing ("I agree",
-"Exactly", a CMV delta) and -1 otherwise. The opening statement (a Reddit post's title, a topic's title) gives
-the top of the chain a side only when it clearly states the claim or its negation (|z| >= ROOT_MARGIN); a title
-that only names a subject gives none, and the chain then rests on the comments' own readings.
-Measured on bench/cmv_dev.py (8 r/changemyview threads, hand-labelled): see bench/README_engine.md.
+up to the thread's opening statement). The relation is +1 when the reply opens by agreeing ("I agree",
+"Exactly", a CMV delta), -1 when it opens by denying ("No,", "I disagree", "That's not true"), and otherwise
+depends on the thread: where the opening statement (a Reddit post's title, a topic's title) clearly states the
+claim or its negation (|z| >= ROOT_MARGIN), the thread argues about the claim and a reply disputes what it answers
+(-1); elsewhere (a supportive thread, a title that only names a subject) a reply without a cue is read by its
+own words (0). Measured on bench/cmv_dev.py (8 r/changemyview threads, hand-labelled): bench/README_engine.md.
 No models here: the classifier passes its own scorer in.
 """
 
@@ -35,6 +36,13 @@ _AGREEING_OPENING = re.compile(
     re.IGNORECASE,
 )
 _TURN = re.compile(r"\b(?:but|however|though|yet)\b", re.IGNORECASE)
+# A reply that opens by denying what it answers.
+_DENYING_OPENING = re.compile(
+    r"^\W*(?:no\b|nope\b|nah\b|wrong\b|not really\b|not true\b|not at all\b|that'?s (?:just )?not\b|"
+    r"that is not\b|i (?:strongly |completely )?disagree\b|i don'?t agree\b|i do not agree\b|actually\b|"
+    r"incorrect\b|false\b|nonsense\b|so\?|you'?re wrong\b|you are wrong\b|except\b)",
+    re.IGNORECASE,
+)
 
 
 def is_short_reply(text: str) -> bool:
@@ -42,12 +50,17 @@ def is_short_reply(text: str) -> bool:
     return len(own_text(text).split()) <= SHORT_REPLY_WORDS
 
 
-def relation(reply: str) -> float:
-    """+1 when a reply opens by agreeing with what it answers ("Exactly.", "I agree, ..."), -1 otherwise: a reply
-    in an argument disputes what it answers unless it says it does not. "True, but ..." still disputes."""
+def relation(reply: str) -> float | None:
+    """+1 when a reply opens by agreeing with what it answers ("Exactly.", "I agree, ..."), -1 when it opens by
+    denying it ("No, ...", "I disagree"), None when it says neither: then the thread decides (`through_thread`).
+    "True, but ..." is no agreement."""
     own = own_text(reply)
     first = (sentences(own) or [own])[0]
-    return 1.0 if _AGREEING_OPENING.match(first) and not _TURN.search(first) else -1.0
+    if _DENYING_OPENING.match(first):
+        return -1.0
+    if _AGREEING_OPENING.match(first) and not _TURN.search(first):
+        return 1.0
+    return None
 
 
 @dataclass(frozen=True)
@@ -70,14 +83,17 @@ def root_side(z: float) -> float:
     return side(z) if abs(z) >= ROOT_MARGIN else 0.0
 
 
-def through_thread(own: float, relations: Sequence[float], above: Sequence[float], top: float) -> float:
+def through_thread(own: float, relations: Sequence[float | None], above: Sequence[float], top: float) -> float:
     """z of a comment read through its chain. `own` is its own z; `relations[0]` its relation to its parent and
-    `relations[k]` the k-th ancestor's to the one above it; `above[k]` the k-th ancestor's own z (nearest first);
-    `top` the side above the farthest ancestor (the opening statement's, or 0)."""
+    `relations[k]` the k-th ancestor's to the one above it (None: no cue); `above[k]` the k-th ancestor's own z
+    (nearest first); `top` the opening statement's side (0: none). A reply without a cue disputes what it answers
+    in a thread whose opening takes a side on the claim, and is read by its own words elsewhere."""
+    default = -1.0 if top else 0.0
     s = top
     for own_z, rel in zip(reversed(above), reversed(relations[1:]), strict=True):
-        s = side(own_z + REPLY_WEIGHT * rel * s)
-    return own + REPLY_WEIGHT * relations[0] * s
+        s = side(own_z + REPLY_WEIGHT * (default if rel is None else rel) * s)
+    first = relations[0]
+    return own + REPLY_WEIGHT * (default if first is None else first) * s
 
 
 def read_through_threads(

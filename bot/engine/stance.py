@@ -13,8 +13,8 @@ Pipeline (see bench/README_engine.md for the measurements behind each choice):
 With `evidence` (`EvidenceConfig`, on in `load_engine`), a comment's relevance is the best of its whole cosine and its
 sentences', and NLI reads its most relevant sentences without the text it quotes (bot/engine/evidence.py).
 With `read_parents` (on in `load_engine`), a reply whose ancestry is given is read through it (bot/engine/replies.py):
-it is at least as relevant as its parent, and its parent's side, kept when it opens by agreeing and turned
-otherwise, is added to its own reading; the chain goes up to the thread's opening statement when it states a side.
+it is at least as relevant as its parent, and its parent's side, kept when it opens by agreeing and turned when
+it opens by denying (or says neither in a thread whose title states the claim), is added to its own reading.
 """
 
 from __future__ import annotations

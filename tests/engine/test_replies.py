@@ -24,25 +24,35 @@ def test_only_short_replies_lean_on_their_parent_for_retrieval() -> None:
     assert not is_short_reply(" ".join(["word"] * 40))
 
 
-def test_a_reply_disputes_what_it_answers_unless_it_opens_by_agreeing() -> None:
+def test_a_reply_opening_says_whether_it_agrees_with_what_it_answers() -> None:
     assert relation("No, there's really not.") == -1.0
-    assert relation(LONG_REPLY) == -1.0
+    assert relation("So? It's still the number one killer.") == -1.0
+    assert relation("I disagree: the trials were tiny.") == -1.0
     assert relation("Exactly, the studies are clear.") == 1.0
     assert relation("I agree, and it goes further than that.") == 1.0
     assert relation("&#8710; You changed my mind on this.") == 1.0
-    assert relation("True, but the studies are tiny.") == -1.0  # a concession that turns
+    assert relation(LONG_REPLY) is None  # says neither: the thread decides
+    assert relation("True, but the studies are tiny.") is None  # a concession that turns is no agreement
     assert relation("> I agree with you\n\nNo, that is wrong.") == -1.0  # the quote is not the reply's opening
 
 
-def test_the_chain_turns_at_each_dispute() -> None:
+def test_the_chain_turns_at_each_dispute_in_a_thread_about_the_claim() -> None:
     """Under a title that states the claim: a top-level reply disputes it, a reply to that reply agrees again,
-    and a reply that agrees with its parent keeps the parent's side. A title that takes no side changes nothing."""
+    and a reply that agrees with its parent keeps the parent's side."""
     top = 1.0  # the side of an opening statement that states the claim
-    assert through_thread(0.0, [-1.0], [], top) < -2.0
-    assert through_thread(0.0, [-1.0, -1.0], [0.0], top) > 2.0
-    assert through_thread(0.0, [1.0, -1.0], [0.0], top) < -2.0
-    assert through_thread(-0.7, [-1.0], [], 0.0) == -0.7
-    assert abs(through_thread(0.0, [-1.0, -1.0], [4.0], 0.0)) <= REPLY_WEIGHT  # a side is bounded
+    assert through_thread(0.0, [None], [], top) < -2.0
+    assert through_thread(0.0, [None, None], [0.0], top) > 2.0
+    assert through_thread(0.0, [1.0, None], [0.0], top) < -2.0
+    assert abs(through_thread(0.0, [None, None], [4.0], 0.0)) <= REPLY_WEIGHT  # a side is bounded
+
+
+def test_without_a_title_that_takes_a_side_only_cues_turn_a_reply() -> None:
+    """In a thread that does not argue the claim (a supportive thread, a title that names a subject), a reply
+    that says neither yes nor no is read by its own words; "No." still turns its parent's side."""
+    assert through_thread(0.7, [None, None], [3.0], 0.0) == 0.7
+    assert through_thread(0.7, [None, None, None], [3.0, -2.0], 0.0) == 0.7
+    assert through_thread(0.0, [-1.0, None], [3.0], 0.0) < -2.0
+    assert through_thread(0.0, [1.0, None], [3.0], 0.0) > 2.0
 
 
 @needs_models
@@ -64,12 +74,18 @@ def test_agreeing_with_an_agreeing_parent_agrees(engine: Engine) -> None:
 
 
 @needs_models
-def test_a_long_reply_is_read_through_its_parent(engine: Engine) -> None:
-    """A long reply that argues with an agreeing comment in other words disagrees, and is on topic through it."""
+def test_a_long_reply_is_read_through_its_parent_in_a_thread_about_the_claim(engine: Engine) -> None:
+    """A long reply that argues in other words with the poster's answer to a top-level objection disagrees where the
+    thread's title states the claim, and is on topic through its parent; under a title that takes no side it keeps
+    its own reading."""
     alone = engine.stance.classify(CLAIM, [LONG_REPLY]).results[0]
-    through = engine.stance.classify(CLAIM, [LONG_REPLY], parents=[Ancestry((PARENT,))]).results[0]
+    top_level = "Oils are pleasant smells and nothing more; no trial has shown them healing anything."
+    argued = Ancestry((PARENT, top_level), "CMV: essential oils have real healing properties")
+    through = engine.stance.classify(CLAIM, [LONG_REPLY], parents=[argued]).results[0]
     assert through.stance == "disagree"
     assert through.relevance >= alone.relevance
+    elsewhere = engine.stance.classify(CLAIM, [LONG_REPLY], parents=[Ancestry((PARENT,), "Our garden club")])
+    assert abs(elsewhere.logits[0] - float(engine.stance.agree_logits(CLAIM, [LONG_REPLY])[0])) < 1e-9  # its own
 
 
 @needs_models
