@@ -29,6 +29,7 @@ from bot.times import iso, utc_now
 from storage.importers.records import CommentRecord
 
 SPACE = "console:local"
+ROUNDS = 5
 
 
 def thread_records(conv: dict[str, Any]) -> list[CommentRecord]:
@@ -70,10 +71,13 @@ async def main_async(show_errors: bool) -> None:
             console = ConsoleAdapter(bot, channel="dev")
             for (thread, claim), labelled in by_claim.items():
                 ask = f"stance {claim} --archive {names[thread]} --all"
-                await console.ask(ask)
-                await bot.finish()  # the background reading done: the answer completes
                 reply = await console.ask(ask)
-                assert isinstance(reply, StanceReply) and not reply.partial, reply
+                for _ in range(ROUNDS):  # until an ask finds nothing left to read (vectors embedded meanwhile
+                    await bot.finish()  # bring more candidates to a later ask); each reading done completes it
+                    reply = await console.ask(ask)
+                    if isinstance(reply, StanceReply) and not reply.partial:
+                        break
+                assert isinstance(reply, StanceReply) and not reply.partial, reply.note
                 comments = await ctx.stores.archives.get_comments([item.comment_id for item in reply.items])
                 source = {c.id: c.source_id for c in comments}
                 for item in reply.items:

@@ -82,6 +82,11 @@ DEBATE = [  # a CMV-style thread: the post's title states the view; top-level co
         text="Families pay for uniforms, a second wardrobe they do not want, and the studies on grades show no effect at all.",
         author="bob",
     ),
+    CommentRecord(  # shares no word with the claim: only the thread brings it to it
+        source_id="c5",
+        text="Dress codes never stopped a bully; kids just find something else to mock.",
+        author="cy",
+    ),
 ]
 
 
@@ -89,7 +94,8 @@ async def test_a_thread_titled_with_the_claim_is_read_through_its_replies(
     bot: Bot, real_engine: Engine  # noqa: F811
 ) -> None:
     """Under a title that states the claim, the top-level comments dispute it, the poster's answer holds it, and a
-    delta to that answer comes round to it; every comment of the thread is on topic."""
+    delta to that answer comes round to it; every comment of the thread is on topic, even one that shares no word
+    with the claim."""
     bot.context.services.engine = real_engine
     await bot.context.stores.archives.import_records(
         SPACE, "u", DEBATE, created_at=now_iso(bot.context), title="CMV: School uniforms should be mandatory."
@@ -99,4 +105,5 @@ async def test_a_thread_titled_with_the_claim_is_read_through_its_replies(
     comments = await bot.context.stores.archives.get_comments([item.comment_id for item in reply.items])
     by_source = {c.id: c.source_id for c in comments}
     labels = {by_source[item.comment_id]: item.label for item in reply.items}
-    assert labels == {"c1": "disagree", "c2": "agree", "c3": "agree", "c4": "disagree"}, (labels, reply.counts, reply.items, reply.note)
+    expected = {"c1": "disagree", "c2": "agree", "c3": "agree", "c4": "disagree", "c5": "disagree"}
+    assert labels == expected, (labels, reply.note)

@@ -20,7 +20,7 @@ from functools import partial
 
 from bot.context import Context
 from bot.engine.loader import Engine
-from bot.engine.replies import Ancestry
+from bot.engine.replies import Ancestry, root_side
 from bot.engine.stance import StanceReport
 from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.feedback import Label, fixed_labels
@@ -35,6 +35,11 @@ from storage.interface import ArchiveInfo, SearchHit, StoredComment
 from storage.stance_store import claim_key
 
 CANDIDATES = 200
+THREAD_CANDIDATES = 240
+"""A thread whose title states the claim (or its negation) argues it throughout: its comments join the candidates,
+up to this many in all (no more than retrieval's own and their short replies, and under the engine's `max_nli`, so
+every one is read), though many answer the claim in words of their own that retrieval cannot match."""
+WHOLE_COMMENT = 1_000_000  # characters: no comment is too long to be a candidate
 EMBED_NOW = 64
 EMBED_SECONDS = 0.5
 EMBED_ALWAYS = 32
@@ -59,10 +64,31 @@ UNINDEXED_LEFT_NOTE = (
 )
 
 
+async def thread_argues(engine: Engine, archive: ArchiveInfo, claim: str) -> bool:
+    """Whether the archive's title states the claim or its negation (one NLI pair, in a worker thread)."""
+    title = (archive.title or "").strip()
+    if not title or engine.nli is None:
+        return False
+    z = await asyncio.to_thread(lambda: float(engine.stance.agree_logits(claim, [title])[0]))
+    return bool(root_side(z))
+
+
+async def _with_thread(ctx: Context, archive: ArchiveInfo, hits: list[SearchHit]) -> list[SearchHit]:
+    """`hits`, then the thread's other comments in archive order, up to `THREAD_CANDIDATES` in all."""
+    room = THREAD_CANDIDATES - len(hits)
+    if room <= 0:
+        return hits
+    have = {h.comment.id for h in hits}
+    thread = await ctx.stores.prompts.notable(archive.id, 1, WHOLE_COMMENT, THREAD_CANDIDATES)
+    added = [c for c in thread if c.id not in have][:room]
+    return hits + [SearchHit(comment=c, score=0.0, highlighted=c.text) for c in added]
+
+
 async def candidates(
-    ctx: Context, archive_id: int, claim: str, embed_now: int
+    ctx: Context, archive: ArchiveInfo, claim: str, embed_now: int
 ) -> tuple[list[SearchHit], FloatMatrix | None, list[SearchHit]]:
-    """The comments to judge (hybrid retrieval, best first), their vectors, and the hits left out.
+    """The comments to judge (hybrid retrieval, best first; in a thread whose title states the claim, the thread's
+    other comments after them), their vectors, and the hits left out.
 
     Vectors come from storage; the indexer fills them in the background after an import. Until it has reached
     these comments, the command embeds those it needs, best first: all of them when they are few (up to
@@ -70,9 +96,11 @@ async def candidates(
     a fresh 100k archive still answers within the platforms' patience. At most `embed_now` either way; the rest
     are left out (and embedded after the reply, stance_reading.py, or by the indexer).
     """
-    hits = await with_short_replies(ctx, archive_id, (await retrieve(ctx, [archive_id], claim, CANDIDATES)).hits)
-    store = vector_store(ctx)
+    hits = await with_short_replies(ctx, archive.id, (await retrieve(ctx, [archive.id], claim, CANDIDATES)).hits)
     engine = await ctx.services.load_engine()
+    if await thread_argues(engine, archive, claim):
+        hits = await _with_thread(ctx, archive, hits)
+    store = vector_store(ctx)
     embedder = engine.embedder if store is not None and hits else None
     if store is None or embedder is None:
         return hits, None, []
@@ -226,7 +254,7 @@ async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim:
     identities = await asyncio.to_thread(_identities, engine)
     identity = identities[0]
     being_read = being_read_now(ctx, archive.id, key, identity)
-    found = await candidates(ctx, archive.id, claim, embed_now=0 if being_read else EMBED_NOW)
+    found = await candidates(ctx, archive, claim, embed_now=0 if being_read else EMBED_NOW)
     hits, vectors, left_out = found
     fixes = await fixed_labels(ctx, space_key, key, archive.id)
     if not hits and not fixes and not left_out:

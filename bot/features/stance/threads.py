@@ -18,7 +18,7 @@ from storage.interface import ArchiveInfo, SearchHit, StoredComment
 REPLY_SOURCES = 20  # the best candidates whose short replies join them
 REPLIES_FETCHED = 200  # replies looked at, at most (one indexed query)
 REPLIES_ADDED = 40  # short replies added, at most: a claim's candidates stay bounded
-MAX_ANCESTORS = 6  # comments read above a reply (one indexed query a level); a deeper chain stops without the title
+MAX_ANCESTORS = 12  # comments read above a reply (one indexed query a level; Reddit serves 10 levels a page)
 
 
 async def with_short_replies(ctx: Context, archive_id: int, hits: list[SearchHit]) -> list[SearchHit]:
