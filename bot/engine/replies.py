@@ -9,10 +9,12 @@ comment it answers whether or not it repeats the claim's words. So a reply whose
 where the side of the parent is tanh(z / 2) of the parent read the same way (its own parent above it, and so on
 up to the thread's opening statement). The relation is +1 when the reply opens by agreeing ("I agree",
 "Exactly", a CMV delta), -1 when it opens by denying ("No,", "I disagree", "That's not true"), and otherwise
-depends on the thread: where the opening statement (a Reddit post's title, a topic's title) clearly states the
-claim or its negation (|z| >= ROOT_MARGIN), the thread argues about the claim and a reply disputes what it answers
-(-1); elsewhere (a supportive thread, a title that only names a subject) a reply without a cue is read by its
-own words (0). Measured on bench/cmv_dev.py (8 r/changemyview threads, hand-labelled): bench/README_engine.md.
+depends on the thread. Where the opening statement (a Reddit post's title, a topic's title) clearly states the
+claim or its negation (|z| >= ROOT_MARGIN), the thread argues about the claim and a reply disputes the comment it
+answers (-1); the top-level comments dispute the opening itself only where it asks to be challenged ("CMV: ...",
+"Change my view"): under an essay's or a post's title they are read by their own words. Elsewhere (a supportive
+thread, a title that only names a subject) a reply without a cue is read by its own words (0).
+Measured on bench/cmv_dev.py (8 r/changemyview threads, hand-labelled): bench/README_engine.md.
 No models here: the classifier passes its own scorer in.
 """
 
@@ -35,6 +37,8 @@ _AGREEING_OPENING = re.compile(
     r"thank you\b)",
     re.IGNORECASE,
 )
+# An opening that asks to be argued with: r/changemyview's "CMV:" and the like.
+_CHALLENGE = re.compile(r"^\W*(?:cmv\b|change my view\b|changemyview\b)", re.IGNORECASE)
 _TURN = re.compile(r"\b(?:but|however|though|yet)\b", re.IGNORECASE)
 # A reply that opens by denying what it answers.
 _DENYING_OPENING = re.compile(
@@ -73,6 +77,12 @@ class Ancestry:
     root: str | None = None
 
 
+def invites_challenge(title: str) -> bool:
+    """Whether an opening statement asks to be argued with ("CMV: ...", "Change my view: ..."): then its top-level
+    replies are challenges by the thread's own rule."""
+    return bool(_CHALLENGE.match(title))
+
+
 def side(z: float) -> float:
     """A reading's side in [-1, 1]: what a reply agrees with or disputes."""
     return math.tanh(z / 2.0)
@@ -83,17 +93,25 @@ def root_side(z: float) -> float:
     return side(z) if abs(z) >= ROOT_MARGIN else 0.0
 
 
-def through_thread(own: float, relations: Sequence[float | None], above: Sequence[float], top: float) -> float:
+def through_thread(
+    own: float, relations: Sequence[float | None], above: Sequence[float], top: float, challenged: bool = False
+) -> float:
     """z of a comment read through its chain. `own` is its own z; `relations[0]` its relation to its parent and
     `relations[k]` the k-th ancestor's to the one above it (None: no cue); `above[k]` the k-th ancestor's own z
-    (nearest first); `top` the opening statement's side (0: none). A reply without a cue disputes what it answers
-    in a thread whose opening takes a side on the claim, and is read by its own words elsewhere."""
-    default = -1.0 if top else 0.0
+    (nearest first); `top` the opening statement's side (0: none), `challenged` whether it asks to be challenged.
+    A reply without a cue disputes the comment it answers in a thread whose opening takes a side on the claim, and
+    a top-level comment disputes the opening only when it asks for it; elsewhere a comment is read by its words."""
+    reply_default = -1.0 if top else 0.0
+    chain = [own, *above]
     s = top
-    for own_z, rel in zip(reversed(above), reversed(relations[1:]), strict=True):
-        s = side(own_z + REPLY_WEIGHT * (default if rel is None else rel) * s)
-    first = relations[0]
-    return own + REPLY_WEIGHT * (default if first is None else first) * s
+    for depth in range(len(chain) - 1, -1, -1):
+        rel = relations[depth]
+        default = reply_default if depth < len(chain) - 1 else (-1.0 if top and challenged else 0.0)
+        z = chain[depth] + REPLY_WEIGHT * (default if rel is None else rel) * s
+        if depth == 0:
+            return z
+        s = side(z)
+    raise AssertionError("unreachable: the chain holds at least the comment itself")
 
 
 def read_through_threads(
@@ -109,6 +127,7 @@ def read_through_threads(
     out: list[float] = []
     for comment, ancestry in zip(comments, ancestries, strict=True):
         top = root_side(texts[ancestry.root]) if ancestry.root else 0.0
+        challenged = bool(ancestry.root) and invites_challenge(ancestry.root or "")
         relations = [relation(t) for t in (comment, *ancestry.parents)]
-        out.append(through_thread(texts[comment], relations, [texts[p] for p in ancestry.parents], top))
+        out.append(through_thread(texts[comment], relations, [texts[p] for p in ancestry.parents], top, challenged))
     return out

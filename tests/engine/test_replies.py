@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from bot.engine.loader import Engine
-from bot.engine.replies import REPLY_WEIGHT, Ancestry, is_short_reply, relation, through_thread
+from bot.engine.replies import (
+    REPLY_WEIGHT,
+    Ancestry,
+    invites_challenge,
+    is_short_reply,
+    relation,
+    through_thread,
+)
 from bot.engine.stance import StanceClassifier
 
 from .conftest import needs_models
@@ -37,13 +44,24 @@ def test_a_reply_opening_says_whether_it_agrees_with_what_it_answers() -> None:
 
 
 def test_the_chain_turns_at_each_dispute_in_a_thread_about_the_claim() -> None:
-    """Under a title that states the claim: a top-level reply disputes it, a reply to that reply agrees again,
-    and a reply that agrees with its parent keeps the parent's side."""
+    """Under a "CMV:" title that states the claim: a top-level reply disputes it, a reply to that reply agrees
+    again, and a reply that agrees with its parent keeps the parent's side."""
     top = 1.0  # the side of an opening statement that states the claim
-    assert through_thread(0.0, [None], [], top) < -2.0
-    assert through_thread(0.0, [None, None], [0.0], top) > 2.0
-    assert through_thread(0.0, [1.0, None], [0.0], top) < -2.0
-    assert abs(through_thread(0.0, [None, None], [4.0], 0.0)) <= REPLY_WEIGHT  # a side is bounded
+    assert invites_challenge("CMV: school uniforms should be mandatory")
+    assert not invites_challenge("School uniforms should be mandatory")
+    assert through_thread(0.0, [None], [], top, challenged=True) < -2.0
+    assert through_thread(0.0, [None, None], [0.0], top, challenged=True) > 2.0
+    assert through_thread(0.0, [1.0, None], [0.0], top, challenged=True) < -2.0
+    assert abs(through_thread(0.0, [None, None], [4.0], top)) <= REPLY_WEIGHT  # a side is bounded
+
+
+def test_under_a_title_that_does_not_ask_for_challenge_top_level_comments_speak_for_themselves() -> None:
+    """An essay titled with the claim: its top-level comments are read by their own words (many agree with an
+    essay), and a reply to one of them, in a thread that argues the claim, disputes that comment."""
+    assert through_thread(2.0, [None], [], 1.0) == 2.0
+    assert through_thread(-2.0, [None], [], 1.0) == -2.0
+    assert through_thread(0.0, [None, None], [2.0], 1.0) < -1.5
+    assert through_thread(2.0, [-1.0], [], 1.0) < 0.0  # "No, ..." to the essay: the comment disputes it
 
 
 def test_without_a_title_that_takes_a_side_only_cues_turn_a_reply() -> None:
