@@ -32,7 +32,8 @@ REPLY_WEIGHT = 3.0  # how far a reply's relation to its parent moves its z (chos
 ROOT_MARGIN = 1.5  # |z| an opening statement needs to count as taking a side on the claim
 # A reply that opens by agreeing with what it answers (or gives a CMV delta: the answer changed the poster's view).
 _AGREEING_OPENING = re.compile(
-    r"^\W*(?:i (?:completely |totally |fully |strongly )?agree\b|agreed\b|exactly\b|yes\b|yep\b|yeah\b|true\b|"
+    r"^\W*(?:i (?:(?:completely|totally|fully|strongly|actually|really|do|definitely|absolutely|mostly|"
+    r"kind of|sort of) )?agree\b|agreed\b|exactly\b|yes\b|yep\b|yeah\b|true\b|"
     r"this\.|good point|great point|well said|fair point|you'?re right|that'?s right|&#8710;|\u2206|!delta|thanks?\b|"
     r"thank you\b)",
     re.IGNORECASE,
@@ -43,7 +44,8 @@ _TURN = re.compile(r"\b(?:but|however|though|yet)\b", re.IGNORECASE)
 # A reply that opens by denying what it answers.
 _DENYING_OPENING = re.compile(
     r"^\W*(?:no\b|nope\b|nah\b|wrong\b|not really\b|not true\b|not at all\b|that'?s (?:just )?not\b|"
-    r"that is not\b|i (?:strongly |completely )?disagree\b|i don'?t agree\b|i do not agree\b|actually\b|"
+    r"that is not\b|i (?:strongly |completely |have to |would )?disagree\b|i don'?t agree\b|i do not agree\b|"
+    r"i'?d (?:have to )?disagree\b|i dispute\b|not quite\b|actually\b|"
     r"incorrect\b|false\b|nonsense\b|so\?|you'?re wrong\b|you are wrong\b|except\b)",
     re.IGNORECASE,
 )

@@ -35,6 +35,8 @@ def test_a_reply_opening_says_whether_it_agrees_with_what_it_answers() -> None:
     assert relation("No, there's really not.") == -1.0
     assert relation("So? It's still the number one killer.") == -1.0
     assert relation("I disagree: the trials were tiny.") == -1.0
+    assert relation("I'd disagree with that, and I dispute the premise too.") == -1.0
+    assert relation("I actually agree; the trials were well run.") == 1.0
     assert relation("Exactly, the studies are clear.") == 1.0
     assert relation("I agree, and it goes further than that.") == 1.0
     assert relation("&#8710; You changed my mind on this.") == 1.0
