@@ -103,17 +103,19 @@ def through_thread(
     (nearest first); `top` the opening statement's side (0: none), `challenged` whether it asks to be challenged.
     A reply without a cue disputes the comment it answers in a thread whose opening takes a side on the claim, and
     a top-level comment disputes the opening only when it asks for it; elsewhere a comment is read by its words."""
-    reply_default = -1.0 if top else 0.0
+    reply_default = -1.0 if top else 0.0  # to the comment it answers
+    top_default = -1.0 if top and challenged else 0.0  # a top-level comment's, to the opening
     chain = [own, *above]
+    if len(relations) != len(chain):
+        raise ValueError(f"{len(chain)} comments in the chain but {len(relations)} relations")
     s = top
+    z = own
     for depth in range(len(chain) - 1, -1, -1):
         rel = relations[depth]
-        default = reply_default if depth < len(chain) - 1 else (-1.0 if top and challenged else 0.0)
+        default = top_default if depth == len(chain) - 1 else reply_default
         z = chain[depth] + REPLY_WEIGHT * (default if rel is None else rel) * s
-        if depth == 0:
-            return z
         s = side(z)
-    raise AssertionError("unreachable: the chain holds at least the comment itself")
+    return z
 
 
 def read_through_threads(
