@@ -23,7 +23,7 @@ import hashlib
 import math
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
@@ -551,13 +551,19 @@ class StanceClassifier:
             of_parents, _ = self.relevance(claim, [parented[i].parents[0] for i in indices])
             for i, value in zip(indices, of_parents.tolist(), strict=True):
                 out[i] = max(out[i], value)
-        roots = sorted({a.root for a in parented.values() if a.root})
-        if roots and self.nli is not None:
-            stating = {r for r, z in zip(roots, self.agree_logits(claim, roots).tolist(), strict=True) if root_side(z)}
-            for i, ancestry in parented.items():
-                if ancestry.root in stating:
-                    out[i] = max(out[i], threshold)
+        stating = self.stating_titles(claim, {a.root for a in parented.values() if a.root})
+        for i, ancestry in parented.items():
+            if ancestry.root in stating:
+                out[i] = max(out[i], threshold)
         return out
+
+    def stating_titles(self, claim: str, titles: Iterable[str]) -> set[str]:
+        """The opening statements among `titles` that state the claim or its negation (`replies.root_side`): a
+        thread under one argues the claim. None without an NLI model."""
+        wanted = sorted(set(titles))
+        if not wanted or self.nli is None:
+            return set()
+        return {t for t, z in zip(wanted, self.agree_logits(claim, wanted).tolist(), strict=True) if root_side(z)}
 
     def thread_logits(self, claim: str, replies: list[str], ancestries: list[Ancestry]) -> list[float]:
         """z of replies read through their threads (bot/engine/replies.py). Needs NLI."""

@@ -20,7 +20,7 @@ from functools import partial
 
 from bot.context import Context
 from bot.engine.loader import Engine
-from bot.engine.replies import Ancestry, root_side
+from bot.engine.replies import Ancestry
 from bot.engine.stance import StanceReport
 from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.feedback import Label, fixed_labels
@@ -67,10 +67,7 @@ UNINDEXED_LEFT_NOTE = (
 async def thread_argues(engine: Engine, archive: ArchiveInfo, claim: str) -> bool:
     """Whether the archive's title states the claim or its negation (one NLI pair, in a worker thread)."""
     title = (archive.title or "").strip()
-    if not title or engine.nli is None:
-        return False
-    z = await asyncio.to_thread(lambda: float(engine.stance.agree_logits(claim, [title])[0]))
-    return bool(root_side(z))
+    return bool(title) and title in await asyncio.to_thread(engine.stance.stating_titles, claim, [title])
 
 
 async def _with_thread(ctx: Context, archive: ArchiveInfo, hits: list[SearchHit]) -> list[SearchHit]:

@@ -52,7 +52,7 @@ async def ancestries(ctx: Context, archive: ArchiveInfo, comments: Sequence[Stor
             moved = True
         if not moved:
             break
-    title = archive.title.strip() if archive.title and archive.title.strip() else None
+    title = (archive.title or "").strip() or None
     out: dict[int, Ancestry] = {}
     for cid, chain in chains.items():
         reaches_top = not ends[cid].parent_source_id
