@@ -53,9 +53,16 @@ def load_engine(
     head = head_for_model(nli_files.onnx) if nli_files else None
     # One pair a run: the int8 model quantizes each run's activations together, so a pair's outputs move with the
     # pairs run beside it, and which pairs share a run depends on how far a time budget got (the machine's load).
-    # Alone, a comment gets the same z whenever it is read (about 25% more NLI time than runs of 8).
+    # Alone, a comment gets the same z whenever it is read. One-pair runs use a second core poorly, so they run
+    # side by side, one a thread: about 2x the pairs a second of one two-thread run (bench/README_engine.md).
     nli = (
-        NliScorer(nli_files, threads=threads, batch_size=NLI_RUN_PAIRS, extra_output=head.output if head else None)
+        NliScorer(
+            nli_files,
+            threads=threads,
+            lanes=threads,
+            batch_size=NLI_RUN_PAIRS,
+            extra_output=head.output if head else None,
+        )
         if nli_files
         else None
     )

@@ -35,3 +35,19 @@ def test_a_pair_reads_the_same_alone_and_among_others(engine: Engine) -> None:
         assert np.array_equal(pooled[0], together[1][i])
     second = alone[1][1]
     assert two[1] is not None and second is not None and np.array_equal(two[1][0], second[0])
+
+
+@needs_models
+def test_pairs_run_side_by_side_read_as_one_at_a_time(engine: Engine) -> None:
+    """The bot runs NLI in parallel lanes for speed; every pair still gets its own reading, in its own place."""
+    assert engine.nli is not None and engine.nli.lanes == 2
+    one_lane = NliScorer(engine.nli.files, batch_size=1, cache_size=0, extra_output=engine.nli.extra_output)
+    two_lanes = NliScorer(
+        engine.nli.files, lanes=2, batch_size=1, cache_size=0, extra_output=engine.nli.extra_output
+    )
+    pairs = [(c, CLAIM) for c in COMMENTS] + [(CLAIM, c) for c in COMMENTS]
+    serial, parallel = one_lane.outputs(pairs), two_lanes.outputs(pairs)
+    assert serial[1] is not None and parallel[1] is not None
+    assert np.array_equal(serial[0], parallel[0])
+    assert np.array_equal(serial[1], parallel[1])
+    assert len({tuple(row) for row in parallel[0]}) == len(pairs)  # no pair got another's reading
