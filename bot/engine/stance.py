@@ -23,6 +23,7 @@ import hashlib
 import math
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -100,7 +101,8 @@ class EvidenceConfig:
 
 DEFAULT_EVIDENCE = EvidenceConfig()
 PARENTS_IDENTITY = "parents:v2"  # in the cache identities: a reply's z and relevance depend on its ancestry
-WINDOW_CACHE = 50_000  # window embeddings kept (384 float32 each: ~77 MB at most)
+WINDOW_CACHE = 50_000  # window embeddings kept (384 float32 each: ~77 MB at most), least recently used out first
+COMMENT_CACHE = 20_000  # whole-comment embeddings kept by text (~31 MB at most): parents of replies, mostly
 BUDGET_BATCH = 8  # comments per NLI step when a time budget applies
 PACE_WEIGHT = 0.3  # weight of the latest batch in the measured NLI seconds per comment (a moving average)
 # Four hypotheses per comment (twice the NLI time): a little better on IBM-style implicit claims in held-out
@@ -188,7 +190,9 @@ class StanceClassifier:
         self.head = head
         self.max_nli = max_nli
         self.evidence = evidence
-        self._window_rows: dict[str, npt.NDArray[np.float32]] = {}  # window text -> embedding (claim-independent)
+        # window text -> embedding, and whole comment text -> embedding (claim-independent, least recent first)
+        self._window_rows: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
+        self._comment_rows: OrderedDict[str, npt.NDArray[np.float32]] = OrderedDict()
         self._claims: dict[str, npt.NDArray[np.float32]] = {}
         self._lock = threading.Lock()
         self._identity: str | None = None
@@ -239,7 +243,7 @@ class StanceClassifier:
         rel = np.zeros(len(comments), dtype=np.float64)
         missing = [i for i in range(len(comments)) if i not in known]
         if missing:
-            rows = embedder.embed([comments[i] for i in missing])
+            rows = self._comment_vectors([comments[i] for i in missing])
             query = embedder.embed([claim])[0]
             rel[missing] = self._dense(query, [comments[i] for i in missing], rows)
         for i, value in known.items():
@@ -253,7 +257,7 @@ class StanceClassifier:
         """Relevance of each comment to the claim, and the threshold under which a comment is unrelated."""
         if self.embedder is not None:
             if embeddings is None:
-                embeddings = self.embedder.embed(comments)
+                embeddings = self._comment_vectors(comments)
             query = self.embedder.embed([claim])[0]
             return self._dense(query, comments, embeddings), self._dense_threshold
         return coverage(claim, comments), self.calibration.lexical_related
@@ -292,13 +296,35 @@ class StanceClassifier:
         """Text -> unit vector for these texts, the ones not in the window cache embedded in one pass and cached."""
         if self.embedder is None:
             raise RuntimeError("sentence_vectors needs an embedder")
-        with self._lock:
-            rows = {t: self._window_rows[t] for t in texts if t in self._window_rows}
+        rows = _cached(self._window_rows, texts, self._lock)
         new = list(dict.fromkeys(t for t in texts if t not in rows))
         if new:
             rows.update(zip(new, self.embedder.embed(new), strict=True))
             self._cache_windows({t: rows[t] for t in new})
         return rows
+
+    def _comment_vectors(self, comments: Sequence[str]) -> npt.NDArray[np.float32]:
+        """Whole-comment vectors, one row each: remembered ones (`remember_vectors`, or embedded here before) as
+        they are, the others embedded now and remembered."""
+        assert self.embedder is not None
+        rows = _cached(self._comment_rows, comments, self._lock)
+        new = list(dict.fromkeys(t for t in comments if t not in rows))
+        if new:
+            rows.update(zip(new, self.embedder.embed(new), strict=True))
+            self.remember_vectors(new, np.vstack([rows[t] for t in new]))
+        if not comments:
+            return np.zeros((0, self.embedder.dim), dtype=np.float32)
+        return np.vstack([rows[t] for t in comments]).astype(np.float32)
+
+    def remember_vectors(self, comments: Sequence[str], rows: npt.NDArray[np.floating]) -> None:
+        """Take whole-comment vectors (e.g. stored by the indexer), so relevance does not embed these comments when
+        they come without vectors: the parents of replies, whose relevance a reply's own is raised to."""
+        with self._lock:
+            for text, row in zip(comments, np.asarray(rows, dtype=np.float32), strict=True):
+                self._comment_rows[text] = row
+                self._comment_rows.move_to_end(text)
+            while len(self._comment_rows) > COMMENT_CACHE:
+                self._comment_rows.popitem(last=False)
 
     def window_texts(self, comment: str) -> list[str]:
         """The windows relevance reads of `comment` besides the whole (evidence mode), in order; none when the
@@ -352,11 +378,14 @@ class StanceClassifier:
         return True
 
     def _cache_windows(self, rows: dict[str, npt.NDArray[np.float32]]) -> None:
-        """Remember window vectors (claim-free), emptying the cache first when they would overflow it."""
+        """Remember window vectors (claim-free); the least recently used go when the cache is full (emptying it
+        whole, as before, could drop the windows just taken from storage for the claim being read)."""
         with self._lock:
-            if len(self._window_rows) + len(rows) > WINDOW_CACHE:
-                self._window_rows.clear()
-            self._window_rows.update(rows)
+            for text, row in rows.items():
+                self._window_rows[text] = row
+                self._window_rows.move_to_end(text)
+            while len(self._window_rows) > WINDOW_CACHE:
+                self._window_rows.popitem(last=False)
 
     def _query(self, claim: str) -> npt.NDArray[np.float32]:
         assert self.embedder is not None
@@ -626,6 +655,17 @@ class StanceClassifier:
             return StanceResult(index, "neutral", 0.5, relevance, None, "lexical")
         stance: Stance = "agree" if score > 0 else "disagree"
         return StanceResult(index, stance, 0.55, relevance, None, "lexical")
+
+
+def _cached(
+    cache: OrderedDict[str, npt.NDArray[np.float32]], texts: Iterable[str], lock: threading.Lock
+) -> dict[str, npt.NDArray[np.float32]]:
+    """The cached rows of these texts, each marked as just used."""
+    with lock:
+        found = {t: cache[t] for t in texts if t in cache}
+        for t in found:
+            cache.move_to_end(t)
+    return found
 
 
 def combine_features(

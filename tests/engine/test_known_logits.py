@@ -87,9 +87,9 @@ def test_known_relevance_spares_the_embedder(engine: Engine, monkeypatch: pytest
     again = engine.stance.classify(CLAIM, COMMENTS, known_logits=first.logits, known_relevance=first.relevance)
     assert embedded == []
     assert [r.stance for r in again.results] == [r.stance for r in first.results]
-    partial_known = {i: v for i, v in first.relevance.items() if i != 0}
-    engine.stance.classify(CLAIM, COMMENTS, known_logits=first.logits, known_relevance=partial_known)
-    assert embedded == [COMMENTS[0], CLAIM]
+    new = "A comment nobody has embedded yet, about the claim all the same."
+    engine.stance.classify(CLAIM, [*COMMENTS, new], known_logits=first.logits, known_relevance=first.relevance)
+    assert embedded == [new, CLAIM]  # only what is not known (a vector embedded once is remembered)
 
 
 @needs_models

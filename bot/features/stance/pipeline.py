@@ -26,7 +26,7 @@ from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.feedback import Label, fixed_labels
 from bot.features.stance.reader import Candidates, reading
 from bot.features.stance.threads import ancestries, with_short_replies
-from bot.features.stance.windows import stored_windows
+from bot.features.stance.windows import stored_parents, stored_windows
 from bot.retrieval import retrieve
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.indexer import embed_and_store
@@ -51,8 +51,8 @@ NLI_BATCH = 8
 """A `stance` call runs NLI until about `STANCE_SECONDS` have passed since the command began (at least
 `MIN_NLI_SECONDS`, at most `NLI_BUDGET_SECONDS`, counted from when NLI starts, after relevance), so a new claim
 answers within 3 s on 2 cores even when retrieval had to embed, `NLI_BATCH` comments a pass (the last one sized
-to the time left; passes of 16 read no more). On an indexed 100k archive that reads about 35 comments; those left
-are read in the background (reader.py) and cached."""
+to the time left; passes of 16 read no more). On an indexed 100k archive that reads about 50 comments (NLI runs in
+two lanes, bot/engine/nli.py); those left are read in the background (reader.py) and cached."""
 READING_NOTE = "{count} more comments are being read now."
 COMPLETES_NOTE = "This answer completes itself when they are done."
 NOT_READ_NOTE = "{count} more on-topic comments were not read in time; ask again to count them too."
@@ -257,6 +257,8 @@ async def count_claim(ctx: Context, space_key: str, archive: ArchiveInfo, claim:
     if not hits and not fixes and not left_out:
         return Count(empty=True)
     parents = await ancestries(ctx, archive, [h.comment for h in hits + left_out])
+    if not being_read:
+        await stored_parents(ctx, engine, archive.id, [h.comment for h in hits])
     rows: list[Counted] = []
     notes: list[str] = []
     report: StanceReport | None = None

@@ -13,9 +13,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Awaitable, Callable, Sequence
 
+import numpy as np
+
 from bot.context import Context
 from bot.engine.loader import Engine
+from bot.retrieval.search import vector_store
 from storage.embedding_store import WindowVectorStore
+from storage.interface import StoredComment
 
 WINDOW_STEP = 4
 """Comments whose windows are embedded per step (about 30 sentences, ~0.3 s on 2 cores)."""
@@ -62,3 +66,26 @@ async def embed_windows(
         rows = await asyncio.to_thread(engine.stance.comment_windows, [texts[i] for i in batch])
         await store.save([ids[i] for i in batch], rows)
     return len(todo)
+
+
+async def stored_parents(
+    ctx: Context, engine: Engine, archive_id: int, comments: Sequence[StoredComment]
+) -> int:
+    """Hand the classifier the stored vectors (whole and windows) of the comments these answer: a reply is at least
+    as relevant as its parent, so every new claim needs its parents' relevance, and without this each one was
+    embedded again while a member waited (30-70 ms a long comment). How many parents had a stored vector."""
+    sources = sorted({c.parent_source_id for c in comments if c.parent_source_id})
+    store = vector_store(ctx)
+    if not sources or store is None or engine.stance.embedder is None:
+        return 0
+    parents = list((await ctx.stores.archives.comments_by_source(archive_id, sources)).values())
+    if not parents:
+        return 0
+    rows = await store.vectors([p.id for p in parents])
+    have = [p for p in parents if p.id in rows]
+    if have:
+        await asyncio.to_thread(
+            engine.stance.remember_vectors, [p.text for p in have], np.vstack([rows[p.id] for p in have])
+        )
+    await stored_windows(ctx, engine, [p.id for p in parents], [p.text for p in parents])
+    return len(have)
