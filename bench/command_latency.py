@@ -164,6 +164,10 @@ async def measure(
     )
     print(f"  event loop: longest pause {max(pauses) * 1000:.0f} ms (ticks every {TICK * 1000:.0f} ms meanwhile)")
     print(f"  settled counts per claim (agree/disagree/neutral/unrelated): {', '.join(settled)}")
+    print(
+        "  per claim (judged in the first reply, first reply s, complete s): "
+        + ", ".join(f"{n} {a:.2f} {b:.1f}" for n, a, b in zip(scored, stance_s, complete_s, strict=True))
+    )
 
 
 TICK = 0.01

@@ -24,8 +24,8 @@ from engine_common import CACHE, Argument, Fts5Index, arguana, arguana_qrels, nd
 from bot.engine.counter import DEFAULT_COUNTER, CounterRanker, final_scores, neighbourhood_density
 from bot.engine.embedder import Embedder
 from bot.engine.fusion import reciprocal_rank_fusion
+from bot.engine.loader import load_engine
 from bot.engine.modelfiles import default_embedder_files, default_nli_files
-from bot.engine.nli import NliScorer
 from bot.engine.stance import StanceClassifier
 
 
@@ -75,9 +75,11 @@ def main() -> None:
     embedder = Embedder(emb_files) if emb_files else None
     vectors = np.vstack([embed_cached(embedder, t) for t in split_texts]) if embedder else None
     density = neighbourhood_density(vectors, cal.hub_k) if vectors is not None else None
-    nli_files = None if args.no_nli else default_nli_files()
-    nli = NliScorer(nli_files) if nli_files else None
-    stance = StanceClassifier(nli, embedder)
+    # With NLI, the bot's own stance engine (its head, sentence evidence, one pair a run in parallel lanes), so the
+    # figure is the bot's; without, the same ranking minus the opposition term.
+    bot_engine = load_engine() if not args.no_nli and default_nli_files() else None
+    nli = bot_engine.nli if bot_engine else None
+    stance = bot_engine.stance if bot_engine else StanceClassifier(None, embedder)
     ranker = CounterRanker(stance, embedder, calibration=replace(cal, opposition_weight=0.0))
     print(f"setup {time.time() - t0:.1f}s (embedder={'yes' if embedder else 'no'}, nli={'yes' if nli else 'no'})")
 
