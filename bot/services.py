@@ -59,6 +59,11 @@ class StancePipeline(Protocol):
         """Until no stance command runs: background work waits here between its steps, as the reader does."""
         ...
 
+    async def quiet(self) -> None:
+        """Until no stance command runs and no answer is completing itself (bounded): bulk work that no member
+        waits for, such as indexing, waits here between its batches."""
+        ...
+
 
 _UNSET: Any = object()
 

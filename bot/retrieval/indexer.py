@@ -166,15 +166,21 @@ class Indexer:
 
 
 async def run_in_turn(
-    indexers: Sequence[Indexer], idle_seconds: float = IDLE_SECONDS, retry_seconds: float = RETRY_SECONDS
+    indexers: Sequence[Indexer],
+    idle_seconds: float = IDLE_SECONDS,
+    retry_seconds: float = RETRY_SECONDS,
+    turn: Callable[[], Awaitable[None]] | None = None,
 ) -> None:
     """Step the first indexer with work pending, in the order given (the first has priority), sleeping when none
-    has any. A failing batch is logged and skipped (the cursor has already moved past it) until the pass is
-    walked again; it never ends the loop."""
+    has any; `turn()`, when given, is awaited before each batch (the stance reader's `quiet`: commands and
+    answers completing in place first). A failing batch is logged and skipped (the cursor has already moved past
+    it) until the pass is walked again; it never ends the loop."""
     while True:
         done = 0
         for indexer in indexers:
             try:
+                if turn is not None:
+                    await turn()
                 done = await indexer.step()
             except asyncio.CancelledError:
                 raise
@@ -238,4 +244,10 @@ async def run_indexer(ctx: Context, idle_seconds: float = IDLE_SECONDS) -> None:
         return
     indexers = indexers_for(ctx.stores.vectors, engine)
     log.info("embedding pending comments in the background (%s)", ", ".join(i.store.model for i in indexers))
-    await run_in_turn(indexers, idle_seconds)
+
+    async def commands_first() -> None:
+        """A member waiting for an answer (or its completion in place) gets the cores before the next batch."""
+        if ctx.services.stance is not None:
+            await ctx.services.stance.quiet()
+
+    await run_in_turn(indexers, idle_seconds, turn=commands_first)

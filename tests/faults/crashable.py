@@ -218,9 +218,11 @@ def patch_indexer() -> None:
         announce(f"indexed {listed}")
         return len(ids)
 
-    async def announced(indexers: Any, idle_seconds: float = 0.0, retry_seconds: float = 10.0) -> None:
+    async def announced(
+        indexers: Any, idle_seconds: float = 0.0, retry_seconds: float = 10.0, turn: Any = None
+    ) -> None:
         announce("indexing")
-        await run_in_turn(indexers, float(idle), retry_seconds)
+        await run_in_turn(indexers, float(idle), retry_seconds, turn)
 
     bot.retrieval.indexer.run_in_turn = announced  # type: ignore[assignment]
     bot.retrieval.indexer.Indexer._embed = indexed  # type: ignore[method-assign]

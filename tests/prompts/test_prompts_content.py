@@ -202,6 +202,9 @@ class FakeStance:
     async def idle(self) -> None:
         return None
 
+    async def quiet(self) -> None:
+        return None
+
 
 async def test_the_stance_pipeline_decides_which_replies_push_back(bot: Bot) -> None:
     """With `ctx.services.stance` offering `pushback`, its judgement (in the background) picks the disagreement,

@@ -12,7 +12,8 @@ Several processes on one database (PostgreSQL) asked the same claim do not both 
 (storage/work_claims.py); a process that finds it claimed waits, then goes on from what the other cached.
 
 Commands come first: reading pauses while `stance` or `counter` runs (NLI already takes both cores), finishing
-only the step it is in. One claim is read at a time; at most `MAX_WAITING` wait, and a claim beyond that is left
+only the step it is in; and answers completing themselves come before bulk work: the indexer waits between its
+batches while a claim is read (`quiet`, at most a minute a batch). One claim is read at a time; at most `MAX_WAITING` wait, and a claim beyond that is left
 to be read by its own next ask.
 """
 
@@ -73,6 +74,9 @@ class _Job:
 
 
 JobKey = tuple[int, str, str]  # archive id, claim key, NLI cache identity
+BULK_WAIT_SECONDS = 60.0
+"""Longest a batch of bulk work (indexing) waits for commands and in-place completions to end."""
+QUIET_POLL_SECONDS = 0.2
 
 
 class StanceReading:
@@ -149,6 +153,17 @@ class StanceReading:
     async def idle(self) -> None:
         """Until no command runs: other background work (the prompt miner) waits here between its steps too."""
         await self._no_command()
+
+    async def quiet(self, at_most: float = BULK_WAIT_SECONDS) -> None:
+        """Until no command runs and no answer is completing itself, for at most `at_most` seconds: bulk work a
+        member is not waiting for (the indexer) waits here between its batches. Bounded, so a busy channel
+        never stops the indexing its later answers need."""
+        deadline = asyncio.get_running_loop().time() + at_most
+        while self._jobs or not self._idle.is_set():
+            left = deadline - asyncio.get_running_loop().time()
+            if left <= 0:
+                return
+            await asyncio.sleep(min(QUIET_POLL_SECONDS, left))
 
     async def wait_until_read(self) -> None:
         """Until nothing is left to read (tests and benchmarks)."""

@@ -68,6 +68,9 @@ class StanceService:
     async def idle(self) -> None:
         await reading(self._ctx).idle()
 
+    async def quiet(self) -> None:
+        await reading(self._ctx).quiet()
+
 
 ON_TOPIC = {0: 1.0}
 """A reply is about its parent by construction, so the relevance gate (meant for a whole archive) is skipped."""
