@@ -18,6 +18,9 @@ the steady state. Without it, no vector exists yet: the minutes right after an i
 With `--backend postgresql` (or `both`: SQLite first, then PostgreSQL, in the same run) the databases are
 throwaway PostgreSQL databases on the server of `--url` or THREADBOT_BENCH_DATABASE_URL (bench/pg_common.py);
 `--embed` and `--keep` are SQLite only.
+
+With `--background` the bot's background jobs run as under `threadbot run`: on a fresh archive the indexer embeds
+it meanwhile, as it does for members in the minutes after an import.
 """
 
 from __future__ import annotations
@@ -41,7 +44,9 @@ from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bench.pg_common import scratch_database, server_url
 from bench.synth import comments
+from bot.core import Bot
 from bot.engine.loader import load_engine
+from bot.features.stance.reader import reading
 from bot.models import CounterReply, StanceReply
 from bot.settings import Settings
 from bot.times import iso, utc_now
@@ -117,11 +122,13 @@ async def measure(
     again, and `counter` once the claim is read."""
     option = f" --archive {archive}" if archive else ""
     async with open_bot(settings) as bot:
+        if BACKGROUND:
+            bot.start_background()
         console = ConsoleAdapter(bot, channel="bench")
         start = time.perf_counter()
         await console.ask(f"stance warming up the engine{option}")
         load = time.perf_counter() - start
-        await bot.finish()
+        await answered(bot)
         pauses: list[float] = []
         beating = asyncio.create_task(heartbeat(pauses))
         stance_s, complete_s, repeat_s, counter_s = [], [], [], []
@@ -134,7 +141,7 @@ async def measure(
             stance_s.append(time.perf_counter() - start)
             assert isinstance(reply, StanceReply), reply
             scored.append(reply.counts.agree + reply.counts.disagree + reply.counts.neutral)
-            await bot.finish()  # what an in-place completion waits for
+            await answered(bot)  # what an in-place completion waits for
             complete_s.append(time.perf_counter() - start)
             start = time.perf_counter()
             done = await console.ask(f"stance {claim}{option}")
@@ -171,6 +178,18 @@ async def measure(
 
 
 TICK = 0.01
+BACKGROUND = False
+"""`--background`: the bot's background jobs run as under `threadbot run` (the indexer embedding the archive,
+the prompt miner), so a fresh archive is measured as members meet it in the minutes after an import."""
+
+
+async def answered(bot: Bot) -> None:
+    """Until the claim's answer has completed itself: the bot's unfinished work, or with the background jobs
+    running (which never finish), the stance reader's."""
+    if BACKGROUND:
+        await reading(bot.context).wait_until_read()
+    else:
+        await bot.finish()
 
 
 async def heartbeat(pauses: list[float]) -> None:
@@ -290,8 +309,13 @@ def main() -> None:
         "--keep", type=Path, help="keep the databases in this folder and reuse a large archive already there"
     )
     parser.add_argument("--backend", choices=("sqlite", "postgresql", "both"), default="sqlite")
+    parser.add_argument(
+        "--background", action="store_true", help="run the indexer and prompt miner as `threadbot run` does"
+    )
     parser.add_argument("--url", help="with --backend postgresql/both: a server where this role may create databases")
     args = parser.parse_args()
+    global BACKGROUND
+    BACKGROUND = args.background
     backends = ["sqlite", "postgresql"] if args.backend == "both" else [args.backend]
     if args.backend != "sqlite" and (args.embed or args.keep):
         parser.error("--embed and --keep work on SQLite only")
