@@ -31,6 +31,11 @@ log = logging.getLogger(__name__)
 
 BATCH_SIZE = 64
 WINDOW_BATCH = 16  # comments per window batch: a long comment has dozens of windows
+RUNNING_BATCH = 16
+RUNNING_WINDOW_BATCH = 4
+"""Batches of the running bot's indexer: a batch in flight when a member asks holds the cores until it ends (64
+long comments took about 2.4 s), so the bot's own indexer takes small ones (about 0.6 s); `threadbot embed`,
+with no member waiting, keeps the larger ones. Claimed blocks stay `BATCH_SIZE * BLOCK_BATCHES` ids for both."""
 IDLE_SECONDS = 5.0  # how soon after an import the indexer notices it
 RETRY_SECONDS = 10.0  # after a failing batch
 RETRY_PASSES = 3  # passes that had a failing batch are repeated this many times before the indexer idles
@@ -202,9 +207,12 @@ async def run_in_turn(
             await asyncio.sleep(0)  # let commands run between batches
 
 
+BLOCK_IDS = BATCH_SIZE * BLOCK_BATCHES
+
+
 def indexer_for(vectors: VectorStores, embedder: Embedder, batch_size: int = BATCH_SIZE) -> Indexer:
     """An indexer of this embedder's vectors."""
-    return Indexer(vectors.for_model(model_key(embedder.files)), embedder, batch_size)
+    return Indexer(vectors.for_model(model_key(embedder.files)), embedder, batch_size, block_ids=BLOCK_IDS)
 
 
 def window_indexer_for(
@@ -221,15 +229,17 @@ def window_indexer_for(
         rows = await asyncio.to_thread(stance.embed_windows, list(texts))
         await store.save(ids, rows)
 
-    return Indexer(store, embedder, batch_size, write=write)
+    return Indexer(store, embedder, batch_size, write=write, block_ids=BLOCK_IDS)
 
 
-def indexers_for(vectors: VectorStores, engine: Engine) -> list[Indexer]:
-    """The indexers a running bot steps, in priority order: comment vectors, then window vectors."""
+def indexers_for(vectors: VectorStores, engine: Engine, *, running: bool = False) -> list[Indexer]:
+    """The indexers that embed an archive, in priority order: comment vectors, then window vectors; `running`:
+    the bot's own, in small batches (`RUNNING_BATCH`), as members may ask meanwhile."""
     if engine.embedder is None:
         return []
-    windows = window_indexer_for(vectors, engine.stance)
-    return [indexer_for(vectors, engine.embedder)] + ([windows] if windows is not None else [])
+    sizes = (RUNNING_BATCH, RUNNING_WINDOW_BATCH) if running else (BATCH_SIZE, WINDOW_BATCH)
+    windows = window_indexer_for(vectors, engine.stance, sizes[1])
+    return [indexer_for(vectors, engine.embedder, sizes[0])] + ([windows] if windows is not None else [])
 
 
 async def run_indexer(ctx: Context, idle_seconds: float = IDLE_SECONDS) -> None:
@@ -242,7 +252,7 @@ async def run_indexer(ctx: Context, idle_seconds: float = IDLE_SECONDS) -> None:
     if engine.embedder is None:
         log.info("no embedding model installed: retrieval stays BM25-only")
         return
-    indexers = indexers_for(ctx.stores.vectors, engine)
+    indexers = indexers_for(ctx.stores.vectors, engine, running=True)
     log.info("embedding pending comments in the background (%s)", ", ".join(i.store.model for i in indexers))
 
     async def commands_first() -> None:

@@ -23,6 +23,7 @@ from adapters.app import open_bot
 from bot.core import Bot
 from bot.models import Place
 from bot.prompts import tick
+from bot.retrieval.indexer import RUNNING_BATCH
 from bot.settings import Settings
 from bot.times import iso, utc_now
 from storage.importers.records import CommentRecord
@@ -243,8 +244,8 @@ async def test_a_process_too_slow_to_mark_its_claim_sends_nothing(
     assert len(poster.sent) == 1
 
 
-COMMENTS = 2 * 64 + 22  # three batches
-BATCH = 64
+BATCH = RUNNING_BATCH  # the running bot's indexer batch
+COMMENTS = 2 * BATCH + BATCH // 3  # three batches
 
 
 async def _thread_to_embed(db: Path) -> None:
