@@ -13,8 +13,8 @@ Several processes on one database (PostgreSQL) asked the same claim do not both 
 
 Commands come first: reading pauses while `stance` or `counter` runs (NLI already takes both cores), finishing
 only the step it is in; and answers completing themselves come before bulk work: the indexer waits between its
-batches while a claim is read (`quiet`, at most a minute a batch). One claim is read at a time; at most `MAX_WAITING` wait, and a claim beyond that is left
-to be read by its own next ask.
+batches while a claim is read (`quiet`, at most a minute a batch). One claim is read at a time; at most
+`MAX_WAITING` wait, and a claim beyond that is left to be read by its own next ask.
 """
 
 from __future__ import annotations
