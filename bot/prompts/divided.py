@@ -3,7 +3,8 @@
 1. The stance pipeline reads the claim against its nearest comments by meaning (at most `neighbours`), as
    `stance` would (`ctx.services.stance.weigh`).
 2. A side counts the comments that take it clearly (confidence >= `MIN_CONFIDENCE`; word cues have no
-   confidence to speak of), each person once, never the claim's author or a copy of the claim's comment. As in
+   confidence to speak of), each person once, each point once (a near-duplicate of a counted comment, as in a
+   thread captured twice, is not counted again), never the claim's author or a copy of the claim's comment. As in
    Polis, both sides need support: `MIN_SIDE` comments each (a pushback pair: its reply suffices); the score is
    the weaker side's confidence-weighted support, times how much the claim takes a stand.
 3. The quotes are checked the other way round: of the clearest `PAIR_CHOICES` comments worth quoting on each
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from bot.engine.text import content_stems
 from bot.prompts.claims import normal, position, worth_quoting
 from bot.prompts.universe import Universe, Vectors
 from bot.services import StancePipeline
@@ -34,6 +36,8 @@ from storage.interface import ArchiveInfo, StoredComment
 from storage.pool_store import Judged, PoolItem
 
 MIN_SIDE = 2
+DUPLICATE = 0.9
+"""Cosine (or, without vectors, share of content words) above which two texts are the same point made twice."""
 MIN_CONFIDENCE = 0.6
 POSITION_WEIGHT = 0.25
 PAIR_CHOICES = 2
@@ -74,6 +78,18 @@ class Divider:
     centrals: dict[int, str]
     closeness: Callable[[Claim], npt.NDArray[np.float64]]
 
+    def same(self, one: int, other: int) -> bool:
+        """Whether two comments of the universe (by id) are near-duplicates: cosine above `DUPLICATE`, or without
+        vectors that share of their content words."""
+        rows = self.universe.rows
+        if one not in rows or other not in rows or one == other:
+            return one == other
+        a, b = rows[one], rows[other]
+        if self.universe.vectors is not None:
+            return float(self.universe.vectors[a] @ self.universe.vectors[b]) > DUPLICATE
+        first, second = (set(content_stems(self.universe.comments[r].text)) for r in (a, b))
+        return bool(first | second) and len(first & second) / len(first | second) > DUPLICATE
+
     def neighbours(self, claim: Claim, limit: int) -> list[int]:
         """Rows of the comments nearest the claim, its own comment left out (a pushback's reply kept)."""
         near = self.closeness(claim)
@@ -95,7 +111,8 @@ class Divider:
         if claim.reply is not None:  # the pipeline judged this reply against its parent: the other side
             readings = [r for r in readings if r.comment_id != claim.reply.id]
             readings.append(Reading(claim.reply.id, "disagree", max(claim.strength, MIN_CONFIDENCE), 1.0))
-        sides = counted_sides(readings, by_id, claim.comment, 0.0 if weighing.rough else MIN_CONFIDENCE)
+        minimum = 0.0 if weighing.rough else MIN_CONFIDENCE
+        sides = counted_sides(readings, by_id, claim.comment, minimum, self.same)
         agree, disagree = sides.get("agree", []), sides.get("disagree", [])
         if claim.reply is None and (len(agree) < MIN_SIDE or len(disagree) < MIN_SIDE):
             return None
@@ -186,22 +203,30 @@ def counted_sides(
     comments: Mapping[int, StoredComment],
     claim_comment: StoredComment,
     min_confidence: float = MIN_CONFIDENCE,
+    same: Callable[[int, int], bool] | None = None,
 ) -> dict[str, list[Judged]]:
-    """The comments that count on each side (step 2 of the module docstring), clearest first."""
-    best: dict[tuple[str, str], Judged] = {}
+    """The comments that count on each side (step 2 of the module docstring), clearest first. `same(a, b)` says
+    whether two comments (by id) are near-duplicates: one that repeats the claim's comment or a comment already
+    counted (a thread captured twice, a comment posted again with an edit) is not counted again."""
+    counted: list[Judged] = []
+    people: set[tuple[str, str]] = set()
     own = normal(claim_comment.text)
-    for r in readings:
+    ordered = sorted(readings, key=lambda r: (-r.confidence, -r.relevance))
+    for r in ordered:
         comment = comments.get(r.comment_id)
         if r.label not in ("agree", "disagree") or r.confidence < min_confidence or comment is None:
             continue
         if (claim_comment.author and comment.author == claim_comment.author) or normal(comment.text) == own:
             continue
-        who = comment.author or f"#{comment.id}"
-        judged = Judged(r.comment_id, r.label, r.confidence, r.relevance)
-        current = best.get((r.label, who))
-        if current is None or (judged.confidence, judged.relevance) > (current.confidence, current.relevance):
-            best[(r.label, who)] = judged
+        who = (r.label, comment.author or f"#{comment.id}")
+        if who in people:
+            continue
+        earlier = (claim_comment.id, *(j.comment_id for j in counted))
+        if same is not None and any(same(r.comment_id, other) for other in earlier):
+            continue
+        people.add(who)
+        counted.append(Judged(r.comment_id, r.label, r.confidence, r.relevance))
     sides: dict[str, list[Judged]] = {}
-    for (label, _), judged in sorted(best.items(), key=lambda kv: (-kv[1].confidence, -kv[1].relevance)):
-        sides.setdefault(label, []).append(judged)
+    for judged in counted:
+        sides.setdefault(judged.label, []).append(judged)
     return sides

@@ -123,6 +123,33 @@ async def test_a_thread_captured_twice_gives_each_point_once(bot: Bot) -> None:
     assert claims and len({normal_text(c) for c in claims}) == len(claims) == len(single)
 
 
+def emphasised(text: str) -> str:
+    """The same comment as another capture of the thread may have it: its third word in emphasis marks."""
+    words = text.split()
+    words[2] = f"*{words[2]}*"
+    return " ".join(words)
+
+
+async def test_a_near_duplicate_is_counted_once(bot: Bot) -> None:
+    """A thread captured twice, once with its emphasis marks (not identical texts, so both copies are kept):
+    each comment counts once on its side, so the counts are those of the thread captured once."""
+    plain = [CommentRecord(sid, text, url=f"https://t.example/{sid}") for sid, _, text in REMOTE]
+    copies = [CommentRecord(f"copy-{sid}", emphasised(text)) for sid, _, text in REMOTE]
+    once = await import_remote(bot, plain)
+    await mine(bot, once)
+    twice = (await bot.context.stores.archives.import_records(
+        SPACE, "remote2", plain + copies, created_at=now_iso(bot.context)
+    )).archive  # fmt: skip
+    await mine(bot, twice)
+    first = await ConsoleAdapter(bot, channel="once").ask("prompt next --archive remote")
+    second = await ConsoleAdapter(bot, channel="twice").ask("prompt next --archive remote2")
+    assert isinstance(first, PromptReply) and isinstance(second, PromptReply), (first, second)
+    assert first.kind == second.kind == "disagreement" and first.tally is not None and second.tally is not None
+    assert (second.tally.agree, second.tally.disagree) == (first.tally.agree, first.tally.disagree)
+    shown = [s.quote.text.replace("*", "") for s in second.sides]
+    assert len(set(shown)) == len(shown)  # a quote is never a copy of the claim or of the other quote
+
+
 async def test_the_pool_survives_a_restart_and_is_rebuilt_after_an_import(settings: Settings) -> None:
     """A second process answers from the stored pool without mining; an import (a new revision) rebuilds it."""
     async with open_bot(settings) as first:
