@@ -7,7 +7,10 @@ quoting. No model here: simple, explainable rules, so a moderator can tell why a
   (`claim_sentences`); `position` scores how much it takes a stand (evaluative and modal words up, an anecdote
   or a sentence that leans on the one before it down).
 - A comment's claim is its central sentence: the one closest in meaning to the whole comment, among its
-  sentences that take a position (`central`); without vectors, the one sharing most words with the rest.
+  sentences that take a position and stand on their own (`central`: "That's not to say ..." leans on the
+  sentence before it and reads as a claim only when nothing else does); without vectors, the one sharing most
+  words with the rest. Its next such sentences are its other claims (`claims_of`): a comment may make more than
+  one point, and the central one is not always the one the thread argues about.
 """
 
 from __future__ import annotations
@@ -139,23 +142,44 @@ def position(sentence: str) -> float:
     return score
 
 
+def leans_on_before(sentence: str) -> bool:
+    """Whether a sentence needs the one before it to be understood ("That's not to say ...", "Yes, ...")."""
+    return bool(_LEANS_ON_BEFORE.match(sentence))
+
+
 def central(
     candidates: Sequence[str],
     vectors: npt.NDArray[np.float32] | None = None,
     whole: npt.NDArray[np.float32] | None = None,
 ) -> int | None:
-    """Index of the comment's central claim among its `candidates` (claim sentences, in order): among those that
-    take a position (`position` >= 0, else all), the closest to the whole comment's vector; without vectors, the
-    one sharing most content words with the other sentences. None when there is no candidate."""
+    """Index of the comment's central claim among its `candidates` (claim sentences, in order); None when there is
+    no candidate. The first of `claims_of`."""
+    ranked = claims_of(candidates, vectors, whole)
+    return ranked[0] if ranked else None
+
+
+def claims_of(
+    candidates: Sequence[str],
+    vectors: npt.NDArray[np.float32] | None = None,
+    whole: npt.NDArray[np.float32] | None = None,
+) -> list[int]:
+    """Indices of a comment's claims among its `candidates`, central first: those that take a position
+    (`position` >= 0) and stand on their own, by closeness to the whole comment's vector (without vectors: content
+    words shared with the other sentences). When none stands on its own, the central one is the best of those that
+    take a position, else of all, and it is the only claim."""
     if not candidates:
-        return None
-    taking = [i for i, s in enumerate(candidates) if position(s) >= 0] or list(range(len(candidates)))
+        return []
+    taking = [i for i, s in enumerate(candidates) if position(s) >= 0]
+    alone = [i for i in taking if not leans_on_before(candidates[i])]
+    pool = alone or taking or list(range(len(candidates)))
     if vectors is not None and whole is not None and len(vectors) == len(candidates):
         closeness = vectors @ whole
-        return max(taking, key=lambda i: (float(closeness[i]), -i))
-    stems = [set(content_stems(s)) for s in candidates]
+        ranked = sorted(pool, key=lambda i: (-float(closeness[i]), i))
+    else:
+        stems = [set(content_stems(s)) for s in candidates]
 
-    def shared(i: int) -> int:
-        return sum(len(stems[i] & stems[j]) for j in range(len(candidates)) if j != i)
+        def shared(i: int) -> int:
+            return sum(len(stems[i] & stems[j]) for j in range(len(candidates)) if j != i)
 
-    return max(taking, key=lambda i: (shared(i), position(candidates[i]), -i))
+        ranked = sorted(pool, key=lambda i: (-shared(i), -position(candidates[i]), i))
+    return ranked if alone else ranked[:1]

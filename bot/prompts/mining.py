@@ -2,15 +2,16 @@
 
 1. The comments read (universe.py): the whole archive, or neighbourhoods of a big one; with vectors.
 2. Candidate claims (claims.py): of each comment worth quoting, its central sentence that takes a position,
-   verbatim. A reply the stance pipeline judges to push back on its parent (`pushback`, the model; word cues only
-   without one) makes the parent's sentence closest to the reply a candidate too, with the reply on its
-   other side.
+   verbatim, and (with the bound's room left) its next such sentence (`OTHER_CLAIMS`). A reply the stance
+   pipeline judges to push back on its parent (`pushback`, the model; word cues only without one) makes the
+   parent's sentence closest to the reply a candidate too, with the reply on its other side.
 3. A cheap prior orders the candidates for the model's time: how many comments are about the claim at all
    (cosine, or shared words without models; fewer than 2 x `MIN_SIDE` and it cannot divide them) and how much it
    takes a stand; near-duplicates (the same point twice: identical, or cosine > `DUPLICATE`) collapse into the
    first.
 4. Each chosen claim is weighed (divided.py): read by the stance pipeline against its nearest comments, kept if
-   both sides have support, as in Polis, and the two quotes shown read as opposed to each other too.
+   both sides have support, as in Polis, and the two quotes shown read as opposed to each other too. Of the
+   disagreements kept, one per claim's comment and per pair of quotes, the best.
 5. The much-replied and quotable comments join the pool for the other turns and as the fallback.
 Every step is bounded (`Bounds`) and waits while a command runs.
 """
@@ -29,8 +30,8 @@ import numpy.typing as npt
 from bot.context import Context
 from bot.engine.loader import Engine
 from bot.engine.text import content_stems
-from bot.prompts.claims import central, claim_sentences, normal, worth_quoting
-from bot.prompts.divided import MIN_SIDE, Claim, Divider, stand
+from bot.prompts.claims import claim_sentences, claims_of, normal, worth_quoting
+from bot.prompts.divided import DUPLICATE, MIN_SIDE, Claim, Divider, stand
 from bot.prompts.pushback import THRESHOLD, cue_score, eligible
 from bot.prompts.universe import Idle, Universe, embed_universe, gather, warm_sentences
 from bot.services import StancePipeline
@@ -45,7 +46,9 @@ NEAR = 0.37
 whole comment only (the gate itself also reads its sentences)."""
 LEXICAL_NEAR = 0.3
 """The same without models: the share of the claim's content words a comment has."""
-DUPLICATE = 0.9
+OTHER_CLAIMS = 1
+"""Claim sentences of a comment weighed besides its central one (when the bound has room): a comment may make
+two points, and the thread may argue about the other one."""
 PROGRESS_SECONDS = 15.0
 SPLIT_CHUNK = 32
 DISCUSSED_LIMIT = 200
@@ -159,7 +162,7 @@ async def mine(
             items.append(item)
         progress.note(f"weighed {weighed} of {len(chosen)} claims, {len(items)} disagreements so far")
     items.sort(key=lambda item: -item.score)
-    disagreements = [_ranked(item, rank) for rank, item in enumerate(items)]
+    disagreements = [_ranked(item, rank) for rank, item in enumerate(_distinct(items))]
     others = await _others(ctx, archive, {i.comment_id for i in disagreements})
     seconds = time.perf_counter() - start
     complete = weighed == len(chosen) and time.perf_counter() <= deadline
@@ -167,6 +170,22 @@ async def mine(
                   + ("" if complete else " (bounded: stopped early)"), True)  # fmt: skip
     rough = engine.rough or any(item.rough for item in items)
     return Mined(disagreements + others, len(universe.comments), weighed, complete, seconds, rough)
+
+
+def _distinct(items: list[PoolItem]) -> list[PoolItem]:
+    """The disagreements (best first) that show something new: one per claim's comment (two sentences of one
+    comment that both divide the thread are one prompt) and one per pair of quotes."""
+    kept: list[PoolItem] = []
+    comments: set[int] = set()
+    pairs: set[tuple[int | None, int | None]] = set()
+    for item in items:
+        pair = (item.agree_id, item.disagree_id)
+        if item.comment_id in comments or pair in pairs:
+            continue
+        comments.add(item.comment_id)
+        pairs.add(pair)
+        kept.append(item)
+    return kept
 
 
 def _ranked(item: PoolItem, rank: int) -> PoolItem:
@@ -210,10 +229,13 @@ async def _claims(
     ready: set[str],
     bounds: Bounds,
 ) -> tuple[list[Claim], dict[int, str]]:
-    """Each quotable comment's central claim sentence, those that can divide the thread with their prior (best
-    first), and every quotable comment's central sentence by comment id (see the module docstring)."""
-    found: list[Claim] = []
+    """The quotable comments' claim sentences that can divide the thread, with their prior: every comment's
+    central one (best first), then up to `OTHER_CLAIMS` more of each (best first), so the central claims are
+    weighed first and the others with the bound's room left; and every quotable comment's central sentence by
+    comment id (see the module docstring)."""
     centrals: dict[int, str] = {}
+    found: list[Claim] = []
+    others: list[Claim] = []
     vectors_of = universe.vectors
     for row, comment in enumerate(universe.comments):
         sentences = claim_texts.get(comment.id, [])
@@ -222,18 +244,18 @@ async def _claims(
         vectors = None
         if vectors_of is not None:
             vectors = await asyncio.to_thread(engine.stance.sentence_vectors, sentences)
-        index = central(sentences, vectors, vectors_of[row] if vectors_of is not None else None)
-        assert index is not None
-        centrals[comment.id] = sentences[index]
-        claim = Claim(comment, row, sentences[index], None if vectors is None else vectors[index], 0.0)
-        near = closeness(claim)
-        near[row] = 0.0
-        density = int((near >= (NEAR if claim.vector is not None else LEXICAL_NEAR)).sum())
-        if density < 2 * MIN_SIDE:
-            continue
-        claim.prior = min(density, bounds.neighbours) * stand(claim.text)
-        found.append(claim)
-    return sorted(found, key=lambda c: -c.prior), centrals
+        ranked = claims_of(sentences, vectors, vectors_of[row] if vectors_of is not None else None)
+        centrals[comment.id] = sentences[ranked[0]]
+        for rank, index in enumerate(ranked[: 1 + OTHER_CLAIMS]):
+            claim = Claim(comment, row, sentences[index], None if vectors is None else vectors[index], 0.0)
+            near = closeness(claim)
+            near[row] = 0.0
+            density = int((near >= (NEAR if claim.vector is not None else LEXICAL_NEAR)).sum())
+            if density < 2 * MIN_SIDE:
+                continue
+            claim.prior = min(density, bounds.neighbours) * stand(claim.text)
+            (found if rank == 0 else others).append(claim)
+    return sorted(found, key=lambda c: -c.prior) + sorted(others, key=lambda c: -c.prior), centrals
 
 
 async def _pushbacks(

@@ -8,13 +8,14 @@ from __future__ import annotations
 import logging
 import re
 
+import numpy as np
 import pytest
 
 from adapters.app import open_bot
 from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.models import ErrorReply, PromptReply, TextReply
-from bot.prompts.claims import central, claim_sentences, is_chatter, position, worth_quoting
+from bot.prompts.claims import central, claim_sentences, claims_of, is_chatter, position, worth_quoting
 from bot.prompts.claims import normal as normal_text
 from bot.prompts.miner import PromptMiner
 from bot.prompts.mining import Bounds
@@ -91,6 +92,23 @@ def test_what_can_be_a_claim_or_a_quote() -> None:
     sentences = claim_sentences(text)
     assert position(sentences[0]) < 0 <= position(sentences[1])
     assert central(sentences) == 1  # the anecdote does not take a position
+
+
+def test_a_comments_claims_stand_on_their_own() -> None:
+    """A prompt's claim is never a sentence that leans on the one before ("That's not to say ..."), even when it is
+    closest in meaning to the whole comment; the comment's next point that stands alone is its other claim."""
+    sentences = [
+        "My intuition is that LeCun is right about these models.",
+        "That's not to say the LLM approach won't produce world-changing impacts.",
+        "But it definitely feels like brute force rather than elegance to me.",
+    ]
+    assert claim_sentences(" ".join(sentences)) == sentences
+    vectors = np.eye(3, dtype=np.float32)
+    whole = np.array([0.5, 0.9, 0.3], dtype=np.float32)  # the leaning sentence is the closest to the whole
+    assert central(sentences, vectors, whole) == 0
+    assert claims_of(sentences, vectors, whole) == [0, 2]
+    only = ["That is exactly why remote work fails for most teams."]
+    assert claims_of(only) == [0]  # nothing else to stand on: it is the claim
 
 
 async def test_chatter_never_becomes_a_prompt(bot: Bot) -> None:
