@@ -55,28 +55,36 @@ SELECT totals.documents, totals.words, totals.oldest, totals.newest, terms.posit
 )
 FROM totals LEFT JOIN terms ON true
 """
-# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: tier 1's cap, with an id window;
-# {counts}: each stem's count in the candidate, `ts_rank_cd` of that one stem with every weight 1 (one cover per
-# position, so exactly the number of its positions, 0 where it is absent; at 1M comments about half the cost
-# per row of unnesting the tsvector); {score}: BM25 summed over the stems. OFFSET 0 keeps each count computed
-# once per row.
-RANK = """
-SELECT id, {score} AS score, count(*) OVER () AS candidates
+# {matched}: the candidates (`MATCHED`, or with several stems `MATCHED_STEMS`); {counts}: each stem's count in
+# the candidate, `ts_rank_cd` of that one stem with every weight 1 (one cover per position, so exactly the
+# number of its positions, 0 where it is absent; at 1M comments about half the cost per row of unnesting the
+# tsvector); {score}: BM25 summed over the stems, with the length part (`norm`) computed once per candidate.
+# OFFSET 0 keeps each count computed once per row.
+RANK = f"""
+SELECT id, {{score}} AS score, count(*) OVER () AS candidates
 FROM (
-    SELECT c.id, c.word_count, {counts}
-    FROM (
-        SELECT id, tsv, word_count FROM comments
-        WHERE archive_id = ANY(%(archives)s) AND tsv @@ ({query})
-        {newest}
-    ) AS c
+    SELECT c.id, {K1} * (1 - {B} + {B} * c.word_count::float8 / %(mean_length)s::float8) AS norm, {{counts}}
+    FROM ({{matched}}) AS c
     OFFSET 0
 ) AS counted
 ORDER BY score DESC, id DESC LIMIT %(limit)s
 """
+# {query}: the terms' `plainto_tsquery`s joined by && or ||; {newest}: tier 1's cap, with an id window.
+MATCHED = """
+        SELECT id, tsv, word_count FROM comments
+        WHERE archive_id = ANY(%(archives)s) AND tsv @@ ({query})
+        {newest}
+    """
+MATCHED_STEMS = """
+        SELECT id, word_count, ts_filter(setweight(tsv, 'A', %(stems)s::text[]), '{{a}}') AS tsv
+        FROM ({matched}) AS matched OFFSET 0
+    """
+"""With several stems: each candidate's words read once, down to the query's stems, which the counts then
+read. A comment's words are stored out of line once they pass about 2 kB (the longest 2% of comments, but
+12% of a word's matches, since long comments hold more words), and every count of the whole words fetched
+them again."""
 COUNT = "ts_rank_cd('{{1,1,1,1}}', c.tsv, %(s{n})s::tsquery)::float8 AS f{n}"
-TERM_SCORE = (
-    f"%(idf{{n}})s::float8 * f{{n}} * {K1 + 1} / (f{{n}} + {K1} * (1 - {B} + {B} * word_count / %(mean_length)s::float8))"
-)
+TERM_SCORE = f"%(idf{{n}})s::float8 * f{{n}} * {K1 + 1} / (f{{n}} + norm)"
 NEWEST = "AND id >= %(low)s ORDER BY id DESC LIMIT %(cap)s"
 """Read backwards from the newest id, checking each comment's words: cheapest when most comments match (5000
 matches of a word in 10% of the comments: 50k rows read)."""
@@ -196,9 +204,9 @@ async def _rank(
     newest `SCORE_CAP` of those with ids from `low` on are scored."""
     stems = {stem: n for term in terms for stem, n in stats.stems[term].items()}
     newest = _newest(stats, low, backwards)
+    matched = MATCHED.format(query=_query(len(terms), joiner), newest=newest)
     sql = RANK.format(
-        query=_query(len(terms), joiner),
-        newest=newest,
+        matched=MATCHED_STEMS.format(matched=matched) if len(stems) > 1 else matched,
         counts=", ".join(COUNT.format(n=n) for n in range(len(stems))),
         score=" + ".join(TERM_SCORE.format(n=n) for n in range(len(stems))),
     )
@@ -207,6 +215,7 @@ async def _rank(
         **{f"s{n}": stem_query(stem) for n, stem in enumerate(stems)},
         **{f"idf{n}": stats.idf(count) for n, count in enumerate(stems.values())},
         "archives": archive_ids,
+        "stems": list(stems),
         "mean_length": stats.mean_length or 1.0,
         "low": low,
         "cap": SCORE_CAP,
