@@ -93,11 +93,12 @@ NEWEST_FROM_INDEX = "AND id >= %(low)s ORDER BY id + 0 DESC LIMIT %(cap)s"
 157, for a word in 2.4% of 1M comments; 63 ms, not 28, for one in 11%)."""
 NEWEST_OF_ALL = "ORDER BY id + 0 DESC LIMIT %(cap)s"
 """Every match read, no id window: cheaper than a window while the matches are few (`window_pays`)."""
-MATCHES_FROM_INDEX = "SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0"
+MATCHES_FROM_INDEX = "SET LOCAL enable_indexscan = off; SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL work_mem = '32MB'"
 """For a window or every match: the GIN index's matches (a bitmap, ANDed with the window's ids), never the
 primary key read in order with each row's words checked, which the planner picks for windows of a word in 3-5%
-of the comments and which reads every comment in the window (2-3x slower); and no parallel workers, which
-cost more than they bring on a search this size."""
+of the comments and which reads every comment in the window (2-3x slower); no parallel workers, which cost
+more than they bring on a search this size; and room to sort the newest `SCORE_CAP` matches, words and all, in
+memory (with the default 4 MB they went to disk: 3.3 MB written and read again for a word in 5% of 1M)."""
 KEY_ENTRY_COST = 0.01
 """What one primary-key entry of an id window costs beside reading one matching row (at 1M comments about
 0.05-0.1 us against 4-7 us); a window of W ids that holds R matches costs W * this + R rows."""
