@@ -3,6 +3,7 @@ after imports, edits and deletions, and with the same highlights (storage/postgr
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
@@ -160,6 +161,22 @@ async def test_a_word_said_many_times_scores_as_on_fts5(both: tuple[Store, Store
         await store.import_records(SPACE, "t", thread(texts), created_at=CREATED)
     for query in ("tokens", "tokens compute", "compute"):
         expected = await ranking(sqlite, "t", query)
+        assert dict(await ranking(postgres, "t", query)) == pytest.approx(dict(expected), rel=1e-6), query
+
+
+async def test_long_comments_score_as_on_fts5_for_several_words(both: tuple[Store, Store]) -> None:
+    """A long comment's words are stored out of line (past about 2 kB); with several query words each
+    candidate's words are read once and cut down to those words before they are counted."""
+    sqlite, postgres = both
+    words = [f"w{hashlib.sha256(str(n).encode()).hexdigest()[:10]}" for n in range(400)]  # incompressible
+    filler = " ".join(" ".join([word] * (n % 3 + 1)) for n, word in enumerate(words))
+    texts = [f"tokens {filler} compute tokens models", f"compute {filler}", "tokens compute models", filler]
+    texts += [f"models {'tokens ' * n}short" for n in range(1, 6)]
+    for store in both:
+        await store.import_records(SPACE, "t", thread(texts), created_at=CREATED)
+    for query in ("tokens compute", "tokens compute models", f"models {words[7]} {words[399]}", "tokens"):
+        expected = await ranking(sqlite, "t", query)
+        assert expected, query
         assert dict(await ranking(postgres, "t", query)) == pytest.approx(dict(expected), rel=1e-6), query
 
 
