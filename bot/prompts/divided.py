@@ -85,10 +85,9 @@ class Divider:
         if one not in rows or other not in rows or one == other:
             return one == other
         a, b = rows[one], rows[other]
-        if self.universe.vectors is not None:
-            return float(self.universe.vectors[a] @ self.universe.vectors[b]) > DUPLICATE
-        first, second = (set(content_stems(self.universe.comments[r].text)) for r in (a, b))
-        return bool(first | second) and len(first & second) / len(first | second) > DUPLICATE
+        vectors = self.universe.vectors
+        texts = self.universe.comments[a].text, self.universe.comments[b].text
+        return same_point(*texts, *((vectors[a], vectors[b]) if vectors is not None else (None, None)))
 
     def neighbours(self, claim: Claim, limit: int) -> list[int]:
         """Rows of the comments nearest the claim, its own comment left out (a pushback's reply kept)."""
@@ -196,6 +195,20 @@ def quotable(side: Sequence[Judged], comments: Mapping[int, StoredComment]) -> l
     """The side's comments worth quoting, clearest first (confidence, then relevance)."""
     ordered = sorted(side, key=lambda j: (-j.confidence, -j.relevance))
     return [j for j in ordered if j.comment_id in comments and worth_quoting(comments[j.comment_id].text)]
+
+
+def same_point(
+    one: str,
+    other: str,
+    one_vector: npt.NDArray[np.float32] | None = None,
+    other_vector: npt.NDArray[np.float32] | None = None,
+) -> bool:
+    """Whether two texts make the same point: cosine above `DUPLICATE`, or (without both vectors) that share of
+    their content words."""
+    if one_vector is not None and other_vector is not None:
+        return float(one_vector @ other_vector) > DUPLICATE
+    a, b = set(content_stems(one)), set(content_stems(other))
+    return bool(a | b) and len(a & b) / len(a | b) > DUPLICATE
 
 
 def counted_sides(

@@ -7,7 +7,7 @@
    parent's sentence closest to the reply a candidate too, with the reply on its other side.
 3. A cheap prior orders the candidates for the model's time: how many comments are about the claim at all
    (cosine, or shared words without models; fewer than 2 x `MIN_SIDE` and it cannot divide them) and how much it
-   takes a stand; near-duplicates (the same point twice: identical, or cosine > `DUPLICATE`) collapse into the
+   takes a stand; near-duplicates (the same point twice: identical, or `divided.same_point`) collapse into the
    first.
 4. Each chosen claim is weighed (divided.py): read by the stance pipeline against its nearest comments, kept if
    both sides have support, as in Polis, and the two quotes shown read as opposed to each other too. Of the
@@ -31,7 +31,7 @@ from bot.context import Context
 from bot.engine.loader import Engine
 from bot.engine.text import content_stems
 from bot.prompts.claims import claim_sentences, claims_of, normal, worth_quoting
-from bot.prompts.divided import DUPLICATE, MIN_SIDE, Claim, Divider, stand
+from bot.prompts.divided import MIN_SIDE, Claim, Divider, same_point, stand
 from bot.prompts.pushback import THRESHOLD, cue_score, eligible
 from bot.prompts.universe import Idle, Universe, embed_universe, gather, warm_sentences
 from bot.services import StancePipeline
@@ -305,19 +305,11 @@ def _choose(claims: list[Claim], limit: int) -> list[Claim]:
         key = normal(claim.text)
         if key in seen:
             continue
-        if any(_same_point(c, claim) for c in chosen):
+        if any(same_point(c.text, claim.text, c.vector, claim.vector) for c in chosen):
             continue
         seen.add(key)
         chosen.append(claim)
     return chosen
-
-
-def _same_point(one: Claim, other: Claim) -> bool:
-    """Near-duplicates: cosine above `DUPLICATE`, or (without vectors) that share of their content words."""
-    if one.vector is not None and other.vector is not None:
-        return float(one.vector @ other.vector) > DUPLICATE
-    a, b = set(content_stems(one.text)), set(content_stems(other.text))
-    return bool(a | b) and len(a & b) / len(a | b) > DUPLICATE
 
 
 async def _others(ctx: Context, archive: ArchiveInfo, claimed: set[int]) -> list[PoolItem]:
