@@ -319,12 +319,8 @@ class StanceClassifier:
     def remember_vectors(self, comments: Sequence[str], rows: npt.NDArray[np.floating]) -> None:
         """Take whole-comment vectors (e.g. stored by the indexer), so relevance does not embed these comments when
         they come without vectors: the parents of replies, whose relevance a reply's own is raised to."""
-        with self._lock:
-            for text, row in zip(comments, np.asarray(rows, dtype=np.float32), strict=True):
-                self._comment_rows[text] = row
-                self._comment_rows.move_to_end(text)
-            while len(self._comment_rows) > COMMENT_CACHE:
-                self._comment_rows.popitem(last=False)
+        vectors = np.asarray(rows, dtype=np.float32)
+        _remember(self._comment_rows, zip(comments, vectors, strict=True), COMMENT_CACHE, self._lock)
 
     def window_texts(self, comment: str) -> list[str]:
         """The windows relevance reads of `comment` besides the whole (evidence mode), in order; none when the
@@ -380,12 +376,7 @@ class StanceClassifier:
     def _cache_windows(self, rows: dict[str, npt.NDArray[np.float32]]) -> None:
         """Remember window vectors (claim-free); the least recently used go when the cache is full (emptying it
         whole, as before, could drop the windows just taken from storage for the claim being read)."""
-        with self._lock:
-            for text, row in rows.items():
-                self._window_rows[text] = row
-                self._window_rows.move_to_end(text)
-            while len(self._window_rows) > WINDOW_CACHE:
-                self._window_rows.popitem(last=False)
+        _remember(self._window_rows, rows.items(), WINDOW_CACHE, self._lock)
 
     def _query(self, claim: str) -> npt.NDArray[np.float32]:
         assert self.embedder is not None
@@ -666,6 +657,21 @@ def _cached(
         for t in found:
             cache.move_to_end(t)
     return found
+
+
+def _remember(
+    cache: OrderedDict[str, npt.NDArray[np.float32]],
+    rows: Iterable[tuple[str, npt.NDArray[np.float32]]],
+    limit: int,
+    lock: threading.Lock,
+) -> None:
+    """Put rows in a cache as just used, the least recently used going once it holds more than `limit`."""
+    with lock:
+        for text, row in rows:
+            cache[text] = row
+            cache.move_to_end(text)
+        while len(cache) > limit:
+            cache.popitem(last=False)
 
 
 def combine_features(
