@@ -71,9 +71,10 @@ async def embed_windows(
 async def stored_parents(
     ctx: Context, engine: Engine, archive_id: int, comments: Sequence[StoredComment]
 ) -> int:
-    """Hand the classifier the stored vectors (whole and windows) of the comments these answer: a reply is at least
-    as relevant as its parent, so every new claim needs its parents' relevance, and without this each one was
-    embedded again while a member waited (30-70 ms a long comment). How many parents had a stored vector."""
+    """Hand the classifier the stored vectors (whole and windows) of the comments these candidates answer (the
+    candidates' own windows are the caller's, `stored_windows`): a reply is at least as relevant as its parent,
+    so every new claim needs its parents' relevance, and without this each one was embedded again while a member
+    waited (30-70 ms a long comment). How many parents had a stored vector."""
     sources = sorted({c.parent_source_id for c in comments if c.parent_source_id})
     store = vector_store(ctx)
     if not sources or store is None or engine.stance.embedder is None:
@@ -87,5 +88,7 @@ async def stored_parents(
         await asyncio.to_thread(
             engine.stance.remember_vectors, [p.text for p in have], np.vstack([rows[p.id] for p in have])
         )
-    await stored_windows(ctx, engine, [p.id for p in parents], [p.text for p in parents])
+    given = {c.id for c in comments}  # candidates themselves: the caller has handed over their windows already
+    rest = [p for p in parents if p.id not in given]
+    await stored_windows(ctx, engine, [p.id for p in rest], [p.text for p in rest])
     return len(have)
