@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -50,9 +50,11 @@ class StancePipeline(Protocol):
         claim: str,
         comments: Sequence[StoredComment],
         vectors: npt.NDArray[np.float32] | None,
+        gate: Callable[[], Awaitable[None]] | None = None,
     ) -> Weighing:
         """How each of these comments stands on a claim, read as `stance` reads them (same engine, same cache;
-        no space's fixes), in background steps that wait while a command runs (the prompt miner)."""
+        no space's fixes), in background steps (the prompt miner). Each step first awaits `gate` (default:
+        `idle`, until no command runs)."""
         ...
 
     async def idle(self) -> None:

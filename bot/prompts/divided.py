@@ -29,7 +29,7 @@ import numpy.typing as npt
 
 from bot.engine.text import content_stems
 from bot.prompts.claims import normal, position, worth_quoting
-from bot.prompts.universe import Universe, Vectors
+from bot.prompts.universe import Idle, Universe, Vectors
 from bot.services import StancePipeline
 from bot.sides import Reading
 from storage.interface import ArchiveInfo, StoredComment
@@ -77,6 +77,8 @@ class Divider:
     universe: Universe
     centrals: dict[int, str]
     closeness: Callable[[Claim], npt.NDArray[np.float64]]
+    gate: Idle
+    """Awaited before each step of reading (the miner's turn)."""
 
     def same(self, one: int, other: int) -> bool:
         """Whether two comments of the universe (by id) are near-duplicates: cosine above `DUPLICATE`, or without
@@ -104,7 +106,7 @@ class Divider:
         rows = self.neighbours(claim, limit)
         comments = [self.universe.comments[r] for r in rows]
         vectors = self.universe.vectors[rows] if self.universe.vectors is not None else None
-        weighing = await self.pipeline.weigh(self.archive, claim.text, comments, vectors)
+        weighing = await self.pipeline.weigh(self.archive, claim.text, comments, vectors, self.gate)
         by_id = {c.id: c for c in comments}
         readings = list(weighing.readings)
         if claim.reply is not None:  # the pipeline judged this reply against its parent: the other side
@@ -187,7 +189,7 @@ class Divider:
         sentence = self.centrals.get(quote.id) or quote.text
         rows = [self.universe.rows[c.id] for c in others]
         vectors = self.universe.vectors[rows] if self.universe.vectors is not None else None
-        weighing = await self.pipeline.weigh(self.archive, sentence, others, vectors)
+        weighing = await self.pipeline.weigh(self.archive, sentence, others, vectors, self.gate)
         return {r.comment_id: r.label for r in weighing.readings}
 
 

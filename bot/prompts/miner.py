@@ -7,9 +7,10 @@ the archive's revision and the engine's identity (storage/pool_store.py).
 - In any entry point, a prompt command that finds no pool, or a stale one, asks for that archive (`kick`) and
   answers at once from what there is; a one-shot process waits for the mining before it exits (`finish`), so
   its next run finds the pool.
-Mining pauses while a stance command runs (the stance reader's gate); a run that fails is logged and not
-retried for the same revision in this process. Several processes on one database (PostgreSQL) mine each archive
-once: mining is claimed per archive (storage/work_claims.py), and one that finds it claimed leaves it.
+Mining pauses while a stance command runs or an answer completes itself in place (the stance reader's `quiet`;
+the waits are not counted in its time bound); a run that fails is logged and not retried for the same revision
+in this process. Several processes on one database (PostgreSQL) mine each archive once: mining is claimed per
+archive (storage/work_claims.py), and one that finds it claimed leaves it.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@
    both sides have support, as in Polis, and the two quotes shown read as opposed to each other too. Of the
    disagreements kept, one per claim's comment and per pair of quotes, the best.
 5. The much-replied and quotable comments join the pool for the other turns and as the fallback.
-Every step is bounded (`Bounds`) and waits while a command runs.
+Every step is bounded (`Bounds`) and waits while a command runs or an answer completes itself in place.
 """
 
 from __future__ import annotations
@@ -59,7 +59,8 @@ QUOTE_CHARS = (80, 700)
 @dataclass(frozen=True, slots=True)
 class Bounds:
     """How much one mining run may do: comments read, claims weighed, comments per claim, reply pairs judged,
-    and seconds of wall time (after which it keeps what it has)."""
+    and seconds of its own work (after which it keeps what it has; time spent waiting for members is not
+    counted, so a busy channel delays mining but does not cut it short)."""
 
     universe: int = 1000
     seeds: int = 40
@@ -98,6 +99,28 @@ class _Progress:
                      what, now - self.started)  # fmt: skip
 
 
+@dataclass(slots=True)
+class _Clock:
+    """Mining's own time: wall time less its waits at `gate`. The miner yields to members (commands, and answers
+    completing themselves in place, which a member is watching), and those waits must not use up its bound."""
+
+    gate: Idle
+    start: float = field(default_factory=time.perf_counter)
+    waited: float = 0.0
+
+    async def turn(self) -> None:
+        """Wait at the gate, and leave the wait out of the working time."""
+        before = time.perf_counter()
+        await self.gate()
+        self.waited += time.perf_counter() - before
+
+    def worked(self) -> float:
+        return time.perf_counter() - self.start - self.waited
+
+    def past(self, seconds: float) -> bool:
+        return self.worked() > seconds
+
+
 class _Words:
     """Content-word sets of the universe, for the no-model prior and neighbours."""
 
@@ -131,30 +154,29 @@ async def mine(
     """The archive's pool, within `bounds`."""
     bounds = bounds or Bounds()
     progress = _Progress(archive)
-    start = progress.started
-    deadline = start + bounds.seconds
+    clock = _Clock(pipeline.quiet)
     engine = await ctx.services.load_engine()
     universe = await gather(ctx, archive, bounds.universe, bounds.seeds, bounds.neighbourhood)
     pairs = await _reply_pairs(ctx, archive, bounds.pairs)
     universe.add([c for pair in pairs for c in (pair.parent, pair.reply)])
     progress.note(f"reading {len(universe.comments)} comments ({universe.duplicates} duplicates left out)", True)
-    await embed_universe(ctx, engine, universe, pipeline.idle, start + 0.4 * bounds.seconds)
+    await embed_universe(ctx, engine, universe, clock.turn, lambda: clock.past(0.4 * bounds.seconds))
     closeness = _Closeness(universe, None if universe.vectors is not None else _Words(universe.comments))
     ready: set[str] = set()
-    sentences = await _claim_sentences(universe.comments, pipeline.idle)
+    sentences = await _claim_sentences(universe.comments, clock.turn)
     if universe.vectors is not None:
         windows = await asyncio.to_thread(lambda: [t for c in universe.comments for t in engine.stance.window_texts(c.text)])
         texts = windows + [t for found in sentences.values() for t in found]
-        ready = await warm_sentences(engine, texts, pipeline.idle, start + 0.65 * bounds.seconds)
+        ready = await warm_sentences(engine, texts, clock.turn, lambda: clock.past(0.65 * bounds.seconds))
     progress.note("claims next")
     claims, centrals = await _claims(engine, universe, closeness, sentences, ready, bounds)
     pushed = await _pushbacks(engine, pipeline, universe, pairs, sentences)
     chosen = _choose(pushed + claims, bounds.claims)
-    divider = Divider(archive, pipeline, universe, centrals, closeness)
+    divider = Divider(archive, pipeline, universe, centrals, closeness, clock.turn)
     items: list[PoolItem] = []
     weighed = 0
     for claim in chosen:
-        if time.perf_counter() > deadline:
+        if clock.past(bounds.seconds):
             break
         item = await divider.weigh(claim, bounds.neighbours)
         weighed += 1
@@ -164,10 +186,11 @@ async def mine(
     items.sort(key=lambda item: -item.score)
     disagreements = [_ranked(item, rank) for rank, item in enumerate(_distinct(items))]
     others = await _others(ctx, archive, {i.comment_id for i in disagreements})
-    seconds = time.perf_counter() - start
-    complete = weighed == len(chosen) and time.perf_counter() <= deadline
+    seconds = time.perf_counter() - clock.start
+    complete = weighed == len(chosen) and not clock.past(bounds.seconds)
     progress.note(f"done: {len(disagreements)} disagreements from {weighed} claims"
-                  + ("" if complete else " (bounded: stopped early)"), True)  # fmt: skip
+                  + ("" if complete else " (bounded: stopped early)")
+                  + f"; {clock.waited:.0f} s of it waiting for members", True)  # fmt: skip
     rough = engine.rough or any(item.rough for item in items)
     return Mined(disagreements + others, len(universe.comments), weighed, complete, seconds, rough)
 

@@ -13,7 +13,6 @@ there are no vectors and mining goes by words.
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +31,8 @@ SENTENCE_BATCH = 16
 """Comments and sentences embedded per step: a command waits for at most one step (a few tenths of a second)."""
 MAX_CHARS = 100_000
 Idle = Callable[[], Awaitable[None]]
+Over = Callable[[], bool]
+"""Whether a step's share of the mining bound is used up."""
 Vectors = npt.NDArray[np.float32]
 
 
@@ -92,9 +93,9 @@ async def gather(ctx: Context, archive: ArchiveInfo, size: int, seeds: int, neig
     return Universe(kept, duplicates=duplicates)
 
 
-async def embed_universe(ctx: Context, engine: Engine, universe: Universe, idle: Idle, deadline: float) -> None:
-    """Give every comment a vector (stored ones, else embedded now and stored), until `deadline`
-    (perf_counter); comments still without one are left out of the universe."""
+async def embed_universe(ctx: Context, engine: Engine, universe: Universe, idle: Idle, over: Over) -> None:
+    """Give every comment a vector (stored ones, else embedded now and stored), until `over()`; comments still
+    without one are left out of the universe."""
     store = vector_store(ctx)
     embedder = engine.embedder
     if store is None or embedder is None:
@@ -104,7 +105,7 @@ async def embed_universe(ctx: Context, engine: Engine, universe: Universe, idle:
     have: dict[int, npt.NDArray[np.float32]] = {cid: row.astype(np.float32) for cid, row in stored.items()}
     missing = [c for c in comments if c.id not in have]
     for start in range(0, len(missing), EMBED_BATCH):
-        if time.perf_counter() > deadline:
+        if over():
             break
         batch = missing[start : start + EMBED_BATCH]
         await idle()
@@ -116,13 +117,13 @@ async def embed_universe(ctx: Context, engine: Engine, universe: Universe, idle:
     universe.vectors = np.vstack([have[c.id] for c in kept]) if kept else None
 
 
-async def warm_sentences(engine: Engine, texts: list[str], idle: Idle, deadline: float) -> set[str]:
-    """Embed these sentences through the classifier's window cache, in small batches, until `deadline`; the
+async def warm_sentences(engine: Engine, texts: list[str], idle: Idle, over: Over) -> set[str]:
+    """Embed these sentences through the classifier's window cache, in small batches, until `over()`; the
     texts that have a vector now."""
     done: set[str] = set()
     todo = list(dict.fromkeys(t for t in texts if t))
     for start in range(0, len(todo), SENTENCE_BATCH):
-        if time.perf_counter() > deadline:
+        if over():
             break
         batch = todo[start : start + SENTENCE_BATCH]
         await idle()

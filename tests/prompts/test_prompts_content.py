@@ -3,15 +3,19 @@ suggestions in turn, no repeat in a channel until the pool is exhausted, and the
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
+import pytest
 
 from adapters.console import ConsoleAdapter
 from adapters.plain_render import render_plain
 from bot.core import Bot
 from bot.models import ErrorReply, PromptReply, PromptSide, PromptTally, Quote, TextReply
+from bot.prompts.mining import Bounds
 from bot.prompts.pool import DISAGREEMENT_QUESTIONS, MINING_NOTE, ROUGH_NOTE
 from bot.prompts.pushback import cue_score
 from bot.sides import ArchiveSides, Reading, Weighing
@@ -196,6 +200,7 @@ class FakeStance:
         claim: str,
         comments: Sequence[StoredComment],
         vectors: npt.NDArray[np.float32] | None,
+        gate: Callable[[], Awaitable[None]] | None = None,
     ) -> Weighing:
         return Weighing(tuple(Reading(c.id, "neutral", 0.5, 0.5) for c in comments), rough=False)
 
@@ -247,3 +252,51 @@ def test_plain_rendering_of_a_disagreement() -> None:
     text = render_plain(reply)
     assert text.startswith("Where do you land?\n  7 comments agree, 5 disagree\n\nClaim: \u201cClaim text.\u201d")
     assert "Agrees: " in text and "Disagrees: " in text
+
+
+class BusyStance(FakeStance):
+    """A pipeline whose members keep it busy (a command, an answer completing itself) until `free` is set."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.free = asyncio.Event()
+        self.weighed = 0
+
+    async def weigh(
+        self,
+        archive: ArchiveInfo,
+        claim: str,
+        comments: Sequence[StoredComment],
+        vectors: npt.NDArray[np.float32] | None,
+        gate: Callable[[], Awaitable[None]] | None = None,
+    ) -> Weighing:
+        if gate is not None:
+            await gate()
+        self.weighed += 1
+        return await super().weigh(archive, claim, comments, vectors)
+
+    async def quiet(self) -> None:
+        await self.free.wait()
+
+
+async def test_mining_waits_for_members_without_using_up_its_bound(
+    bot: Bot, caplog: pytest.LogCaptureFixture
+) -> None:
+    """While a member's answer is still completing itself, the miner reads nothing; once it is free it mines the
+    whole archive, the wait not counted against its time bound."""
+    await import_debate(bot)
+    stance = BusyStance()
+    bot.context.services.stance = stance
+    miner = bot.context.services.miner
+    assert miner is not None
+    miner.bounds = Bounds(seconds=0.5)
+    (state,) = [s for s in await bot.context.stores.pools.archives() if s.archive.name == "debate"]
+    caplog.set_level(logging.INFO, logger="bot.prompts.mining")
+    miner.kick(state.archive.id)
+    await asyncio.sleep(1.0)
+    assert stance.weighed == 0 and miner.busy(state.archive.id)
+    stance.free.set()
+    await asyncio.wait_for(miner.wait(), 30.0)
+    done = [r.getMessage() for r in caplog.records if "done:" in r.getMessage()]
+    assert stance.weighed > 0 and len(done) == 1, done
+    assert "bounded" not in done[0] and "waiting for members" in done[0], done[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 
 import numpy as np
 import numpy.typing as npt
@@ -62,8 +62,9 @@ class StanceService:
         claim: str,
         comments: Sequence[StoredComment],
         vectors: npt.NDArray[np.float32] | None,
+        gate: Callable[[], Awaitable[None]] | None = None,
     ) -> Weighing:
-        return await weigh_claim(self._ctx, archive, claim, comments, vectors)
+        return await weigh_claim(self._ctx, archive, claim, comments, vectors, gate or self.idle)
 
     async def idle(self) -> None:
         await reading(self._ctx).idle()

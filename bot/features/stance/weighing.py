@@ -4,14 +4,15 @@ stance pipeline (bot/prompts/mining.py, through `ctx.services.stance.weigh`).
 The comments go through the engine's classifier exactly as `stance` reads them (evidence sentences, short
 replies through their threads, the relevance gate), and every z and relevance is cached under the claim, so a
 later `stance` of a mined claim answers from the cache. It runs in short budgeted steps, like the background
-reader (reader.py), and each step first waits until no command runs. Moderators' fixes belong to a space, so
-they are not applied here; the prompt pool applies them when it builds a space's prompt.
+reader (reader.py), and each step first waits at the caller's gate (the miner's: until no command runs and no
+answer is completing itself). Moderators' fixes belong to a space, so they are not applied here; the prompt
+pool applies them when it builds a space's prompt.
 """
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from functools import partial
 
 import numpy as np
@@ -20,7 +21,6 @@ import numpy.typing as npt
 from bot.context import Context
 from bot.engine.stance import StanceReport
 from bot.features.stance.cache import cached_by_index, remember_new
-from bot.features.stance.reader import reading
 from bot.features.stance.threads import ancestries
 from bot.sides import Reading, Weighing
 from storage.interface import ArchiveInfo, StoredComment
@@ -37,8 +37,10 @@ async def weigh_claim(
     claim: str,
     comments: Sequence[StoredComment],
     vectors: npt.NDArray[np.float32] | None,
+    gate: Callable[[], Awaitable[None]],
 ) -> Weighing:
-    """One reading per comment (in the order given), read in background steps and cached."""
+    """One reading per comment (in the order given), read in background steps, each after awaiting `gate`, and
+    cached."""
     if not comments:
         return Weighing(readings=(), rough=False)
     engine = await ctx.services.load_engine()
@@ -51,7 +53,7 @@ async def weigh_claim(
     known_z = await cached_by_index(store.cached_logits, nli_identity, key, ids)
     known_rel = await cached_by_index(store.cached_relevance, relevance_identity, key, ids)
     while True:
-        await reading(ctx).idle()
+        await gate()
         report: StanceReport = await asyncio.to_thread(
             partial(
                 engine.stance.classify,
