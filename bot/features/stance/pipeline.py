@@ -43,6 +43,11 @@ WHOLE_COMMENT = 1_000_000  # characters: no comment is too long to be a candidat
 EMBED_NOW = 64
 EMBED_SECONDS = 0.5
 EMBED_ALWAYS = 32
+SMALL_THREAD = 500
+"""An archive of at most this many comments is a small thread: a command embeds all the candidates it misses at
+once (up to `EMBED_ALWAYS`), so its first answer is whole. In a bigger one the command embeds for at most
+`EMBED_SECONDS` however few it misses: with the indexer part way through a fresh 100k archive, 32 long comments
+missing took a first reply to 4.1 s (bench/README.md)."""
 EMBED_BATCH = 8
 STANCE_SECONDS = 2.6
 NLI_BUDGET_SECONDS = 2.3
@@ -88,9 +93,9 @@ async def candidates(
     other comments after them), their vectors, and the hits left out.
 
     Vectors come from storage; the indexer fills them in the background after an import. Until it has reached
-    these comments, the command embeds those it needs, best first: all of them when they are few (up to
-    `EMBED_ALWAYS`: a small thread, once), else for at most `EMBED_SECONDS` (a long comment takes 30-70 ms), so
-    a fresh 100k archive still answers within the platforms' patience. At most `embed_now` either way; the rest
+    these comments, the command embeds those it needs, best first: in a small thread all of them when they are
+    few (up to `EMBED_ALWAYS`, once), else for at most `EMBED_SECONDS` (a long comment takes 30-70 ms), so a
+    fresh 100k archive still answers within the platforms' patience. At most `embed_now` either way; the rest
     are left out (and embedded after the reply, stance_reading.py, or by the indexer).
     """
     hits = await with_short_replies(ctx, archive.id, (await retrieve(ctx, [archive.id], claim, CANDIDATES)).hits)
@@ -103,7 +108,8 @@ async def candidates(
         return hits, None, []
     stored = await store.vectors([h.comment.id for h in hits])
     missing = [h for h in hits if h.comment.id not in stored][:embed_now]
-    seconds = float("inf") if len(missing) <= EMBED_ALWAYS else EMBED_SECONDS
+    few = len(missing) <= EMBED_ALWAYS and archive.comment_count <= SMALL_THREAD
+    seconds = float("inf") if few else EMBED_SECONDS
     started = time.perf_counter()
     embedded: set[int] = set()
     while missing and time.perf_counter() - started < seconds:
