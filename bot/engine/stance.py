@@ -364,6 +364,13 @@ class StanceClassifier:
             start += len(ts)
         return out
 
+    def holds_windows(self, comment: str) -> bool:
+        """Whether relevance can read this comment without embedding: it is read whole, or every one of its
+        windows is in the window cache."""
+        texts = self.window_texts(comment)
+        with self._lock:
+            return all(t in self._window_rows for t in texts)
+
     def remember_windows(self, comment: str, rows: npt.NDArray[np.floating]) -> bool:
         """Take a comment's stored window vectors, so relevance does not embed them again; False if they do not
         match its windows (then they are ignored and embedded when needed)."""

@@ -79,3 +79,35 @@ async def test_a_big_archive_embeds_for_half_a_second_however_few_it_misses(
     reply = await first_reply(bot, real_engine, ON_TOPIC + PADDING)
     assert len(embedded) == 2 * stance_feature.EMBED_BATCH < len(ON_TOPIC)
     assert reply.partial and reply.note and "4 more matching comments are still being indexed" in reply.note, reply.note
+
+
+LONG_ON_TOPIC = [
+    CommentRecord(
+        f"l{i}",
+        f"Remote work made team {i} more productive. We measured it over {i + 2} months with the same tickets. "
+        f"Nobody wants to go back to the office now.",
+        author=f"w{i}",
+    )
+    for i in range(20)
+]
+
+
+async def test_a_big_archive_embeds_sentence_windows_for_a_bounded_time(
+    bot: Bot, real_engine: Engine, monkeypatch: pytest.MonkeyPatch  # noqa: F811
+) -> None:
+    """Candidates with a vector but no sentence windows yet (the indexer does windows after vectors): the first
+    reply embeds windows for `WINDOW_SECONDS`, three steps of 4 comments here, and leaves the other 8 to the
+    background, where relevance used to embed every one of them before reading any."""
+    monkeypatch.setattr(stance_feature, "EMBED_SECONDS", 100.0)  # every vector now: windows are what is measured
+    real = real_engine.stance.comment_windows
+    windowed: list[str] = []
+
+    def slow(comments: Sequence[str]) -> list[object]:
+        time.sleep(0.25)
+        windowed.extend(comments)
+        return real(comments)  # type: ignore[return-value]
+
+    monkeypatch.setattr(real_engine.stance, "comment_windows", slow)
+    reply = await first_reply(bot, real_engine, LONG_ON_TOPIC + PADDING)
+    assert len(windowed) == 12
+    assert reply.partial and reply.note and "8 more matching comments are still being indexed" in reply.note, reply.note

@@ -26,7 +26,7 @@ from bot.features.stance.cache import cached_by_index, remember_new
 from bot.features.stance.feedback import Label, fixed_labels
 from bot.features.stance.reader import Candidates, reading
 from bot.features.stance.threads import ancestries, with_short_replies
-from bot.features.stance.windows import stored_parents, stored_windows
+from bot.features.stance.windows import stored_parents, stored_windows, windows_in_time
 from bot.retrieval import retrieve
 from bot.retrieval.cache import FloatMatrix
 from bot.retrieval.indexer import embed_and_store
@@ -45,10 +45,13 @@ EMBED_SECONDS = 0.5
 EMBED_ALWAYS = 32
 SMALL_THREAD = 500
 """An archive of at most this many comments is a small thread: a command embeds all the candidates it misses at
-once (up to `EMBED_ALWAYS`), so its first answer is whole. In a bigger one the command embeds for at most
-`EMBED_SECONDS` however few it misses: with the indexer part way through a fresh 100k archive, 32 long comments
-missing took a first reply to 4.1 s (bench/README.md)."""
+once (up to `EMBED_ALWAYS`) with their windows, so its first answer is whole. In a bigger one the command embeds
+for at most `EMBED_SECONDS` (vectors) and `WINDOW_SECONDS` (windows), however few it misses."""
 EMBED_BATCH = 8
+WINDOW_SECONDS = 0.6
+"""In a big archive, how long a command embeds the sentence windows of candidates the indexer has given a vector
+but no windows yet; the others wait for the background, as comments without a vector do. Relevance embedded them
+all, unbounded: 1.7 s of a 3.1 s first reply on a fresh 100k archive with the indexer part way through."""
 STANCE_SECONDS = 2.6
 NLI_BUDGET_SECONDS = 2.3
 MIN_NLI_SECONDS = 0.5
@@ -118,8 +121,13 @@ async def candidates(
         embedded.update(h.comment.id for h in batch)
     have = stored.keys() | embedded
     kept = [h for h in hits if h.comment.id in have]
-    left_out = [h for h in hits if h.comment.id not in have]
     await stored_windows(ctx, engine, [h.comment.id for h in kept], [h.comment.text for h in kept])
+    if archive.comment_count > SMALL_THREAD:  # windows too: only those embedded within the time
+        have &= await windows_in_time(
+            ctx, engine, [h.comment.id for h in kept], [h.comment.text for h in kept], WINDOW_SECONDS
+        )
+        kept = [h for h in kept if h.comment.id in have]
+    left_out = [h for h in hits if h.comment.id not in have]
     return kept, await hit_vectors(store, embedder, kept, {}), left_out
 
 

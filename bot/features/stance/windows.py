@@ -11,6 +11,7 @@ waits for commands between steps.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable, Sequence
 
 import numpy as np
@@ -66,6 +67,27 @@ async def embed_windows(
         rows = await asyncio.to_thread(engine.stance.comment_windows, [texts[i] for i in batch])
         await store.save([ids[i] for i in batch], rows)
     return len(todo)
+
+
+async def windows_in_time(
+    ctx: Context, engine: Engine, ids: Sequence[int], texts: Sequence[str], seconds: float
+) -> set[int]:
+    """Of these comments (best first), the ids relevance can read without embedding once this returns: those it
+    could already (windows handed over from storage, or cached), then those whose windows are embedded now (and
+    stored), `WINDOW_STEP` comments a step, while less than `seconds` have passed. A first reply on a big archive
+    the indexer has not finished reads only these, so their windows never hold it past its deadline."""
+    started = time.perf_counter()
+    ready = set(await asyncio.to_thread(lambda: [i for i, t in zip(ids, texts, strict=True) if engine.stance.holds_windows(t)]))
+    todo = [(i, t) for i, t in zip(ids, texts, strict=True) if i not in ready]
+    store = window_store(ctx, engine)
+    if store is None or engine.stance.embedder is None:
+        return ready | {i for i, _ in todo}  # nothing to embed ahead: relevance reads them as before
+    while todo and time.perf_counter() - started < seconds:
+        batch, todo = todo[:WINDOW_STEP], todo[WINDOW_STEP:]
+        rows = await asyncio.to_thread(engine.stance.comment_windows, [t for _, t in batch])
+        await store.save([i for i, _ in batch], rows)
+        ready.update(i for i, _ in batch)
+    return ready
 
 
 async def stored_parents(
