@@ -2,7 +2,7 @@
 
 1. The comments read (universe.py): the whole archive, or neighbourhoods of a big one; with vectors.
 2. Candidate claims (claims.py): of each comment worth quoting, its central sentence that takes a position,
-   verbatim (and, if `OTHER_CLAIMS` allows, its next such sentence). A reply the stance
+   verbatim, and (with the bound's room left) its next such sentence (`OTHER_CLAIMS`). A reply the stance
    pipeline judges to push back on its parent (`pushback`, the model; word cues only without one) makes the
    parent's sentence closest to the reply a candidate too, with the reply on its other side.
 3. A cheap prior orders the candidates for the model's time: how many comments are about the claim at all
@@ -46,11 +46,11 @@ NEAR = 0.37
 whole comment only (the gate itself also reads its sentences)."""
 LEXICAL_NEAR = 0.3
 """The same without models: the share of the claim's content words a comment has."""
-OTHER_CLAIMS = 0
+OTHER_CLAIMS = 1
 """Claim sentences of a comment weighed besides its central one (when the bound has room): a comment may make
-two points, and the thread may argue about the other one. Off: on 30 ArguAna test debates one more sentence a
-comment found 62 pairs, 0.871 of them opposing, against 34 and 0.971 with the central sentence only; the extra
-pairs oppose three times in four (bench/README_engine.md, section 7)."""
+two points, and the thread may argue about the other one. On 30 ArguAna test debates this found 62 pairs, 0.871
+of them opposing, against 34 and 0.971 with central sentences only; but without it the bundled sample has no
+disagreement at all, its one real one being a comment's second point (bench/README_engine.md, section 7)."""
 PROGRESS_SECONDS = 15.0
 SPLIT_CHUNK = 32
 DISCUSSED_LIMIT = 200
