@@ -15,6 +15,7 @@ from adapters.console import ConsoleAdapter
 from bot.core import Bot
 from bot.engine.loader import Engine
 from bot.features.stance import pipeline as stance_feature
+from bot.features.stance.reader import StanceReading
 from bot.models import StanceReply
 from bot.times import now_iso
 from storage.importers.records import CommentRecord
@@ -96,8 +97,9 @@ async def test_a_big_archive_embeds_sentence_windows_for_a_bounded_time(
     bot: Bot, real_engine: Engine, monkeypatch: pytest.MonkeyPatch  # noqa: F811
 ) -> None:
     """Candidates with a vector but no sentence windows yet (the indexer does windows after vectors): the first
-    reply embeds windows for `WINDOW_SECONDS`, three steps of 4 comments here, and leaves the other 8 to the
-    background, where relevance used to embed every one of them before reading any."""
+    reply embeds windows for `WINDOW_SECONDS` (at most three steps of 4 comments here) and leaves the others to
+    the background, where relevance used to embed every one of them before reading any; the background reader
+    then completes the answer without embedding their vectors again."""
     monkeypatch.setattr(stance_feature, "EMBED_SECONDS", 100.0)  # every vector now: windows are what is measured
     real = real_engine.stance.comment_windows
     windowed: list[str] = []
@@ -108,6 +110,24 @@ async def test_a_big_archive_embeds_sentence_windows_for_a_bounded_time(
         return real(comments)  # type: ignore[return-value]
 
     monkeypatch.setattr(real_engine.stance, "comment_windows", slow)
+    assert real_engine.embedder is not None
+    embed = real_engine.embedder.embed
+    asked: list[str] = []
+
+    def recording(texts: list[str]) -> object:
+        asked.extend(texts)
+        return embed(texts)
+
+    monkeypatch.setattr(real_engine.embedder, "embed", recording)
     reply = await first_reply(bot, real_engine, LONG_ON_TOPIC + PADDING)
-    assert len(windowed) == 12
-    assert reply.partial and reply.note and "8 more matching comments are still being indexed" in reply.note, reply.note
+    assert 4 <= len(windowed) <= 12  # steps of 4 comments, 0.25 s each, while under 0.6 s had passed
+    left = len(LONG_ON_TOPIC) - len(windowed)
+    assert reply.partial and reply.note and f"{left} more matching comments are still being indexed" in reply.note
+
+    reader = bot.context.services.reader
+    assert isinstance(reader, StanceReading)
+    await reader.wait_until_read()
+    again = await ConsoleAdapter(bot).ask(f"stance {CLAIM} --archive t")
+    assert isinstance(again, StanceReply) and not again.partial, again.note
+    whole = {r.text for r in LONG_ON_TOPIC}
+    assert sorted(t for t in asked if t in whole) == sorted(whole)  # each vector once: those left out kept theirs

@@ -226,7 +226,8 @@ class StanceReading:
         await embed_windows(self._ctx, job.engine, found.ids, found.texts, self._no_command)
 
     async def _embed_left_out(self, job: _Job) -> None:
-        """Give the comments left out for want of a vector one (stored for every later command), batch by batch."""
+        """Give the comments left out for want of a vector one (stored for every later command), batch by batch;
+        one left out only for want of its sentence windows keeps the vector it has (its windows come next)."""
         found = job.candidates
         embedder = job.engine.embedder
         store = vector_store(self._ctx)
@@ -235,7 +236,12 @@ class StanceReading:
         while found.left_out:
             await self._no_command()
             batch = found.left_out[:EMBED_BATCH]
-            rows = await embed_and_store(store, embedder, [cid for cid, _ in batch], [text for _, text in batch])
+            stored = await store.vectors([cid for cid, _ in batch])
+            todo = [(cid, text) for cid, text in batch if cid not in stored]
+            if todo:
+                fresh = await embed_and_store(store, embedder, [cid for cid, _ in todo], [text for _, text in todo])
+                stored.update(zip((cid for cid, _ in todo), fresh, strict=True))
+            rows = np.vstack([np.asarray(stored[cid], dtype=np.float32) for cid, _ in batch])
             found.ids += [cid for cid, _ in batch]
             found.texts += [text for _, text in batch]
             found.vectors = np.vstack([found.vectors, rows.astype(np.float32)])
