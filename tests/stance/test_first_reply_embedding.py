@@ -7,6 +7,7 @@ before reading any, and its first reply took 4.1 s against the 3 s the platforms
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Sequence
 
 import pytest
@@ -82,15 +83,19 @@ async def test_a_big_archive_embeds_for_half_a_second_however_few_it_misses(
     assert reply.partial and reply.note and "4 more matching comments are still being indexed" in reply.note, reply.note
 
 
-LONG_ON_TOPIC = [
-    CommentRecord(
-        f"l{i}",
-        f"Remote work made team {i} more productive. We measured it over {i + 2} months with the same tickets. "
-        f"Nobody wants to go back to the office now.",
-        author=f"w{i}",
-    )
-    for i in range(20)
-]
+def long_on_topic() -> list[CommentRecord]:
+    """20 comments of three sentences, worded afresh for each test: the engine's window cache outlives a test (the
+    same engine serves both backends), and windows it holds need no embedding."""
+    fresh = uuid.uuid4().hex[:8]
+    return [
+        CommentRecord(
+            f"l{i}",
+            f"Remote work made team {i} more productive. We measured it over {i + 2} months with tickets {fresh}. "
+            f"Nobody wants to go back to the office now.",
+            author=f"w{i}",
+        )
+        for i in range(20)
+    ]
 
 
 async def test_a_big_archive_embeds_sentence_windows_for_a_bounded_time(
@@ -119,9 +124,10 @@ async def test_a_big_archive_embeds_sentence_windows_for_a_bounded_time(
         return embed(texts)
 
     monkeypatch.setattr(real_engine.embedder, "embed", recording)
-    reply = await first_reply(bot, real_engine, LONG_ON_TOPIC + PADDING)
+    records = long_on_topic()
+    reply = await first_reply(bot, real_engine, records + PADDING)
     assert 4 <= len(windowed) <= 12  # steps of 4 comments, 0.25 s each, while under 0.6 s had passed
-    left = len(LONG_ON_TOPIC) - len(windowed)
+    left = len(records) - len(windowed)
     assert reply.partial and reply.note and f"{left} more matching comments are still being indexed" in reply.note
 
     reader = bot.context.services.reader
@@ -129,5 +135,5 @@ async def test_a_big_archive_embeds_sentence_windows_for_a_bounded_time(
     await reader.wait_until_read()
     again = await ConsoleAdapter(bot).ask(f"stance {CLAIM} --archive t")
     assert isinstance(again, StanceReply) and not again.partial, again.note
-    whole = {r.text for r in LONG_ON_TOPIC}
+    whole = {r.text for r in records}
     assert sorted(t for t in asked if t in whole) == sorted(whole)  # each vector once: those left out kept theirs
