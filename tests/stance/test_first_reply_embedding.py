@@ -21,7 +21,7 @@ from bot.models import StanceReply
 from bot.times import now_iso
 from storage.importers.records import CommentRecord
 
-from .test_nli_cache import real_engine  # noqa: F401 (fixture)
+from .test_nli_cache import _record_embedder, real_engine  # noqa: F401 (fixture)
 
 SPACE = "console:local"
 CLAIM = "Remote work makes teams more productive"
@@ -115,15 +115,7 @@ async def test_a_big_archive_embeds_sentence_windows_for_a_bounded_time(
         return real(comments)  # type: ignore[return-value]
 
     monkeypatch.setattr(real_engine.stance, "comment_windows", slow)
-    assert real_engine.embedder is not None
-    embed = real_engine.embedder.embed
-    asked: list[str] = []
-
-    def recording(texts: list[str]) -> object:
-        asked.extend(texts)
-        return embed(texts)
-
-    monkeypatch.setattr(real_engine.embedder, "embed", recording)
+    asked = _record_embedder(real_engine, monkeypatch)
     records = long_on_topic()
     reply = await first_reply(bot, real_engine, records + PADDING)
     assert 4 <= len(windowed) <= 12  # steps of 4 comments, 0.25 s each, while under 0.6 s had passed
