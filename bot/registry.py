@@ -144,3 +144,8 @@ class Registry:
 
     def names(self) -> list[str]:
         return [spec.name for spec in self.specs()]
+
+    def spellings(self) -> list[str]:
+        """Every way a command can be named (names and aliases) and the first word of each (`prompt`), sorted."""
+        named = {" ".join(words) for words in self._names}
+        return sorted(named | {name.split()[0] for name in named})

@@ -124,6 +124,13 @@ async def test_help_lists_every_command(bot: Bot, console: ConsoleAdapter) -> No
     assert isinstance(detail, TextReply) and "--archive" in "\n".join(detail.lines)
 
 
+async def test_help_on_a_mistyped_or_partial_name_points_at_the_command(console: ConsoleAdapter) -> None:
+    typo = await console.ask("help sesion")
+    assert isinstance(typo, ErrorReply) and "Did you mean `session`?" in (typo.hint or "")
+    group = await console.ask("help prompt")
+    assert isinstance(group, ErrorReply) and "`prompt next`" in (group.hint or "") and "`prompt pool`" in (group.hint or "")
+
+
 async def test_malformed_commands_never_crash(console: ConsoleAdapter) -> None:
     for raw in ["", "   ", "quote --archive", "\x00\x01", "quote " + "x" * 5000, "help nope", "🙂"]:
         reply = await console.ask(raw)

@@ -62,12 +62,27 @@ def test_multi_word_command_names_match_longest() -> None:
         ("quote tokens --bogus", "no option `--bogus`"),
         ("quote tokens --archive", "needs a value"),
         ("archive use", "needs a name"),
+        ("sesion", "Did you mean `session`"),
+        ("session stast", "Did you mean `session stats`"),  # `session` alone shows the status: not for a typo
+        ("session bogus", "The `session` commands: `session end`"),
+        ("prompt nxt", "Did you mean `prompt next`"),
+        ("prompt", "`prompt` needs one more word"),
+        ("raise", "The `raise` commands: `raise hand`"),
+        ("queue everyone", "`queue` takes nothing after its name (got \u201ceveryone\u201d)"),
+        ("session status now please", "takes nothing after its name"),
     ],
 )
 def test_malformed_commands_say_what_is_wrong(raw: str, expected: str) -> None:
     with pytest.raises(UsageError) as caught:
         parse(raw, build_registry(), ACTOR, PLACE)
-    assert expected in caught.value.message + (caught.value.hint or "")
+    assert expected in caught.value.message + "\n" + (caught.value.hint or "")
+
+
+def test_a_command_that_takes_nothing_still_takes_its_options_and_prefix() -> None:
+    registry = build_registry()
+    assert parse("!prompt next --archive hn", registry, ACTOR, PLACE).options == {"archive": "hn"}
+    assert parse("session", registry, ACTOR, PLACE).name == "session status"
+    assert parse("raise hand", registry, ACTOR, PLACE).name == "hand"
 
 
 def test_lone_surrogates_become_replacement_characters() -> None:

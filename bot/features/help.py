@@ -6,6 +6,7 @@ from bot.context import Context
 from bot.errors import NotFoundError
 from bot.feature import Feature
 from bot.models import Command, Reply, TextReply
+from bot.parsing import command_hint
 from bot.registry import Param, Registry
 
 commands = Registry()
@@ -18,7 +19,7 @@ async def help_command(ctx: Context, command: Command) -> Reply:
         spec = ctx.registry.get(command.text)
         if spec is None:
             raise NotFoundError(
-                f"There is no command `{command.text[:40]}`.", hint="`help` lists every command."
+                f"There is no command `{command.text[:40]}`.", hint=command_hint(command.text.split(), ctx.registry)
             )
         lines = [f"Usage: `{spec.usage}`"]
         lines += [f"`--{opt.name}`: {opt.help}" for opt in spec.options]
