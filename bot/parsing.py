@@ -82,43 +82,36 @@ def _family(word: str, registry: Registry) -> list[str]:
 
 def command_hint(words: list[str], registry: Registry) -> str:
     """What to say to words that name no command: the nearest command, the nearest of a group's own (`prompt
-    nxt` -> `prompt next`), or the group's commands (`prompt` alone)."""
+    nxt` -> `prompt next`), or the group's commands (`prompt` alone, `prompt bogus`)."""
     family = _family(words[0], registry)
     if not family:
         return _suggestion(words[0], registry)
-    listed = ", ".join(f"`{name}`" for name in family)
-    if len(words) == 1:
-        return f"The `{words[0].lower()}` commands: {listed}."
-    return _family_hint(f"{words[0]} {words[1]}", family, listed)
+    group = words[0].lower()
+    if len(words) > 1:
+        close = difflib.get_close_matches(words[1].lower(), [name.split(" ", 1)[1] for name in family], n=1)
+        if close:
+            return f"Did you mean `{group} {close[0]}`?"
+    return f"The `{group}` commands: " + ", ".join(f"`{name}`" for name in family) + "."
 
 
 def _unknown(words: list[str], registry: Registry) -> UsageError:
     """No command is named by these words."""
-    if len(words) == 1 and _family(words[0], registry):
+    grouped = bool(_family(words[0], registry))
+    if grouped and len(words) == 1:
         return UsageError(f"`{words[0][:40]}` needs one more word.", hint=command_hint(words, registry))
-    asked = " ".join(words[:2]) if _family(words[0], registry) else words[0]
+    asked = " ".join(words[:2]) if grouped else words[0]
     return UsageError(f"I don't know the command `{asked[:60]}`.", hint=command_hint(words, registry))
 
 
 def _stray_words(spec: CommandSpec, named: list[str], extra: list[str], registry: Registry) -> UsageError:
     """Words after a command that takes none. After a group's own word (`session stast`, read as `session`) they
     are a subcommand it does not have; after any other command, stray text. Either is said, never ignored."""
-    family = _family(named[0], registry)
-    if len(named) == 1 and family:
-        asked = f"{named[0]} {extra[0]}"
-        listed = ", ".join(f"`{name}`" for name in family)
-        return UsageError(f"I don't know the command `{asked[:60]}`.", hint=_family_hint(asked, family, listed))
+    if len(named) == 1 and _family(named[0], registry):
+        return _unknown([named[0], extra[0]], registry)
     return UsageError(
         f"`{spec.name}` takes nothing after its name (got \u201c{' '.join(extra)[:40]}\u201d).",
         hint=f"Usage: `{spec.usage}`",
     )
-
-
-def _family_hint(asked: str, family: list[str], listed: str) -> str:
-    """A near miss of the mistyped word among the group's own (`nxt` -> `next`), else the group's commands."""
-    group, _, sub = asked.lower().partition(" ")
-    close = difflib.get_close_matches(sub, [name.split(" ", 1)[1] for name in family], n=1)
-    return f"Did you mean `{group} {close[0]}`?" if close else f"The `{group}` commands: {listed}."
 
 
 def _split_options(words: list[str], spec: CommandSpec) -> tuple[list[str], dict[str, str | bool]]:
